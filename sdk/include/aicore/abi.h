@@ -1,0 +1,283 @@
+/*
+ * aicore-proxy plugin ABI — pure C, stable across compilers and standard libraries.
+ *
+ * Rules (see docs/architecture.md):
+ *  - Only C types cross: fixed-width integers, {ptr,len} string views, opaque handles and tables of
+ *    function pointers. No allocator crosses: inputs are borrowed, outputs go through host sinks
+ *    that copy.
+ *  - Every table starts with `struct_size`; fields are only ever appended. A reader uses
+ *    min(struct_size, sizeof what it knows) and treats a missing or NULL optional callback as absent.
+ *  - One exported symbol per library: ACP_PLUGIN_ENTRY_SYMBOL. A different major version is refused.
+ *  - Plugins never do I/O: no sockets, no files at request time, no sleeping, no global mutable state.
+ *
+ * OWNERSHIP notes on every pointer say who owns it and for how long it lives.
+ * THREADS notes say which calls may run concurrently.
+ */
+#ifndef AICORE_ABI_H
+#define AICORE_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ACP_ABI_VERSION_MAJOR 1u
+#define ACP_ABI_VERSION_MINOR 0u
+
+/* The single symbol every plugin library exports. */
+#define ACP_PLUGIN_ENTRY_SYMBOL "acp_plugin_entry"
+
+/* Interface names a plugin may offer (one library may offer several). */
+#define ACP_IFACE_PROVIDER_V1 "acp.provider.v1"
+#define ACP_IFACE_CLIENT_AUTH_V1 "acp.client_auth.v1"
+#define ACP_IFACE_UPSTREAM_AUTH_V1 "acp.upstream_auth.v1"
+
+/* Dialects: the client-facing APIs. Passed as strings so new ones need no ABI change. */
+#define ACP_DIALECT_OPENAI_CHAT "openai.chat"
+#define ACP_DIALECT_OPENAI_EMBEDDINGS "openai.embeddings"
+#define ACP_DIALECT_ANTHROPIC_MESSAGES "anthropic.messages"
+#define ACP_DIALECT_ANTHROPIC_COUNT_TOKENS "anthropic.count_tokens"
+
+/* A borrowed byte string, not NUL-terminated.
+ * OWNERSHIP: never owned by the receiver; valid only for the duration of the call it is passed to. */
+typedef struct acp_str {
+  const char* ptr;
+  size_t len;
+} acp_str;
+
+/* Status codes. Errors are values: a failing call returns one of these and writes a message to the
+ * acp_error_sink it was given. */
+typedef enum acp_status {
+  ACP_OK = 0,
+  ACP_ERR_INVALID_REQUEST = 1, /* the client's request is wrong: host answers 400 */
+  ACP_ERR_UNSUPPORTED = 2,     /* this plugin does not serve that dialect/model: host answers 400 */
+  ACP_ERR_UPSTREAM = 3,        /* the upstream answered something unusable: host answers 502 */
+  ACP_ERR_INTERNAL = 4,        /* a bug in the plugin (or an exception caught by the thunk): 500 */
+  ACP_ERR_UNAUTHORIZED = 5,    /* client auth: key rejected: host answers 401 */
+  ACP_ERR_CONFIG = 6           /* plugin settings rejected at start-up */
+} acp_status;
+
+/* How the host should treat an upstream error (the plugin classifies, the host owns the policy). */
+typedef enum acp_error_class {
+  ACP_UPSTREAM_FATAL = 0,   /* relay to the client, do not retry */
+  ACP_UPSTREAM_RETRY = 1,   /* try another deployment / back off */
+  ACP_UPSTREAM_REAUTH = 2   /* drop the cached token and retry once */
+} acp_error_class;
+
+/* Log levels for acp_host_api.log. */
+typedef enum acp_log_level {
+  ACP_LOG_DEBUG = 1,
+  ACP_LOG_INFO = 2,
+  ACP_LOG_WARN = 3,
+  ACP_LOG_ERROR = 4
+} acp_log_level;
+
+/* A byte sink supplied by the host. Each write() call is one unit (one SSE event for stream sinks,
+ * one list item for list sinks, a fragment of a body otherwise); the host copies the bytes.
+ * OWNERSHIP: host-owned; valid for the duration of the call it is passed to.
+ * THREADS: used only by the thread that received it. */
+typedef struct acp_sink {
+  void* ctx;
+  void (*write)(void* ctx, acp_str bytes);
+} acp_sink;
+
+/* Where a plugin reports an error: an HTTP status hint (0 = derive from acp_status), an error type
+ * in the client's vocabulary (e.g. "invalid_request_error") and a human-readable message.
+ * OWNERSHIP/THREADS: as acp_sink. */
+typedef struct acp_error_sink {
+  void* ctx;
+  void (*set)(void* ctx, int32_t http_status, acp_str type, acp_str message);
+} acp_error_sink;
+
+/* One HTTP header. OWNERSHIP: borrowed for the call. */
+typedef struct acp_header {
+  acp_str name; /* lower-case */
+  acp_str value;
+} acp_header;
+
+/* Services the host lends to plugins. The host owns every clock and every log.
+ * OWNERSHIP: host-owned; valid from the entry call until the library is unloaded.
+ * THREADS: every function may be called from any thread. */
+typedef struct acp_host_api {
+  uint32_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  /* Log one line; `plugin` names the caller. Never pass secrets. */
+  void (*log)(acp_log_level level, acp_str plugin, acp_str message);
+  /* Seconds since the Unix epoch (tests substitute a fixed clock). */
+  int64_t (*unix_time)(void);
+} acp_host_api;
+
+/* ---------------------------------------------------------------------------------------------
+ * acp.provider.v1 — one model family: detection, request/response and stream conversion.
+ * ------------------------------------------------------------------------------------------- */
+
+/* An adapter: a configured instance of a provider. Created once per (re)load of the config.
+ * OWNERSHIP: plugin-owned; destroyed only through acp_provider_v1.destroy.
+ * THREADS: every adapter function must be safe to call concurrently. */
+typedef struct acp_adapter acp_adapter;
+
+/* A per-response stream converter.
+ * OWNERSHIP: plugin-owned; the host always calls stream_close exactly once, even after errors.
+ * THREADS: used by one thread at a time. */
+typedef struct acp_stream acp_stream;
+
+/* What the host knows about one client request. OWNERSHIP: borrowed for the call. */
+typedef struct acp_request_in {
+  uint32_t struct_size;
+  acp_str dialect;       /* ACP_DIALECT_* */
+  acp_str client_model;  /* the model name the client sent */
+  acp_str model;         /* the configured model key it resolved to */
+  acp_str body;          /* the client's JSON body, as received */
+  const acp_header* headers; /* the client's headers (lower-case names), secrets removed */
+  size_t header_count;
+  int32_t stream;        /* 1 if the client asked for a stream */
+} acp_request_in;
+
+/* Where convert_request writes the upstream request.
+ * set_target: path and query appended to the deployment URL (starts with '/'); for the upstream-auth
+ *             interface, an absolute URL.
+ * set_method: "POST" unless set.
+ * add_header: an extra request header (the host adds Authorization, AI-Resource-Group and
+ *             Content-Type itself).
+ * write_body: appends bytes to the upstream body.
+ * set_context: opaque bytes the host hands back unchanged to convert_response / stream_open
+ *              (e.g. the client's model name, whether usage was requested). Keep it small.
+ * OWNERSHIP/THREADS: as acp_sink. */
+typedef struct acp_request_out {
+  uint32_t struct_size;
+  void* ctx;
+  void (*set_target)(void* ctx, acp_str path_and_query);
+  void (*set_method)(void* ctx, acp_str method);
+  void (*add_header)(void* ctx, acp_str name, acp_str value);
+  void (*write_body)(void* ctx, acp_str bytes);
+  void (*set_context)(void* ctx, acp_str context);
+} acp_request_out;
+
+/* What the host knows about one upstream response. OWNERSHIP: borrowed for the call. */
+typedef struct acp_response_in {
+  uint32_t struct_size;
+  acp_str dialect;       /* the client's dialect */
+  acp_str model;         /* the configured model key */
+  acp_str context;       /* what convert_request passed to set_context */
+  int32_t status;        /* upstream HTTP status */
+  acp_str content_type;  /* upstream Content-Type */
+  acp_str body;          /* whole body (convert_response / classify_error); empty for stream_open */
+} acp_response_in;
+
+typedef struct acp_provider_v1 {
+  uint32_t struct_size;
+  /* Create an adapter from the plugin's settings (a JSON object, "{}" when none).
+   * OWNERSHIP: *out becomes host-held until destroy. */
+  acp_status (*create)(acp_str settings_json, acp_adapter** out, acp_error_sink* err);
+  void (*destroy)(acp_adapter* adapter);
+
+  /* 1 if the model name belongs to this family, else 0. */
+  int32_t (*detect_model)(acp_adapter* adapter, acp_str model);
+
+  /* Normalised names under which `model` may be configured, best first; one write() per name.
+   * Optional (NULL: exact and alias matches only). */
+  void (*model_candidates)(acp_adapter* adapter, acp_str model, acp_sink* names);
+
+  /* Client request -> upstream request. */
+  acp_status (*convert_request)(acp_adapter* adapter, const acp_request_in* in, acp_request_out* out,
+                                acp_error_sink* err);
+
+  /* Whole upstream success body -> client body (written to `out`). */
+  acp_status (*convert_response)(acp_adapter* adapter, const acp_response_in* in, acp_sink* out,
+                                 acp_error_sink* err);
+
+  /* Streaming: open a converter for one response. The host then feeds the upstream bytes in
+   * arbitrary splits; each write() on `events` is one complete client SSE event (framed, ready to
+   * send). finish() flushes what remains, including the dialect's terminator. */
+  acp_status (*stream_open)(acp_adapter* adapter, const acp_response_in* in, acp_stream** out,
+                            acp_error_sink* err);
+  acp_status (*stream_feed)(acp_stream* stream, acp_str bytes, acp_sink* events, acp_error_sink* err);
+  acp_status (*stream_finish)(acp_stream* stream, acp_sink* events, acp_error_sink* err);
+  void (*stream_close)(acp_stream* stream);
+
+  /* Optional: classify an upstream error (status >= 400). NULL: the host's default
+   * (429/5xx retry, 401 re-auth, else fatal). The plugin may also write a client-facing message. */
+  acp_error_class (*classify_error)(acp_adapter* adapter, const acp_response_in* in, acp_sink* message);
+
+  /* Optional: token usage seen so far on a stream (called after stream_finish), for the host's
+   * access log, including usage the client did not ask to receive. -1 = unknown. */
+  void (*stream_usage)(acp_stream* stream, int64_t* prompt_tokens, int64_t* completion_tokens);
+} acp_provider_v1;
+
+/* ---------------------------------------------------------------------------------------------
+ * acp.client_auth.v1 — is this client allowed in?
+ * The host passes the configured keys at create time; the plugin decides from the request headers.
+ * ------------------------------------------------------------------------------------------- */
+typedef struct acp_client_auth acp_client_auth;
+
+typedef struct acp_client_auth_v1 {
+  uint32_t struct_size;
+  /* settings_json: {"keys":["..."], ...plugin settings}. OWNERSHIP: *out host-held until destroy. */
+  acp_status (*create)(acp_str settings_json, acp_client_auth** out, acp_error_sink* err);
+  void (*destroy)(acp_client_auth* auth);
+  /* ACP_OK when allowed, ACP_ERR_UNAUTHORIZED otherwise (with a message that names no key).
+   * THREADS: concurrent calls allowed. */
+  acp_status (*check)(acp_client_auth* auth, const acp_header* headers, size_t header_count,
+                      acp_error_sink* err);
+} acp_client_auth_v1;
+
+/* ---------------------------------------------------------------------------------------------
+ * acp.upstream_auth.v1 — how an upstream OAuth token is requested and read.
+ * The host performs the request, caches the token and shares it (single-flight).
+ * ------------------------------------------------------------------------------------------- */
+typedef struct acp_upstream_auth acp_upstream_auth;
+
+typedef struct acp_token_out {
+  void* ctx;
+  /* expires_in_seconds <= 0: unknown (host uses a default). */
+  void (*set)(void* ctx, acp_str access_token, int64_t expires_in_seconds);
+} acp_token_out;
+
+typedef struct acp_upstream_auth_v1 {
+  uint32_t struct_size;
+  acp_status (*create)(acp_str settings_json, acp_upstream_auth** out, acp_error_sink* err);
+  void (*destroy)(acp_upstream_auth* auth);
+  /* Build the token request from a service key (JSON). set_target receives an absolute URL. */
+  acp_status (*build_token_request)(acp_upstream_auth* auth, acp_str service_key_json,
+                                    acp_request_out* out, acp_error_sink* err);
+  /* Read the token endpoint's answer. */
+  acp_status (*parse_token_response)(acp_upstream_auth* auth, int32_t status, acp_str body,
+                                     acp_token_out* out, acp_error_sink* err);
+} acp_upstream_auth_v1;
+
+/* ---------------------------------------------------------------------------------------------
+ * The entry point and the plugin descriptor.
+ * ------------------------------------------------------------------------------------------- */
+
+/* One named interface: `table` points at e.g. an acp_provider_v1.
+ * OWNERSHIP: plugin-owned static data; valid while the library is loaded. */
+typedef struct acp_interface {
+  const char* name; /* NUL-terminated, e.g. ACP_IFACE_PROVIDER_V1 */
+  const void* table;
+} acp_interface;
+
+/* What a plugin says about itself. OWNERSHIP: plugin-owned static data, valid while loaded. */
+typedef struct acp_plugin_descriptor {
+  uint32_t struct_size;
+  uint32_t abi_major;        /* the ABI the plugin was built for */
+  uint32_t abi_minor;
+  const char* name;          /* short, unique: "openai" */
+  const char* version;       /* the plugin's own version */
+  const char* description;
+  size_t interface_count;
+  const acp_interface* interfaces;
+} acp_plugin_descriptor;
+
+/* The entry point. `host` is valid until unload. Returns NULL (after logging why through
+ * host->log) when the plugin refuses the host, e.g. a host older than it needs.
+ * THREADS: called once, before any other call into the library. */
+typedef const acp_plugin_descriptor* (*acp_plugin_entry_fn)(const acp_host_api* host);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AICORE_ABI_H */
