@@ -1,0 +1,295 @@
+#include "config/Config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace aicore::host {
+namespace {
+
+using json = nlohmann::ordered_json;
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) { throw ConfigError(path + ": " + what); }
+
+std::string type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::null: return "null";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number";
+    default: return "an unsupported value";
+  }
+}
+
+std::string join(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
+
+const json& need_object(const json& v, const std::string& path) {
+  if (!v.is_object()) fail(path, "must be an object, got " + type_name(v));
+  return v;
+}
+
+std::string get_string(const json& v, const std::string& path, bool nonempty = true) {
+  if (!v.is_string()) fail(path, "must be a string, got " + type_name(v));
+  std::string s = v.get<std::string>();
+  if (nonempty && s.empty()) fail(path, "must not be empty");
+  return s;
+}
+
+int64_t get_int(const json& v, const std::string& path, int64_t lo, int64_t hi) {
+  if (!v.is_number_integer()) fail(path, "must be an integer, got " + type_name(v));
+  int64_t n = v.get<int64_t>();
+  if (n < lo || n > hi) fail(path, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  return n;
+}
+
+bool get_bool(const json& v, const std::string& path) {
+  if (!v.is_boolean()) fail(path, "must be true or false, got " + type_name(v));
+  return v.get<bool>();
+}
+
+std::vector<std::string> get_string_list(const json& v, const std::string& path) {
+  if (!v.is_array()) fail(path, "must be an array of strings, got " + type_name(v));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < v.size(); ++i) out.push_back(get_string(v[i], path + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
+// Reports keys a section does not know, as warnings: configs written for the Python proxy carry
+// fields (deployment_ids, model_filters) we do not use, and must still load.
+void note_unknown(const json& obj, const std::string& path, std::initializer_list<const char*> known,
+                  std::vector<std::string>& warnings) {
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    if (std::none_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }))
+      warnings.push_back(join(path, it.key()) + ": unknown field, ignored");
+  }
+}
+
+bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+
+ServiceKey parse_service_key(const json& key, const std::string& path) {
+  need_object(key, path);
+  ServiceKey k;
+  auto field = [&](const char* name) -> std::string {
+    if (!key.contains(name)) fail(join(path, name), "missing");
+    return get_string(key.at(name), join(path, name));
+  };
+  k.clientid = field("clientid");
+  k.clientsecret = field("clientsecret");
+  k.url = field("url");
+  if (!is_url(k.url)) fail(join(path, "url"), "must be an http(s) URL");
+  while (!k.url.empty() && k.url.back() == '/') k.url.pop_back();
+  if (key.contains("identityzoneid") && !key.at("identityzoneid").is_null())
+    k.identityzoneid = get_string(key.at("identityzoneid"), join(path, "identityzoneid"), false);
+  if (!key.contains("serviceurls")) fail(join(path, "serviceurls"), "missing");
+  const json& su = need_object(key.at("serviceurls"), join(path, "serviceurls"));
+  if (!su.contains("AI_API_URL")) fail(join(path, "serviceurls.AI_API_URL"), "missing");
+  k.ai_api_url = get_string(su.at("AI_API_URL"), join(path, "serviceurls.AI_API_URL"));
+  k.json = key.dump();
+  return k;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+json parse_json(const std::string& text, const std::string& path) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message carries line and column, which is what a user needs.
+    fail(path, std::string("invalid JSON: ") + e.what());
+  }
+}
+
+SubAccount parse_subaccount(const std::string& name, const json& v, const std::string& path,
+                            const std::string& base_dir, std::vector<std::string>& warnings) {
+  need_object(v, path);
+  note_unknown(v, path, {"resource_group", "service_key_json", "service_key", "deployment_models"},
+               warnings);
+  SubAccount s;
+  s.name = name;
+  if (v.contains("resource_group")) s.resource_group = get_string(v.at("resource_group"), join(path, "resource_group"));
+
+  if (v.contains("service_key")) {
+    s.key = parse_service_key(v.at("service_key"), join(path, "service_key"));
+  } else if (v.contains("service_key_json")) {
+    std::string rel = get_string(v.at("service_key_json"), join(path, "service_key_json"));
+    fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) fail(join(path, "service_key_json"), "file not found: " + rel);
+    json key = parse_json(read_file(p), join(path, "service_key_json") + " (" + rel + ")");
+    s.key = parse_service_key(key, join(path, "service_key_json") + " (" + rel + ")");
+  } else {
+    fail(join(path, "service_key_json"), "missing (give service_key_json or an inline service_key)");
+  }
+
+  if (!v.contains("deployment_models")) fail(join(path, "deployment_models"), "missing");
+  const std::string dm_path = join(path, "deployment_models");
+  const json& dm = need_object(v.at("deployment_models"), dm_path);
+  for (auto it = dm.begin(); it != dm.end(); ++it) {
+    const std::string mp = join(dm_path, it.key());
+    if (it.key().empty()) fail(dm_path, "model names must not be empty");
+    // The Python proxy accepts a single URL string as well as a list.
+    std::vector<std::string> urls = it.value().is_string() ? std::vector<std::string>{get_string(it.value(), mp)}
+                                                           : get_string_list(it.value(), mp);
+    if (urls.empty()) fail(mp, "must list at least one deployment URL");
+    for (size_t i = 0; i < urls.size(); ++i) {
+      if (!is_url(urls[i])) fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
+      while (urls[i].size() > 8 && urls[i].back() == '/') urls[i].pop_back();
+    }
+    s.deployment_models.emplace_back(it.key(), std::move(urls));
+  }
+  return s;
+}
+
+void parse_server(const json& v, ServerSettings& s, std::vector<std::string>& warnings) {
+  const std::string p = "server";
+  need_object(v, p);
+  note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "client_timeout_s",
+                      "keep_alive_timeout_s", "max_keep_alive_requests"}, warnings);
+  if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
+  if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
+  if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
+  if (v.contains("max_body_bytes")) s.max_body_bytes = get_int(v["max_body_bytes"], "server.max_body_bytes", 1024, int64_t(1) << 34);
+  if (v.contains("client_timeout_s")) s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
+  if (v.contains("keep_alive_timeout_s")) s.keep_alive_timeout_s = (int)get_int(v["keep_alive_timeout_s"], "server.keep_alive_timeout_s", 1, 86400);
+  if (v.contains("max_keep_alive_requests")) s.max_keep_alive_requests = (int)get_int(v["max_keep_alive_requests"], "server.max_keep_alive_requests", 1, 100000000);
+  if (s.min_threads > s.max_threads) fail("server.min_threads", "must not exceed server.max_threads");
+}
+
+void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {
+  need_object(v, "upstream");
+  note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host"}, warnings);
+  if (v.contains("connect_timeout_s")) u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
+  if (v.contains("read_timeout_s")) u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
+  if (v.contains("token_timeout_s")) u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
+  if (v.contains("verify_tls")) u.verify_tls = get_bool(v["verify_tls"], "upstream.verify_tls");
+  if (v.contains("pool_size_per_host")) u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
+  if (v.contains("ca_file")) {
+    std::string rel = get_string(v["ca_file"], "upstream.ca_file");
+    fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) fail("upstream.ca_file", "file not found: " + rel);
+    u.ca_file = p.string();
+  }
+}
+
+void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {
+  need_object(v, "retry");
+  note_unknown(v, "retry", {"max_attempts", "base_delay_ms", "max_delay_ms"}, warnings);
+  if (v.contains("max_attempts")) r.max_attempts = (int)get_int(v["max_attempts"], "retry.max_attempts", 1, 100);
+  if (v.contains("base_delay_ms")) r.base_delay_ms = (int)get_int(v["base_delay_ms"], "retry.base_delay_ms", 0, 600000);
+  if (v.contains("max_delay_ms")) r.max_delay_ms = (int)get_int(v["max_delay_ms"], "retry.max_delay_ms", 0, 600000);
+}
+
+void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::vector<std::string>& warnings) {
+  need_object(v, "log");
+  note_unknown(v, "log", {"level", "file", "access_log"}, warnings);
+  if (v.contains("level")) {
+    l.level = get_string(v["level"], "log.level");
+    static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+    if (!levels.count(l.level)) fail("log.level", "must be one of trace, debug, info, warn, error, off");
+  }
+  if (v.contains("file")) {
+    std::string f = get_string(v["file"], "log.file");
+    l.file = fs::path(f).is_absolute() ? f : (fs::path(base_dir) / f).string();
+  }
+  if (v.contains("access_log")) l.access_log = get_bool(v["access_log"], "log.access_log");
+}
+
+void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {
+  need_object(v, "plugins");
+  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models"}, warnings);
+  if (v.contains("dir")) {
+    std::string d = get_string(v["dir"], "plugins.dir");
+    p.dir = fs::path(d).is_absolute() ? d : (fs::path(base_dir) / d).string();
+  }
+  if (v.contains("enabled")) p.enabled = get_string_list(v["enabled"], "plugins.enabled");
+  if (v.contains("disabled")) p.disabled = get_string_list(v["disabled"], "plugins.disabled");
+  if (v.contains("settings")) {
+    const json& s = need_object(v["settings"], "plugins.settings");
+    for (auto it = s.begin(); it != s.end(); ++it) {
+      need_object(it.value(), "plugins.settings." + it.key());
+      p.settings[it.key()] = it.value().dump();
+    }
+  }
+  if (v.contains("models")) {
+    const json& m = need_object(v["models"], "plugins.models");
+    for (auto it = m.begin(); it != m.end(); ++it) p.model_map[it.key()] = get_string(it.value(), "plugins.models." + it.key());
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Config::model_keys() const {
+  std::vector<std::string> keys;
+  for (const auto& s : subaccounts)
+    for (const auto& [model, urls] : s.deployment_models)
+      if (std::find(keys.begin(), keys.end(), model) == keys.end()) keys.push_back(model);
+  return keys;
+}
+
+std::vector<std::string> Config::secrets() const {
+  std::vector<std::string> out = client_keys;
+  for (const auto& s : subaccounts) out.push_back(s.key.clientsecret);
+  return out;
+}
+
+Config parse_config(const std::string& text, const std::string& base_dir, const std::string& path) {
+  json root = parse_json(text, path.empty() ? "config" : path);
+  if (!root.is_object()) fail(path.empty() ? "config" : path, "must be a JSON object, got " + type_name(root));
+  Config c;
+  c.path = path;
+  c.dir = base_dir;
+  note_unknown(root, "", {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases",
+                          "server", "upstream", "retry", "log"}, c.warnings);
+
+  if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
+  const json& subs = need_object(root["subAccounts"], "subAccounts");
+  if (subs.empty()) fail("subAccounts", "must contain at least one subaccount");
+  for (auto it = subs.begin(); it != subs.end(); ++it)
+    c.subaccounts.push_back(parse_subaccount(it.key(), it.value(), "subAccounts." + it.key(), base_dir, c.warnings));
+
+  if (root.contains("secret_authentication_tokens"))
+    c.client_keys = get_string_list(root["secret_authentication_tokens"], "secret_authentication_tokens");
+  if (root.contains("port")) c.port = (int)get_int(root["port"], "port", 0, 65535);
+  if (root.contains("host")) c.host = get_string(root["host"], "host");
+
+  auto keys = c.model_keys();
+  if (root.contains("model_aliases")) {
+    const json& a = need_object(root["model_aliases"], "model_aliases");
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      std::string target = get_string(it.value(), "model_aliases." + it.key());
+      if (std::find(keys.begin(), keys.end(), target) == keys.end())
+        fail("model_aliases." + it.key(), "refers to '" + target + "', which no subaccount deploys");
+      c.model_aliases.emplace_back(it.key(), target);
+    }
+  }
+  if (root.contains("server")) parse_server(root["server"], c.server, c.warnings);
+  if (root.contains("upstream")) parse_upstream(root["upstream"], c.upstream, base_dir, c.warnings);
+  if (root.contains("retry")) parse_retry(root["retry"], c.retry, c.warnings);
+  if (root.contains("log")) parse_log(root["log"], c.log, base_dir, c.warnings);
+  if (root.contains("plugins")) parse_plugins(root["plugins"], c.plugins, base_dir, c.warnings);
+  return c;
+}
+
+Config load_config_file(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw ConfigError(path + ": config file not found");
+  std::string dir = fs::absolute(fs::path(path), ec).parent_path().string();
+  return parse_config(read_file(path), dir, path);
+}
+
+}  // namespace aicore::host

@@ -1,0 +1,101 @@
+// The proxy's configuration: drop-in compatible with the Python SAP AI Core proxy's config.json
+// (subAccounts, secret_authentication_tokens, port, host) plus our optional sections (plugins,
+// model_aliases, server, upstream, retry, log). Loaded once at start-up; immutable afterwards.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aicore::host {
+
+// A config error names the exact path of the field: "subAccounts.acc1.service_key_json: ...".
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct ServiceKey {
+  std::string clientid;
+  std::string clientsecret;
+  std::string url;             // XSUAA base URL, without /oauth/token
+  std::string identityzoneid;  // optional
+  std::string ai_api_url;      // serviceurls.AI_API_URL
+  std::string json;            // the whole key as JSON, for the upstream-auth plugin
+};
+
+struct SubAccount {
+  std::string name;
+  std::string resource_group = "default";
+  ServiceKey key;
+  // model key -> deployment URLs, in the order given
+  std::vector<std::pair<std::string, std::vector<std::string>>> deployment_models;
+};
+
+struct ServerSettings {
+  int min_threads = 8;
+  int max_threads = 512;              // each open stream holds one thread
+  int max_queued = 256;               // accepted connections waiting for a thread
+  int64_t max_body_bytes = 64 << 20;  // generous enough for image-heavy requests
+  int client_timeout_s = 120;         // socket read/write timeout towards clients
+  int keep_alive_timeout_s = 15;
+  int max_keep_alive_requests = 10000;
+};
+
+struct UpstreamSettings {
+  int connect_timeout_s = 10;
+  int read_timeout_s = 300;  // longest silence while waiting for the first or next byte
+  int token_timeout_s = 15;
+  bool verify_tls = true;
+  std::string ca_file;       // empty: the system CA store
+  int pool_size_per_host = 128;
+};
+
+struct RetrySettings {
+  int max_attempts = 4;     // upstream calls per client request, failovers included
+  int base_delay_ms = 250;  // back-off when every candidate failed, doubled per round
+  int max_delay_ms = 4000;
+};
+
+struct LogSettings {
+  std::string level = "info";  // trace, debug, info, warn, error
+  std::string file;            // empty: stderr
+  bool access_log = true;
+};
+
+struct PluginSettings {
+  std::string dir;                                // empty: <binary dir>/plugins
+  std::vector<std::string> enabled;               // empty: every plugin found
+  std::vector<std::string> disabled;
+  std::map<std::string, std::string> settings;    // plugin name -> settings JSON
+  std::map<std::string, std::string> model_map;   // model key -> plugin name (overrides detection)
+};
+
+struct Config {
+  std::string path;  // the file it came from ("" for built-in)
+  std::string dir;   // its folder, for relative paths
+  std::vector<SubAccount> subaccounts;
+  std::vector<std::string> client_keys;  // secret_authentication_tokens
+  std::string host = "127.0.0.1";
+  int port = 3001;
+  std::vector<std::pair<std::string, std::string>> model_aliases;  // alias -> model key
+  ServerSettings server;
+  UpstreamSettings upstream;
+  RetrySettings retry;
+  LogSettings log;
+  PluginSettings plugins;
+  std::vector<std::string> warnings;  // unknown fields etc., logged at start-up
+
+  // Every model key configured in any subaccount, in first-seen order.
+  std::vector<std::string> model_keys() const;
+  // Every secret in the config (client keys, client secrets), for log redaction.
+  std::vector<std::string> secrets() const;
+};
+
+// Parses and validates; throws ConfigError naming the field.
+Config load_config_file(const std::string& path);
+Config parse_config(const std::string& json_text, const std::string& base_dir, const std::string& path = "");
+
+}  // namespace aicore::host

@@ -1,0 +1,121 @@
+#include "plugin/PluginRegistry.hpp"
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace aicore::host {
+namespace fs = std::filesystem;
+
+std::shared_ptr<Provider> PluginSet::provider(const std::string& name) const {
+  for (const auto& p : providers)
+    if (p->name() == name) return p;
+  return nullptr;
+}
+
+std::string default_plugin_dir() {
+  fs::path exe_dir = boost::dll::program_location().parent_path().string();
+  fs::path beside = exe_dir / "plugins";
+  std::error_code ec;
+  if (fs::is_directory(beside, ec)) return beside.string();
+  for (const char* libdir : {"lib", "lib64"}) {
+    fs::path installed = exe_dir.parent_path() / libdir / "aicore-proxy" / "plugins";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
+  return beside.string();
+}
+
+namespace {
+
+bool listed(const std::vector<std::string>& list, const std::string& name) {
+  return std::find(list.begin(), list.end(), name) != list.end();
+}
+
+std::string settings_for(const Config& config, const std::string& name) {
+  auto it = config.plugins.settings.find(name);
+  return it == config.plugins.settings.end() ? std::string("{}") : it->second;
+}
+
+// The client-auth plugin receives the configured keys alongside its own settings.
+std::string client_auth_settings(const Config& config, const std::string& name) {
+  auto s = nlohmann::json::parse(settings_for(config, name));
+  s["keys"] = config.client_keys;
+  return s.dump();
+}
+
+}  // namespace
+
+PluginSet load_plugins(const std::string& dir, const Config& config) {
+  PluginSet set;
+  std::vector<fs::path> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    spdlog::error("plugin folder {} does not exist: no plugins loaded", dir);
+    return set;
+  }
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".so") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+
+  for (const auto& f : files) {
+    PluginReport r;
+    r.file = f.string();
+    std::shared_ptr<PluginLibrary> lib;
+    try {
+      lib = PluginLibrary::load(r.file);
+    } catch (const std::exception& e) {
+      r.status = e.what();
+      spdlog::error("plugin {}: {}", r.file, e.what());
+      set.reports.push_back(std::move(r));
+      continue;
+    }
+    r.name = lib->name();
+    r.version = lib->version();
+    r.abi = lib->abi_version();
+    r.interfaces = lib->interface_names();
+    const bool enabled = (config.plugins.enabled.empty() || listed(config.plugins.enabled, r.name)) &&
+                         !listed(config.plugins.disabled, r.name);
+    if (!enabled) {
+      r.status = "disabled";
+      spdlog::info("plugin {} ({}) is disabled by the config", r.name, r.file);
+      set.reports.push_back(std::move(r));
+      continue;
+    }
+    bool dup = false;
+    for (const auto& prev : set.reports)
+      if (prev.name == r.name && prev.status == "loaded") dup = true;
+    if (dup) {
+      r.status = "another plugin named " + r.name + " is already loaded";
+      spdlog::error("plugin {}: {}", r.file, r.status);
+      set.reports.push_back(std::move(r));
+      continue;
+    }
+    try {
+      if (const void* t = lib->find_interface(ACP_IFACE_PROVIDER_V1))
+        set.providers.push_back(std::make_shared<Provider>(lib, read_table<acp_provider_v1>(t), settings_for(config, r.name)));
+      if (const void* t = lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1); t && !set.client_auth)
+        set.client_auth = std::make_shared<ClientAuthPlugin>(lib, read_table<acp_client_auth_v1>(t),
+                                                             client_auth_settings(config, r.name));
+      if (const void* t = lib->find_interface(ACP_IFACE_UPSTREAM_AUTH_V1); t && !set.upstream_auth)
+        set.upstream_auth = std::make_shared<UpstreamAuthPlugin>(lib, read_table<acp_upstream_auth_v1>(t),
+                                                                 settings_for(config, r.name));
+      r.status = "loaded";
+      spdlog::info("plugin {} {} loaded from {} (ABI {}; {})", r.name, r.version, r.file, r.abi,
+                   fmt::join(r.interfaces, ", "));
+    } catch (const std::exception& e) {
+      r.status = e.what();
+      spdlog::error("plugin {} ({}): {}: not used", r.name, r.file, e.what());
+    }
+    set.reports.push_back(std::move(r));
+  }
+  for (const auto& name : config.plugins.enabled)
+    if (std::none_of(set.reports.begin(), set.reports.end(), [&](const PluginReport& r) { return r.name == name; }))
+      spdlog::warn("plugins.enabled names '{}', but no such plugin is in {}", name, dir);
+  return set;
+}
+
+}  // namespace aicore::host

@@ -1,0 +1,33 @@
+// One access-log line per request: who, what, where it went, how it ended, how long it took.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace aicore::host {
+
+struct AccessRecord {
+  std::string id;
+  std::string method, path;
+  std::string dialect, model, plugin, subaccount, deployment;
+  int status = 0;
+  int attempts = 0;
+  bool stream = false;
+  std::string error;  // short reason when status >= 400
+  int64_t prompt_tokens = -1, completion_tokens = -1;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  double ttfb_ms = -1;
+
+  void mark_first_byte() {
+    if (ttfb_ms < 0) ttfb_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
+  // Picks token counts out of a client-facing JSON body or stream event, in either dialect.
+  void scan_usage(std::string_view text);
+  void write() const;
+};
+
+// The deployment id at the end of a deployment URL (what the log shows instead of the whole URL).
+std::string deployment_id(std::string_view url);
+
+}  // namespace aicore::host

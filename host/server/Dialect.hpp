@@ -1,0 +1,38 @@
+// The client-facing dialects the host serves, and how each one spells an error.
+#pragma once
+
+#include <aicore/abi.h>
+#include <aicore/errors.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace aicore::host {
+
+enum class Family { OpenAI, Anthropic };
+
+struct Dialect {
+  std::string_view name;  // ACP_DIALECT_*
+  Family family;
+  bool can_stream;
+};
+
+inline constexpr Dialect kOpenAIChat{ACP_DIALECT_OPENAI_CHAT, Family::OpenAI, true};
+inline constexpr Dialect kOpenAIEmbeddings{ACP_DIALECT_OPENAI_EMBEDDINGS, Family::OpenAI, false};
+inline constexpr Dialect kAnthropicMessages{ACP_DIALECT_ANTHROPIC_MESSAGES, Family::Anthropic, true};
+inline constexpr Dialect kAnthropicCountTokens{ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, Family::Anthropic, false};
+
+// The JSON error body in the dialect's envelope. `type` empty: derived from the status.
+inline std::string error_body(Family f, int status, std::string_view message, std::string_view type = {},
+                              std::string_view code = {}) {
+  if (f == Family::Anthropic) return anthropic_error_body(message, type.empty() ? anthropic_error_type(status) : type);
+  return openai_error_body(message, type.empty() ? openai_error_type(status) : type, code);
+}
+
+// The stream event that ends a stream with an error, in the dialect's own framing.
+inline std::string stream_error_event(Family f, int status, std::string_view message) {
+  if (f == Family::Anthropic) return "event: error\ndata: " + error_body(f, status, message) + "\n\n";
+  return "data: " + error_body(f, status, message) + "\n\ndata: [DONE]\n\n";
+}
+
+}  // namespace aicore::host

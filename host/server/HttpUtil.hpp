@@ -1,0 +1,47 @@
+// Small helpers shared by the handlers: request ids, bounded body reads, JSON answers.
+#pragma once
+
+#include <aicore/abi.h>
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aicore::host {
+
+// "req_" + 24 hex characters; unique enough to grep logs by.
+std::string new_request_id();
+
+struct BodyTooLarge : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads the whole request body; throws BodyTooLarge past `limit` bytes (checked against
+// Content-Length before reading when the client sends one).
+std::string read_body(Poco::Net::HTTPServerRequest& req, int64_t limit);
+
+// Before answering a request whose body was not read (401, 405, ...): small bodies are drained so
+// the keep-alive connection stays in sync; larger or unknown-length ones close the connection.
+void discard_body(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
+
+// Sends a complete JSON answer.
+void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body);
+
+// The request's headers with lower-case names, as the ABI passes them. Owns the strings; the
+// acp_header views point into it.
+class HeaderList {
+ public:
+  HeaderList(const Poco::Net::HTTPServerRequest& req, bool include_secrets);
+  const std::vector<acp_header>& headers() const { return views_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> store_;
+  std::vector<acp_header> views_;
+};
+
+}  // namespace aicore::host

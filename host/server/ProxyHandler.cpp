@@ -1,0 +1,352 @@
+#include "server/ProxyHandler.hpp"
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <thread>
+
+#include "log/Log.hpp"
+#include "server/HttpUtil.hpp"
+
+namespace aicore::host {
+namespace {
+
+struct ClientGone {};
+
+// The most useful message in an upstream error body: error.message, message, or the raw text.
+std::string upstream_message(const std::string& body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object()) {
+    if (j.contains("error")) {
+      const auto& e = j["error"];
+      if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
+      if (e.is_string()) {
+        std::string m = e.get<std::string>();
+        if (j.contains("error_description") && j["error_description"].is_string())
+          m += ": " + j["error_description"].get<std::string>();
+        return m;
+      }
+    }
+    if (j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+  }
+  std::string raw = body.substr(0, 300);
+  return raw.empty() ? "no body" : raw;
+}
+
+int status_for(const PluginFailure& f) {
+  if (f.http_status >= 400 && f.http_status < 600) return f.http_status;
+  switch (f.status) {
+    case ACP_ERR_INVALID_REQUEST:
+    case ACP_ERR_UNSUPPORTED: return 400;
+    case ACP_ERR_UNAUTHORIZED: return 401;
+    case ACP_ERR_UPSTREAM: return 502;
+    default: return 500;
+  }
+}
+
+// How one upstream attempt ended.
+enum class Outcome { Done, Retry, Reauth };
+
+}  // namespace
+
+bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req,
+               Poco::Net::HTTPServerResponse& resp, AccessRecord& rec) {
+  if (rt.config.client_keys.empty() || !rt.plugins.client_auth) return true;
+  HeaderList all(req, true);
+  std::string why;
+  if (rt.plugins.client_auth->check(all.headers(), why)) return true;
+  rec.status = 401;
+  rec.error = "unauthorized";
+  discard_body(req, resp);
+  if (family == Family::OpenAI) resp.set("WWW-Authenticate", "Bearer");
+  send_json(resp, 401, error_body(family, 401, why, {}, family == Family::OpenAI ? "invalid_api_key" : ""));
+  return false;
+}
+
+void ProxyHandler::fail_(Poco::Net::HTTPServerResponse& resp, AccessRecord& rec, int status, const std::string& message,
+                         std::string_view type, std::string_view code) {
+  rec.status = status;
+  rec.error = redact(message.substr(0, 200));
+  send_json(resp, status, error_body(dialect_.family, status, message, type, code));
+}
+
+void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
+  AccessRecord rec;
+  rec.id = new_request_id();
+  rec.method = req.getMethod();
+  rec.path = req.getURI().substr(0, req.getURI().find('?'));
+  rec.dialect = dialect_.name;
+  resp.set("x-request-id", rec.id);
+  try {
+    serve_(req, resp, rec);
+  } catch (const ClientGone&) {
+    rec.status = 499;  // nginx's "client closed request"
+    rec.error = "client disconnected";
+  } catch (const std::exception& e) {
+    spdlog::error("request {}: {}", rec.id, redact(e.what()));
+    if (!resp.sent()) {
+      fail_(resp, rec, 500, "internal error (request " + rec.id + ")");
+    } else {
+      rec.error = redact(e.what());
+    }
+  }
+  if (rt_->config.log.access_log) rec.write();
+}
+
+void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, AccessRecord& rec) {
+  const Runtime& rt = *rt_;
+  if (!authorize(rt, dialect_.family, req, resp, rec)) return;
+  if (req.getMethod() != "POST") {
+    resp.set("Allow", "POST");
+    discard_body(req, resp);
+    return fail_(resp, rec, 405, "method " + req.getMethod() + " not allowed on " + rec.path + "; use POST");
+  }
+
+  std::string body;
+  try {
+    body = read_body(req, rt.config.server.max_body_bytes);
+  } catch (const BodyTooLarge& e) {
+    resp.setKeepAlive(false);  // the rest of the body is not read
+    return fail_(resp, rec, 413, e.what(), dialect_.family == Family::Anthropic ? "request_too_large" : "");
+  }
+
+  // The host reads only what it routes on: model and stream. The plugin validates the rest.
+  nlohmann::json parsed;
+  try {
+    parsed = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    return fail_(resp, rec, 400, std::string("request body is not valid JSON: ") + e.what());
+  }
+  if (!parsed.is_object()) return fail_(resp, rec, 400, "request body must be a JSON object");
+  auto m = parsed.find("model");
+  if (m == parsed.end() || !m->is_string() || m->get_ref<const std::string&>().empty())
+    return fail_(resp, rec, 400, "model: required, must be a non-empty string", {}, "");
+  const std::string model = m->get<std::string>();
+  rec.model = model;
+  bool stream = false;
+  if (auto s = parsed.find("stream"); s != parsed.end() && !s->is_null()) {
+    if (!s->is_boolean()) return fail_(resp, rec, 400, "stream: must be a boolean");
+    stream = s->get<bool>();
+  }
+  if (stream && !dialect_.can_stream) return fail_(resp, rec, 400, "stream: not supported on " + rec.path);
+  rec.stream = stream;
+  parsed = nullptr;  // free it before the upstream call
+
+  auto route = rt.router->resolve(model);
+  if (!route)
+    return fail_(resp, rec, 404, "The model '" + model + "' does not exist or is not deployed on this proxy",
+                 dialect_.family == Family::Anthropic ? "not_found_error" : "invalid_request_error", "model_not_found");
+  rec.plugin = route->provider->name();
+
+  HeaderList headers(req, false);
+  ProviderCall call{dialect_.name, model, route->model_key, body, &headers.headers(), stream};
+  UpstreamRequest ureq;
+  PluginFailure pf;
+  if (!route->provider->convert_request(call, ureq, pf)) {
+    if (pf.status == ACP_ERR_INTERNAL) spdlog::error("request {}: plugin {}: {}", rec.id, rec.plugin, redact(pf.message));
+    return fail_(resp, rec, status_for(pf), pf.message, pf.type);
+  }
+  spdlog::debug("request {} upstream body: {}", rec.id, redact(ureq.body));
+
+  const auto targets = rt.balancer.candidates(route->model_key);
+  if (targets.empty()) return fail_(resp, rec, 404, "The model '" + model + "' has no deployment");
+
+  ResponseView rv{dialect_.name, route->model_key, ureq.context, 0, {}, {}};
+  int last_status = 502;
+  std::string last_message = "no upstream attempt was made";
+  std::string retry_after;
+  bool reauthed = false;
+  bool started = false;  // whether anything reached the client (then failover is no longer possible)
+  std::ostream* out = nullptr;
+
+  const int max_attempts = rt.config.retry.max_attempts;
+  size_t next_target = 0;
+  size_t round = 0;
+  for (int attempt = 0; attempt < max_attempts; ++attempt) {
+    const Target& t = targets[next_target % targets.size()];
+    const SubAccount& sub = rt.subaccount(t.subaccount);
+    rec.attempts = attempt + 1;
+    rec.subaccount = sub.name;
+    rec.deployment = deployment_id(t.url);
+    if (next_target / targets.size() > round) {
+      // Every candidate was tried: back off before going round again.
+      round = next_target / targets.size();
+      int delay = std::min<int64_t>(rt.config.retry.max_delay_ms, int64_t(rt.config.retry.base_delay_ms) << std::min<size_t>(round - 1, 10));
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    }
+
+    std::string token;
+    try {
+      token = rt_->tokens->get(sub.name);
+    } catch (const TokenError& e) {
+      last_status = 502;
+      last_message = e.what();
+      spdlog::warn("request {}: {}", rec.id, redact(e.what()));
+      ++next_target;
+      continue;
+    }
+
+    UpstreamCall uc;
+    uc.url = t.url + ureq.target;
+    uc.method = ureq.method;
+    uc.body = ureq.body;
+    uc.headers = {{"Authorization", "Bearer " + token}, {"AI-Resource-Group", sub.resource_group}};
+    for (const auto& h : ureq.headers) uc.headers.push_back(h);
+
+    Outcome outcome = Outcome::Done;
+    auto handle_error = [&](const UpstreamResponse& r) {
+      rv.status = r.status;
+      rv.content_type = r.content_type;
+      rv.body = r.body;
+      std::string msg;
+      acp_error_class cls = route->provider->classify_error(rv, msg);
+      last_status = r.status;
+      last_message = msg.empty() ? upstream_message(r.body) : msg;
+      retry_after = r.retry_after;
+      spdlog::warn("request {}: {} deployment {} answered {}: {}", rec.id, sub.name, rec.deployment, r.status,
+                   redact(last_message.substr(0, 300)));
+      if (cls == ACP_UPSTREAM_REAUTH && !reauthed) {
+        rt_->tokens->invalidate(sub.name, token);
+        reauthed = true;
+        outcome = Outcome::Reauth;
+      } else if (cls == ACP_UPSTREAM_RETRY || cls == ACP_UPSTREAM_REAUTH) {
+        outcome = Outcome::Retry;
+      } else {
+        outcome = Outcome::Done;
+        int status = r.status >= 400 && r.status < 600 ? r.status : 502;
+        fail_(resp, rec, status, last_message);
+      }
+    };
+
+    try {
+      if (!stream) {
+        UpstreamResponse r = rt_->upstream->send(uc);
+        if (r.status >= 200 && r.status < 300) {
+          rv.status = r.status;
+          rv.content_type = r.content_type;
+          rv.body = r.body;
+          std::string client_body;
+          if (!route->provider->convert_response(rv, client_body, pf)) {
+            spdlog::error("request {}: plugin {} could not convert the response: {}", rec.id, rec.plugin, redact(pf.message));
+            return fail_(resp, rec, status_for(pf) == 400 ? 502 : status_for(pf), pf.message);
+          }
+          rec.scan_usage(client_body);
+          rec.status = 200;
+          rec.mark_first_byte();
+          send_json(resp, 200, client_body);
+          return;
+        }
+        handle_error(r);
+      } else {
+        std::unique_ptr<ProviderStream> conv;
+        std::optional<PluginFailure> stream_fail;
+        bool client_gone = false;
+        auto emit = [&](std::string_view ev) {
+          if (!started) {
+            resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+            resp.setChunkedTransferEncoding(true);
+            resp.setContentType("text/event-stream");
+            resp.set("Cache-Control", "no-cache");
+            resp.set("X-Accel-Buffering", "no");
+            out = &resp.send();
+            started = true;
+            rec.status = 200;
+            rec.mark_first_byte();
+          }
+          out->write(ev.data(), static_cast<std::streamsize>(ev.size()));
+          out->flush();
+          if (!out->good()) throw ClientGone{};
+          rec.scan_usage(ev);
+        };
+        auto on_start = [&](const UpstreamResponse& r) {
+          ResponseView sv{dialect_.name, route->model_key, ureq.context, r.status, r.content_type, {}};
+          PluginFailure f;
+          conv = route->provider->open_stream(sv, f);
+          if (!conv) stream_fail = f;
+        };
+        auto on_bytes = [&](std::string_view bytes) -> bool {
+          if (!conv) return false;
+          PluginFailure f;
+          try {
+            if (!conv->feed(bytes, emit, f)) {
+              stream_fail = f;
+              return false;
+            }
+          } catch (const ClientGone&) {
+            client_gone = true;
+            return false;
+          }
+          return true;
+        };
+        UpstreamResponse r;
+        try {
+          r = rt_->upstream->stream(uc, on_start, on_bytes);
+        } catch (const UpstreamIoError& e) {
+          if (!started) throw;
+          // The connection broke after events reached the client: end the stream with an error.
+          if (!client_gone) {
+            rec.error = redact(e.what());
+            try {
+              emit(stream_error_event(dialect_.family, 502, std::string("upstream stream interrupted: ") + e.what()));
+            } catch (const ClientGone&) {
+            }
+          }
+          return;
+        }
+        if (client_gone) throw ClientGone{};
+        if (r.status < 200 || r.status >= 300) {
+          handle_error(r);
+        } else {
+          if (conv && !stream_fail) {
+            PluginFailure f;
+            if (!conv->finish(emit, f)) stream_fail = f;
+          }
+          if (conv) {
+            int64_t p = -1, c = -1;
+            conv->usage(p, c);
+            rec.prompt_tokens = std::max(rec.prompt_tokens, p);
+            rec.completion_tokens = std::max(rec.completion_tokens, c);
+          }
+          if (!stream_fail) return;
+          last_status = status_for(*stream_fail);
+          last_message = stream_fail->message;
+          if (stream_fail->status == ACP_ERR_INTERNAL)
+            spdlog::error("request {}: plugin {} stream: {}", rec.id, rec.plugin, redact(last_message));
+          if (started) {
+            rec.error = redact(last_message.substr(0, 200));
+            try {
+              emit(stream_error_event(dialect_.family, last_status, last_message));
+            } catch (const ClientGone&) {
+            }
+            return;
+          }
+          // Nothing reached the client yet: an upstream failure can still fail over.
+          if (stream_fail->status == ACP_ERR_UPSTREAM) {
+            outcome = Outcome::Retry;
+          } else {
+            return fail_(resp, rec, last_status, last_message, stream_fail->type);
+          }
+        }
+      }
+    } catch (const UpstreamIoError& e) {
+      last_status = 502;
+      last_message = e.what();
+      spdlog::warn("request {}: {} deployment {}: {}", rec.id, sub.name, rec.deployment, redact(e.what()));
+      outcome = Outcome::Retry;
+    }
+    if (outcome == Outcome::Done) return;
+    if (outcome == Outcome::Retry) ++next_target;
+    // Reauth: same target again with a fresh token.
+  }
+
+  // Every attempt failed with something retryable.
+  if (last_status == 429 && !retry_after.empty()) resp.set("Retry-After", retry_after);
+  int status = last_status == 429 ? 429 : (last_status == 401 || last_status == 403) ? 502 : last_status >= 500 ? 502 : last_status;
+  if (status < 400) status = 502;
+  fail_(resp, rec, status, "upstream failed after " + std::to_string(rec.attempts) + " attempt(s): " + last_message);
+}
+
+}  // namespace aicore::host

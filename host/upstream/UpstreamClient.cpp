@@ -1,0 +1,137 @@
+#include "upstream/UpstreamClient.hpp"
+
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
+
+#include <istream>
+#include <sstream>
+
+namespace aicore::host {
+namespace {
+
+Poco::Timespan seconds(int s) { return Poco::Timespan(static_cast<long>(s), 0); }
+
+struct SslInit {
+  SslInit() { Poco::Net::initializeSSL(); }
+};
+
+}  // namespace
+
+UpstreamClient::UpstreamClient(const UpstreamSettings& settings) : settings_(settings) {
+  static SslInit once;
+  using Poco::Net::Context;
+  // Verification is on unless the operator turned it off; the system CA store unless a bundle is given.
+  Context::VerificationMode mode = settings_.verify_tls ? Context::VERIFY_RELAXED : Context::VERIFY_NONE;
+  tls_ = new Context(Context::TLS_CLIENT_USE, "", "", settings_.ca_file, mode, 9, settings_.ca_file.empty());
+}
+
+UpstreamClient::Session UpstreamClient::acquire_(const Url& u, bool& reused) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = idle_.find(u.origin());
+    if (it != idle_.end() && !it->second.empty()) {
+      Session s = std::move(it->second.back());
+      it->second.pop_back();
+      reused = true;
+      return s;
+    }
+  }
+  reused = false;
+  Session s;
+  if (u.https)
+    s = std::make_unique<Poco::Net::HTTPSClientSession>(u.host, u.port, tls_);
+  else
+    s = std::make_unique<Poco::Net::HTTPClientSession>(u.host, u.port);
+  s->setKeepAlive(true);
+  s->setKeepAliveTimeout(seconds(30));
+  return s;
+}
+
+void UpstreamClient::release_(const Url& u, Session s) {
+  std::lock_guard lock(mu_);
+  auto& v = idle_[u.origin()];
+  if (static_cast<int>(v.size()) < settings_.pool_size_per_host) v.push_back(std::move(s));
+}
+
+UpstreamResponse UpstreamClient::send(const UpstreamCall& call) { return exchange_(call, nullptr, nullptr); }
+
+UpstreamResponse UpstreamClient::stream(const UpstreamCall& call, const StartFn& on_start, const BytesFn& on_bytes) {
+  return exchange_(call, &on_start, &on_bytes);
+}
+
+UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const StartFn* on_start, const BytesFn* on_bytes) {
+  Url u;
+  try {
+    u = Url::parse(call.url);
+  } catch (const std::exception& e) {
+    throw UpstreamIoError(std::string("bad upstream URL: ") + e.what());
+  }
+  // A pooled connection may have been closed by the server while idle; that shows up as a failure
+  // before any response byte, and then one fresh connection is tried.
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    Session s = acquire_(u, reused);
+    bool got_response = false;
+    try {
+      s->setTimeout(seconds(settings_.connect_timeout_s), seconds(settings_.read_timeout_s), seconds(settings_.read_timeout_s));
+      Poco::Net::HTTPRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
+      req.setHost(u.host, u.port);
+      req.setKeepAlive(true);
+      for (const auto& [n, v] : call.headers) req.set(n, v);
+      if (!call.body.empty() || call.method == "POST") {
+        req.setContentType(call.content_type);
+        req.setContentLength(static_cast<std::streamsize>(call.body.size()));
+      }
+      std::ostream& os = s->sendRequest(req);
+      os.write(call.body.data(), static_cast<std::streamsize>(call.body.size()));
+      Poco::Net::HTTPResponse resp;
+      std::istream& is = s->receiveResponse(resp);
+      got_response = true;
+      UpstreamResponse out;
+      out.status = static_cast<int>(resp.getStatus());
+      out.content_type = resp.getContentType();
+      out.retry_after = resp.get("Retry-After", "");
+      const bool ok = out.status >= 200 && out.status < 300;
+      if (on_bytes && ok) {
+        if (on_start && *on_start) (*on_start)(out);
+        char buf[16384];
+        for (;;) {
+          // peek() blocks until the next piece arrives; readsome() then takes what is buffered,
+          // so every upstream event is passed on as soon as it is received.
+          if (is.peek() == std::char_traits<char>::eof()) break;
+          std::streamsize n = is.readsome(buf, sizeof buf);
+          if (n <= 0) continue;
+          if (!(*on_bytes)(std::string_view(buf, static_cast<size_t>(n)))) {
+            s->abort();  // client gone: drop this connection rather than drain it
+            return out;
+          }
+        }
+        if (is.bad()) throw UpstreamIoError("upstream connection lost mid-stream");
+      } else {
+        std::ostringstream body;
+        Poco::StreamCopier::copyStream(is, body);
+        if (is.bad()) throw UpstreamIoError("upstream connection lost while reading the body");
+        out.body = body.str();
+      }
+      if (resp.getKeepAlive()) release_(u, std::move(s));
+      return out;
+    } catch (const UpstreamIoError&) {
+      throw;
+    } catch (const Poco::TimeoutException&) {
+      throw UpstreamIoError(got_response ? "upstream read timed out" : "upstream did not answer in time");
+    } catch (const Poco::Exception& e) {
+      if (reused && !got_response && attempt == 0) continue;
+      throw UpstreamIoError("upstream " + u.origin() + ": " + e.displayText());
+    } catch (const std::exception& e) {
+      if (reused && !got_response && attempt == 0) continue;
+      throw UpstreamIoError("upstream " + u.origin() + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace aicore::host
