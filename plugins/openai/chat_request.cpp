@@ -1,0 +1,203 @@
+#include "chat_request.hpp"
+
+#include "context.hpp"
+#include "json_util.hpp"
+#include "models.hpp"
+
+#include <aicore/plugin.hpp>
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+namespace aicore::openai {
+namespace {
+
+// Rejected by o-series and gpt-5 deployments with a 400 ("Unsupported parameter").
+constexpr std::array<std::string_view, 6> kReasoningRejects = {
+    "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias"};
+
+// Sent by clients written for other backends (vLLM, Qwen, Anthropic-style); Azure answers 400
+// "Unknown parameter" to each of them.
+constexpr std::array<std::string_view, 5> kForeignFields = {"top_k", "repetition_penalty", "min_p", "thinking",
+                                                             "enable_thinking"};
+
+template <size_t N>
+bool contains(const std::array<std::string_view, N>& a, std::string_view k) {
+  return std::find(a.begin(), a.end(), k) != a.end();
+}
+
+std::string at(std::string_view field, size_t i) { return std::string(field) + "[" + std::to_string(i) + "]"; }
+
+// Structural checks only: what would certainly make Azure answer 400 or what the rewrites below
+// rely on. Semantics (roles, part types) stay Azure's business, so new OpenAI features pass.
+void validate(const Json& in) {
+  auto m = in.find("messages");
+  if (m == in.end()) throw invalid_request("messages: required");
+  if (!m->is_array()) throw invalid_request("messages: must be an array");
+  if (m->empty()) throw invalid_request("messages: must not be empty");
+  for (size_t i = 0; i < m->size(); ++i) {
+    const Json& msg = (*m)[i];
+    const std::string where = at("messages", i);
+    if (!msg.is_object()) throw invalid_request(where + ": must be an object");
+    auto role = msg.find("role");
+    if (role == msg.end()) throw invalid_request(where + ".role: required");
+    if (!role->is_string()) throw invalid_request(where + ".role: must be a string");
+    if (auto c = msg.find("content"); c != msg.end()) {
+      if (c->is_array()) {
+        for (size_t p = 0; p < c->size(); ++p)
+          if (!(*c)[p].is_object()) throw invalid_request(at(where + ".content", p) + ": must be an object");
+      } else if (!c->is_string() && !c->is_null()) {
+        throw invalid_request(where + ".content: must be a string, an array of parts or null");
+      }
+    }
+    if (auto tc = msg.find("tool_calls"); tc != msg.end() && !tc->is_array() && !tc->is_null())
+      throw invalid_request(where + ".tool_calls: must be an array");
+  }
+  if (auto t = in.find("tools"); t != in.end() && !t->is_null()) {
+    if (!t->is_array()) throw invalid_request("tools: must be an array");
+    for (size_t i = 0; i < t->size(); ++i)
+      if (!(*t)[i].is_object()) throw invalid_request(at("tools", i) + ": must be an object");
+  }
+  if (auto s = in.find("stream"); s != in.end() && !s->is_boolean() && !s->is_null())
+    throw invalid_request("stream: must be a boolean");
+  for (std::string_view f : {"max_tokens", "max_completion_tokens"})
+    if (auto v = in.find(std::string(f)); v != in.end() && !v->is_null() &&
+                                           !(v->is_number_unsigned() || (v->is_number_integer() && v->get<int64_t>() >= 0)))
+      throw invalid_request(std::string(f) + ": must be a non-negative integer");
+  if (auto t = in.find("temperature"); t != in.end() && !t->is_number() && !t->is_null())
+    throw invalid_request("temperature: must be a number");
+}
+
+bool wants_stream(const Json& in, bool stream_hint) {
+  auto s = in.find("stream");
+  return (s != in.end() && s->is_boolean()) ? s->get<bool>() : stream_hint;
+}
+
+// Reads the client's stream_options.include_usage (only meaningful when streaming).
+bool client_include_usage(const Json& in) {
+  auto so = in.find("stream_options");
+  if (so == in.end() || so->is_null()) return false;
+  if (!so->is_object()) throw invalid_request("stream_options: must be an object");
+  auto iu = so->find("include_usage");
+  if (iu == so->end() || iu->is_null()) return false;
+  if (!iu->is_boolean()) throw invalid_request("stream_options.include_usage: must be a boolean");
+  return iu->get<bool>();
+}
+
+// The upstream is always asked for usage so the host can account for every streamed request;
+// the converter removes it again if the client did not ask (see chat_stream.hpp).
+Json upstream_stream_options(const Json* client) {
+  Json so = (client && client->is_object()) ? *client : Json::object();
+  so["include_usage"] = true;
+  return so;
+}
+
+// Why fields were dropped, grouped for one debug line per request.
+class Changes {
+ public:
+  void drop(std::string_view reason, std::string_view field) {
+    for (auto& [r, fields] : drops_)
+      if (r == reason) {
+        fields += ", " + std::string(field);
+        return;
+      }
+    drops_.emplace_back(std::string(reason), std::string(field));
+  }
+  void note(std::string_view n) { notes_.emplace_back(n); }
+
+  void log(std::string_view model) const {
+    if (drops_.empty() && notes_.empty()) return;
+    std::string line = "openai.chat for '" + std::string(model) + "':";
+    const char* sep = " ";
+    for (const auto& [reason, fields] : drops_) {
+      line += sep + ("dropped " + fields + " (" + reason + ")");
+      sep = "; ";
+    }
+    for (const auto& n : notes_) {
+      line += sep + n;
+      sep = "; ";
+    }
+    log_debug(line);
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> drops_;
+  std::vector<std::string> notes_;
+};
+
+constexpr std::string_view kRejectedByReasoning = "rejected by reasoning models";
+constexpr std::string_view kRejectedByAzure = "rejected by Azure OpenAI";
+
+}  // namespace
+
+UpstreamRequest convert_chat_request(std::string_view body, std::string_view model, bool stream_hint,
+                                     const Settings& settings) {
+  Json in = parse_client_json(body);
+  if (!in.is_object()) throw invalid_request("body: must be a JSON object");
+  validate(in);
+  const bool streaming = wants_stream(in, stream_hint);
+  const bool usage = streaming && client_include_usage(in);
+  const bool reasoning = is_reasoning_model(model);
+  auto mct = in.find("max_completion_tokens");
+  const bool has_max_completion_tokens = mct != in.end() && !mct->is_null();
+
+  Changes changes;
+  Json out = Json::object();
+  for (auto it = in.begin(); it != in.end(); ++it) {
+    const std::string& k = it.key();
+    const Json& v = it.value();
+    if (k == "model") continue;  // routing is by deployment URL; the client's name may be an alias
+    if (k == "stream") {
+      out[k] = streaming ? Json(true) : v;
+      if (streaming && !in.contains("stream_options")) out["stream_options"] = upstream_stream_options(nullptr);
+      continue;
+    }
+    if (k == "stream_options") {
+      if (streaming) out[k] = upstream_stream_options(&v);
+      else changes.drop("only valid with stream: true", k);  // Azure answers 400 otherwise
+      continue;
+    }
+    if (reasoning) {
+      if (k == "max_tokens") {
+        if (v.is_null()) continue;
+        if (has_max_completion_tokens) {
+          changes.drop("max_completion_tokens is set", k);
+        } else {
+          out["max_completion_tokens"] = v;  // same position as the client's max_tokens
+          changes.note("renamed max_tokens to max_completion_tokens");
+        }
+        continue;
+      }
+      if (k == "max_completion_tokens" && v.is_null()) continue;
+      // Only the default (1) is accepted; anything else is a 400.
+      if (k == "temperature" && !(v.is_number() && v.get<double>() == 1.0)) {
+        changes.drop(kRejectedByReasoning, k);
+        continue;
+      }
+      if (contains(kReasoningRejects, k)) {
+        changes.drop(kRejectedByReasoning, k);
+        continue;
+      }
+    } else if (k == "reasoning_effort") {
+      changes.drop("not a reasoning model", k);
+      continue;
+    }
+    if (contains(kForeignFields, k)) {
+      changes.drop(kRejectedByAzure, k);
+      continue;
+    }
+    out[k] = v;
+  }
+  if (streaming && !in.contains("stream")) {
+    out["stream"] = true;
+    if (!in.contains("stream_options")) out["stream_options"] = upstream_stream_options(nullptr);
+  }
+
+  changes.log(model);
+
+  return UpstreamRequest{"/chat/completions?api-version=" + std::string(settings.chat_version(model)), dump(out),
+                         ResponseContext{usage}.encode()};
+}
+
+}  // namespace aicore::openai

@@ -1,0 +1,78 @@
+#include "provider.hpp"
+
+#include "chat_request.hpp"
+#include "chat_response.hpp"
+#include "chat_stream.hpp"
+#include "embeddings.hpp"
+#include "json_util.hpp"
+#include "models.hpp"
+
+namespace aicore::openai {
+namespace {
+
+// Anthropic dialects on GPT models arrive with a later issue; until then say so plainly.
+[[noreturn]] void unsupported_dialect(std::string_view dialect) {
+  throw PluginError(ACP_ERR_UNSUPPORTED,
+                    "the openai plugin does not support the " + std::string(dialect) + " dialect yet",
+                    "invalid_request_error");
+}
+
+// The configured key decides; the client's name only if the host resolved none.
+std::string_view routing_model(const RequestIn& in) { return in.model.empty() ? in.client_model : in.model; }
+
+// error.message of Azure's {"error":{...}}, or a bare {"message":...}; empty when neither.
+std::string upstream_error_message(std::string_view body) {
+  if (body.empty() || nested_deeper_than(body, kMaxJsonDepth)) return {};
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return {};
+  const Json* holder = &j;
+  if (auto e = j.find("error"); e != j.end() && e->is_object()) holder = &*e;
+  auto m = holder->find("message");
+  return (m != holder->end() && m->is_string()) ? m->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+OpenAIProvider::OpenAIProvider(std::string_view settings_json) : settings_(Settings::parse(settings_json)) {}
+
+bool OpenAIProvider::detect_model(std::string_view model) const { return is_openai_model(model); }
+
+void OpenAIProvider::model_candidates(std::string_view model, const Sink& names) const {
+  for (const std::string& name : openai::model_candidates(model)) names.write(name);
+}
+
+void OpenAIProvider::convert_request(const RequestIn& in, const RequestOut& out) const {
+  UpstreamRequest r;
+  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) {
+    r = convert_chat_request(in.body, routing_model(in), in.stream, settings_);
+  } else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) {
+    r = convert_embeddings_request(in.body, routing_model(in), settings_);
+  } else {
+    unsupported_dialect(in.dialect);
+  }
+  out.target(r.target);
+  out.body(r.body);
+  out.context(r.context);
+}
+
+void OpenAIProvider::convert_response(const ResponseIn& in, const Sink& out) const {
+  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body));
+  else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body));
+  else unsupported_dialect(in.dialect);
+}
+
+std::unique_ptr<StreamConverter> OpenAIProvider::open_stream(const ResponseIn& in) const {
+  if (in.dialect != ACP_DIALECT_OPENAI_CHAT) unsupported_dialect(std::string(in.dialect) + " (streaming)");
+  return std::make_unique<ChatStreamConverter>(ResponseContext::decode(in.context));
+}
+
+acp_error_class OpenAIProvider::classify_error(const ResponseIn& in, const Sink& message) const {
+  if (in.status == 429 || in.status >= 500) return ACP_UPSTREAM_RETRY;
+  if (in.status == 401 || in.status == 403) return ACP_UPSTREAM_REAUTH;
+  // A fatal answer goes to the client: Azure's own message ("Unsupported parameter: ...",
+  // content-filter refusals) tells its user what to change.
+  if (std::string m = upstream_error_message(in.body); !m.empty()) message.write(m);
+  return ACP_UPSTREAM_FATAL;
+}
+
+}  // namespace aicore::openai

@@ -1,0 +1,86 @@
+#include "settings.hpp"
+
+#include "json_util.hpp"
+#include "models.hpp"
+
+#include <aicore/plugin.hpp>
+
+#include <algorithm>
+
+namespace aicore::openai {
+namespace {
+
+[[noreturn]] void config_error(std::string_view field, std::string_view problem) {
+  throw PluginError(ACP_ERR_CONFIG, std::string(field) + ": " + std::string(problem));
+}
+
+// The version goes into the query string unescaped, so only allow what Azure versions look like
+// ("2024-12-01-preview", "preview", "v1").
+std::string version_value(const Json& v, std::string_view field) {
+  if (!v.is_string()) config_error(field, "must be a string");
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.empty()) config_error(field, "must not be empty");
+  bool ok = std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  });
+  if (!ok) config_error(field, "may contain only letters, digits, '-', '.' and '_'");
+  return s;
+}
+
+}  // namespace
+
+Settings Settings::parse(std::string_view text) {
+  Settings s;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return s;  // no settings at all
+  Json j;
+  try {
+    j = parse_upstream_json(text, "settings");
+  } catch (const PluginError&) {
+    config_error("settings", "invalid JSON");
+  }
+  if (!j.is_object()) config_error("settings", "must be a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "api_version") {
+      s.chat_api_version = version_value(it.value(), key);
+    } else if (key == "embeddings_api_version") {
+      s.embeddings_api_version = version_value(it.value(), key);
+    } else if (key == "api_versions") {
+      if (!it.value().is_object()) config_error(key, "must be an object of model key -> version");
+      for (auto m = it.value().begin(); m != it.value().end(); ++m) {
+        if (m.key().empty()) config_error(key, "model key must not be empty");
+        s.api_versions.emplace_back(m.key(), version_value(m.value(), "api_versions." + m.key()));
+      }
+    } else {
+      config_error(key, "unknown setting (known: api_version, embeddings_api_version, api_versions)");
+    }
+  }
+  return s;
+}
+
+const std::string* Settings::override_for(std::string_view model) const {
+  if (api_versions.empty() || model.empty()) return nullptr;
+  for (const std::string& name : model_candidates(model)) {
+    const std::string* best = nullptr;
+    size_t best_len = 0;
+    for (const auto& [key, version] : api_versions)
+      if (name.starts_with(key) && key.size() > best_len) {
+        best = &version;
+        best_len = key.size();
+      }
+    if (best) return best;
+  }
+  return nullptr;
+}
+
+std::string_view Settings::chat_version(std::string_view model) const {
+  const std::string* v = override_for(model);
+  return v ? *v : chat_api_version;
+}
+
+std::string_view Settings::embeddings_version(std::string_view model) const {
+  const std::string* v = override_for(model);
+  return v ? *v : embeddings_api_version;
+}
+
+}  // namespace aicore::openai
