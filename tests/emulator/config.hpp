@@ -1,0 +1,45 @@
+#pragma once
+// The emulated landscape: which clients may get tokens, which resource groups and deployments
+// exist. Read once at start-up and immutable afterwards, so handlers read it without locks.
+#include "json.hpp"
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace aicore::emulator {
+
+struct Client {
+  std::string id;
+  std::string secret;
+};
+
+struct Deployment {
+  std::string id;
+  std::string executable;    // "azure-openai", later "aws-bedrock", "gcp-vertexai"
+  std::string model;         // e.g. "gpt-4o"
+  std::string modelVersion;  // optional override of the dated name answered in "model"
+  int dimensions = 0;        // embedding models: full vector size
+  Json raw;                  // the whole entry, so a family can read its own extra settings
+};
+
+struct Config {
+  std::vector<Client> clients;
+  int tokenTtlSeconds = 3600;
+  std::vector<std::string> resourceGroups;
+  std::unordered_map<std::string, Deployment> deployments;
+
+  const Client* findClient(std::string_view id) const;
+  const Deployment* findDeployment(const std::string& id) const;
+  bool hasResourceGroup(std::string_view rg) const;
+};
+
+// Throws std::runtime_error with a readable message on a bad config.
+Config parseConfig(const std::string& text);
+// Empty path = the built-in default (tests/emulator/default-config.json, embedded at build time).
+Config loadConfig(const std::string& path);
+
+extern const char* const kDefaultConfigJson;
+
+}  // namespace aicore::emulator

@@ -1,0 +1,91 @@
+#include "exchange.hpp"
+
+#include "text.hpp"
+
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/StreamCopier.h>
+
+namespace aicore::emulator {
+
+using Poco::Net::HTTPResponse;
+
+static Poco::Net::StreamSocket* socketOf(Poco::Net::HTTPServerRequest& req) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+  return impl ? &impl->socket() : nullptr;
+}
+
+Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, Emulator& e)
+    : emu(e), req_(req), resp_(resp) {
+  const std::string& uri = req.getURI();
+  size_t q = uri.find('?');
+  path_ = uri.substr(0, q);
+  if (q != std::string::npos) query_ = uri.substr(q + 1);
+  // Drain the body up front: keep-alive needs it consumed and every handler wants it. A request
+  // with neither Content-Length nor chunked encoding has no body (RFC 9112); Poco would otherwise
+  // read until the client closes, which hangs e.g. `curl -X POST` without data.
+  if (req.getChunkedTransferEncoding() || req.hasContentLength()) {
+    if (req.hasContentLength()) body_.reserve(static_cast<size_t>(req.getContentLength64()));
+    Poco::StreamCopier::copyToString(req.stream(), body_);
+  }
+  // Events and small answers must leave immediately: without TCP_NODELAY, Nagle plus delayed ACKs
+  // add ~40 ms to header/body write pairs and to every streamed event.
+  if (auto* s = socketOf(req)) {
+    try {
+      s->setNoDelay(true);
+    } catch (...) {
+    }
+  }
+}
+
+std::optional<std::string> Exchange::queryParam(std::string_view name) const {
+  for (auto& [k, v] : parseUrlEncoded(query_))
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> Exchange::header(const std::string& name) const {
+  auto it = req_.find(name);  // case-insensitive
+  if (it == req_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Exchange::send(int status, std::string_view contentType, std::string_view body, const HeaderList& extra) {
+  if (pendingAbort) {
+    abortConnection(pendingAbort->reset);
+    return;
+  }
+  resp_.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+  resp_.setContentType(std::string(contentType));
+  for (const auto& [k, v] : extra) resp_.set(k, v);
+  resp_.sendBuffer(body.data(), body.size());
+  answered_ = true;
+  status_ = status;
+}
+
+std::ostream& Exchange::startStream(std::string_view contentType) {
+  resp_.setStatusAndReason(HTTPResponse::HTTP_OK);
+  resp_.setContentType(std::string(contentType));
+  resp_.setChunkedTransferEncoding(true);
+  resp_.set("Cache-Control", "no-cache");
+  answered_ = true;
+  status_ = 200;
+  return resp_.send();
+}
+
+void Exchange::abortConnection(bool reset) {
+  // Poco would finish the response (and write the last chunk) after the handler returns; closing
+  // the shared socket here makes those writes fail quietly, and keep-alive off ends the loop.
+  resp_.setKeepAlive(false);
+  if (auto* s = socketOf(req_)) {
+    try {
+      if (reset) s->setLinger(true, 0);  // close() with zero linger sends RST
+      s->close();
+    } catch (...) {
+    }
+  }
+  answered_ = true;
+  aborted_ = true;
+}
+
+}  // namespace aicore::emulator

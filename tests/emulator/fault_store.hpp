@@ -1,0 +1,43 @@
+#pragma once
+// Faults queued by tests through POST /_emulator/faults and consumed by matching requests.
+#include "json.hpp"
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace aicore::emulator {
+
+enum class FaultKind { Status429, Status500, Status503, Status401, Slow, Drop, Reset };
+
+struct Fault {
+  std::string target = "*";  // deployment id, "oauth", or "*" (any deployment, not oauth)
+  FaultKind kind = FaultKind::Status500;
+  int count = 1;        // remaining uses; -1 = until cleared
+  int retryAfter = -1;  // seconds for the Retry-After header; -1 = no header
+  int delayMs = 0;      // sleep before acting (the whole point of "slow")
+  int afterEvents = 0;  // drop/reset: events streamed before the connection dies
+};
+
+const char* faultKindName(FaultKind kind);
+// Throws std::invalid_argument with a message meant for the test author.
+Fault parseFault(const Json& j);
+Json faultToJson(const Fault& f);
+
+class FaultStore {
+ public:
+  void add(Fault f);
+  size_t clear();
+  Json list() const;
+  // Consumes one use of the oldest fault matching this request, if any.
+  std::optional<Fault> take(const std::string& deploymentId, bool isOauth);
+
+ private:
+  mutable std::mutex mu_;
+  std::deque<Fault> faults_;
+  std::atomic<size_t> size_{0};  // lets the hot path skip the lock when nothing is queued
+};
+
+}  // namespace aicore::emulator
