@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what aicore-proxy needs to build (and, with --with-test-clients, to test) on Debian 12.
+# Idempotent: installs only what is missing. Everything comes from Debian's packages and, for the
+# test clients, from the npm registry through tests/integration/package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_npm=0
+for a in "$@"; do
+  case "$a" in
+    --with-test-clients) with_npm=1 ;;
+    *) echo "usage: $0 [--with-test-clients]" >&2; exit 2 ;;
+  esac
+done
+
+packages=(cmake make g++ pkg-config ca-certificates curl
+  libpoco-dev libssl-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "$with_npm" = 1 ] && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "==> installing Debian packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$with_npm" = 1 ]; then
+  lock=tests/integration/package-lock.json
+  stamp=tests/integration/node_modules/.aicore-lock
+  if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
+    echo "==> installing the test clients from npm (openai, @anthropic-ai/sdk)"
+    (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$lock" "$stamp"
+  fi
+fi

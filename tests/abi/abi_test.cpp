@@ -1,0 +1,183 @@
+// The host's side of the ABI: loading, version negotiation, refusing broken plugins with a
+// specific reason, and surviving plugins that throw.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "config/Config.hpp"
+#include "plugin/HostApi.hpp"
+#include "plugin/PluginRegistry.hpp"
+
+using namespace aicore::host;
+
+namespace {
+std::string fake(const char* name) { return std::string(FAKE_PLUGIN_DIR) + "/" + name + ".so"; }
+
+std::string load_error(const char* name) {
+  try {
+    PluginLibrary::load(fake(name));
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "loaded";
+}
+
+Config minimal_config() {
+  return parse_config(R"({"subAccounts":{"a":{"service_key":{"clientid":"i","clientsecret":"s","url":"https://u",
+      "serviceurls":{"AI_API_URL":"https://api"}},"deployment_models":{"fake-1":["https://api/d"]}}}})", ".");
+}
+
+std::shared_ptr<Provider> good_provider(const std::string& settings = "{}") {
+  auto lib = PluginLibrary::load(fake("good_provider"));
+  return std::make_shared<Provider>(lib, read_table<acp_provider_v1>(lib->find_interface(ACP_IFACE_PROVIDER_V1)), settings);
+}
+}  // namespace
+
+TEST(Abi, LoadsAGoodPluginAndReadsItsDescriptor) {
+  auto lib = PluginLibrary::load(fake("good_provider"));
+  EXPECT_EQ(lib->name(), "fake");
+  EXPECT_EQ(lib->version(), "9.9.9");
+  EXPECT_EQ(lib->abi_version(), "1.0");
+  EXPECT_EQ(lib->interface_names(), std::vector<std::string>{ACP_IFACE_PROVIDER_V1});
+  EXPECT_NE(lib->find_interface(ACP_IFACE_PROVIDER_V1), nullptr);
+  EXPECT_EQ(lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1), nullptr);
+}
+
+TEST(Abi, RefusesWrongMajorVersionNamingBothVersions) {
+  EXPECT_EQ(load_error("wrong_major"), "plugin future built for ABI 2.0, host speaks 1.0: not loaded");
+}
+
+TEST(Abi, RefusesLibraryWithoutEntryPoint) {
+  EXPECT_EQ(load_error("no_entry"), "no entry point 'acp_plugin_entry': not an aicore-proxy plugin");
+}
+
+TEST(Abi, RefusesAnEntryThatReturnsNull) {
+  EXPECT_NE(load_error("refuses").find("entry point refused the host"), std::string::npos);
+}
+
+TEST(Abi, ReportsAFileThatIsNotALibrary) {
+  EXPECT_NE(load_error("does_not_exist").find("cannot load"), std::string::npos);
+}
+
+TEST(Abi, OlderSmallerTableWorksWithMissingCallbacksAbsent) {
+  auto lib = PluginLibrary::load(fake("old_table"));
+  auto table = read_table<acp_provider_v1>(lib->find_interface(ACP_IFACE_PROVIDER_V1));
+  EXPECT_EQ(table.classify_error, nullptr);  // beyond its struct_size: zero, not garbage
+  Provider p(lib, table, "{}");
+  EXPECT_TRUE(p.detect_model("old-model"));
+  EXPECT_TRUE(p.model_candidates("x").empty());
+  std::string msg;
+  ResponseView rv{"openai.chat", "old-model", "", 429, "", "{}"};
+  EXPECT_EQ(p.classify_error(rv, msg), ACP_UPSTREAM_RETRY);  // the host's default policy
+  rv.status = 400;
+  EXPECT_EQ(p.classify_error(rv, msg), ACP_UPSTREAM_FATAL);
+}
+
+TEST(Abi, ConvertsThroughTheTable) {
+  set_fixed_unix_time(1700000000);
+  auto p = good_provider();
+  EXPECT_TRUE(p->detect_model("fake-1"));
+  EXPECT_FALSE(p->detect_model("gpt-4o"));
+  EXPECT_EQ(p->model_candidates("alias-of-fake"), std::vector<std::string>{"fake-1"});
+  std::vector<acp_header> headers{{{"x-client", 8}, {"abc", 3}}};
+  ProviderCall call{"openai.chat", "fake-1", "fake-1", R"({"a":1})", &headers, true};
+  UpstreamRequest req;
+  PluginFailure fail;
+  ASSERT_TRUE(p->convert_request(call, req, fail));
+  EXPECT_EQ(req.target, "/echo?model=fake-1");
+  EXPECT_EQ(req.body, R"({"a":1})");
+  EXPECT_EQ(req.context, "stream");
+  ASSERT_EQ(req.headers.size(), 1u);
+  EXPECT_EQ(req.headers[0], (std::pair<std::string, std::string>{"X-Fake", "abc"}));
+  std::string out;
+  ASSERT_TRUE(p->convert_response({"openai.chat", "fake-1", "plain", 200, "application/json", "{}"}, out, fail));
+  EXPECT_EQ(out, R"({"ctx":"plain","t":1700000000})");  // the plugin sees the host's clock
+  set_fixed_unix_time(0);
+}
+
+TEST(Abi, StreamsThroughTheTable) {
+  auto p = good_provider();
+  PluginFailure fail;
+  auto s = p->open_stream({"openai.chat", "fake-1", "", 200, "text/event-stream", ""}, fail);
+  ASSERT_TRUE(s);
+  std::vector<std::string> events;
+  auto sink = [&](std::string_view e) { events.emplace_back(e); };
+  ASSERT_TRUE(s->feed("ab", sink, fail));
+  ASSERT_TRUE(s->feed("c", sink, fail));
+  ASSERT_TRUE(s->finish(sink, fail));
+  EXPECT_EQ(events, (std::vector<std::string>{"ev:ab", "ev:c", "end"}));
+}
+
+TEST(Abi, ExceptionFromTheHostSinkDoesNotCrossThePlugin) {
+  auto p = good_provider();
+  PluginFailure fail;
+  auto s = p->open_stream({"openai.chat", "fake-1", "", 200, "", ""}, fail);
+  struct ClientGone {};
+  EXPECT_THROW(s->feed("x", [](std::string_view) { throw ClientGone{}; }, fail), ClientGone);
+}
+
+TEST(Abi, ThrowingPluginBecomesAnErrorValue) {
+  auto p = good_provider();
+  UpstreamRequest req;
+  ProviderCall call{"throw.std", "fake-1", "fake-1", "{}", nullptr, false};
+  PluginFailure fail;
+  EXPECT_FALSE(p->convert_request(call, req, fail));
+  EXPECT_EQ(fail.status, ACP_ERR_INTERNAL);
+  EXPECT_EQ(fail.message, "plugin error: boom");
+  call.dialect = "throw.int";
+  EXPECT_FALSE(p->convert_request(call, req, fail));
+  EXPECT_EQ(fail.status, ACP_ERR_INTERNAL);
+  EXPECT_EQ(fail.message, "plugin error: unknown exception");
+  call.dialect = "invalid";
+  EXPECT_FALSE(p->convert_request(call, req, fail));
+  EXPECT_EQ(fail.status, ACP_ERR_INVALID_REQUEST);
+  EXPECT_EQ(fail.http_status, 400);
+  EXPECT_EQ(fail.message, "messages: required");
+}
+
+TEST(Abi, RejectedSettingsAreReportedWithThePluginsMessage) {
+  try {
+    good_provider(R"({"reject":true})");
+    FAIL() << "settings accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), "settings rejected: fake: rejected settings");
+  }
+}
+
+TEST(Abi, RegistryKeepsTheGoodPluginsAndReportsTheRest) {
+  Config c = minimal_config();
+  PluginSet set = load_plugins(FAKE_PLUGIN_DIR, c);
+  ASSERT_EQ(set.providers.size(), 2u);  // fake and old
+  auto status_of = [&](const std::string& file) {
+    for (auto& r : set.reports)
+      if (r.file.find(file) != std::string::npos) return r.status;
+    return std::string("missing");
+  };
+  EXPECT_EQ(status_of("good_provider.so"), "loaded");
+  EXPECT_EQ(status_of("old_table.so"), "loaded");
+  EXPECT_EQ(status_of("wrong_major.so"), "plugin future built for ABI 2.0, host speaks 1.0: not loaded");
+  EXPECT_NE(status_of("no_entry.so").find("no entry point"), std::string::npos);
+  EXPECT_NE(status_of("refuses.so").find("refused"), std::string::npos);
+  EXPECT_NE(set.provider("fake"), nullptr);
+}
+
+TEST(Abi, RegistryHonoursDisabledAndEnabledLists) {
+  Config c = minimal_config();
+  c.plugins.disabled = {"old"};
+  PluginSet set = load_plugins(FAKE_PLUGIN_DIR, c);
+  EXPECT_EQ(set.providers.size(), 1u);
+  EXPECT_EQ(set.provider("old"), nullptr);
+  c.plugins.disabled.clear();
+  c.plugins.enabled = {"old"};
+  set = load_plugins(FAKE_PLUGIN_DIR, c);
+  ASSERT_EQ(set.providers.size(), 1u);
+  EXPECT_EQ(set.providers[0]->name(), "old");
+}
+
+TEST(Abi, RegistryPassesPerPluginSettings) {
+  Config c = minimal_config();
+  c.plugins.settings["fake"] = R"({"reject":true})";
+  PluginSet set = load_plugins(FAKE_PLUGIN_DIR, c);
+  EXPECT_EQ(set.provider("fake"), nullptr);  // its settings were rejected: not used, others still are
+  EXPECT_NE(set.provider("old"), nullptr);
+}

@@ -1,0 +1,106 @@
+// The auth plugin's logic: exact key match in either header, both XSUAA token request forms.
+#include <gtest/gtest.h>
+
+#include "client_auth.hpp"
+#include "upstream_auth.hpp"
+
+using namespace aicore;
+using namespace aicore::auth;
+
+namespace {
+struct Hdrs {
+  std::vector<std::pair<std::string, std::string>> kv;
+  std::vector<acp_header> v;
+  Headers make() {
+    v.clear();
+    for (auto& [n, x] : kv) v.push_back({{n.data(), n.size()}, {x.data(), x.size()}});
+    return Headers(v.data(), v.size());
+  }
+};
+
+struct Captured {
+  std::string target, method, body;
+  std::vector<std::pair<std::string, std::string>> headers;
+  acp_request_out out{sizeof(acp_request_out), this,
+                      [](void* c, acp_str s) { static_cast<Captured*>(c)->target.assign(s.ptr, s.len); },
+                      [](void* c, acp_str s) { static_cast<Captured*>(c)->method.assign(s.ptr, s.len); },
+                      [](void* c, acp_str n, acp_str v) { static_cast<Captured*>(c)->headers.emplace_back(std::string(n.ptr, n.len), std::string(v.ptr, v.len)); },
+                      [](void* c, acp_str s) { static_cast<Captured*>(c)->body.append(s.ptr, s.len); },
+                      nullptr};
+};
+}  // namespace
+
+TEST(ClientAuth, ExactMatchOnly) {
+  std::vector<std::string> keys{"secret-one", "secret-two"};
+  EXPECT_TRUE(matches_any_key("secret-one", keys));
+  EXPECT_TRUE(matches_any_key("secret-two", keys));
+  EXPECT_FALSE(matches_any_key("secret", keys));          // prefix
+  EXPECT_FALSE(matches_any_key("secret-one-more", keys)); // superstring (the Python proxy let this in)
+  EXPECT_FALSE(matches_any_key("", keys));
+  EXPECT_FALSE(matches_any_key("secret-onE", keys));
+  EXPECT_FALSE(matches_any_key("x", {}));
+}
+
+TEST(ClientAuth, AcceptsBearerBareAndXApiKey) {
+  KeyAuth auth(R"({"keys":["k-123"]})");
+  Hdrs h;
+  h.kv = {{"authorization", "Bearer k-123"}};
+  EXPECT_NO_THROW(auth.check(h.make()));
+  h.kv = {{"authorization", "k-123"}};
+  EXPECT_NO_THROW(auth.check(h.make()));
+  h.kv = {{"x-api-key", "k-123"}};
+  EXPECT_NO_THROW(auth.check(h.make()));
+  h.kv = {{"authorization", "Bearer wrong"}};
+  try {
+    auth.check(h.make());
+    FAIL() << "accepted a wrong key";
+  } catch (const PluginError& e) {
+    EXPECT_EQ(e.status, ACP_ERR_UNAUTHORIZED);
+    EXPECT_EQ(e.message.find("wrong"), std::string::npos);  // never echo what was presented
+  }
+  h.kv = {};
+  EXPECT_THROW(auth.check(h.make()), PluginError);
+  KeyAuth open("{}");
+  EXPECT_NO_THROW(open.check(h.make()));
+  EXPECT_THROW(KeyAuth(R"({"keys":"k"})"), PluginError);
+}
+
+TEST(UpstreamAuth, FormRequestByDefault) {
+  XsuaaAuth a("{}");
+  Captured c;
+  a.build_token_request(R"({"clientid":"sb-x!b1|aicore","clientsecret":"s&e=c","url":"https://z.auth.example/"})",
+                        RequestOut(&c.out));
+  EXPECT_EQ(c.method, "POST");
+  EXPECT_EQ(c.target, "https://z.auth.example/oauth/token");
+  EXPECT_EQ(c.body, "grant_type=client_credentials&client_id=sb-x%21b1%7Caicore&client_secret=s%26e%3Dc");
+}
+
+TEST(UpstreamAuth, BasicRequestLikeThePythonProxy) {
+  XsuaaAuth a(R"({"token_request":"basic"})");
+  Captured c;
+  a.build_token_request(R"({"clientid":"id","clientsecret":"secret","url":"https://z"})", RequestOut(&c.out));
+  EXPECT_EQ(c.target, "https://z/oauth/token?grant_type=client_credentials");
+  EXPECT_TRUE(c.body.empty());
+  bool found = false;
+  for (auto& [n, v] : c.headers)
+    if (n == "Authorization") found = v == "Basic aWQ6c2VjcmV0";
+  EXPECT_TRUE(found);
+}
+
+TEST(UpstreamAuth, ParsesTokenAndErrors) {
+  XsuaaAuth a("{}");
+  auto [tok, exp] = a.parse_token_response(200, R"({"access_token":"ey.x","token_type":"bearer","expires_in":7199})");
+  EXPECT_EQ(tok, "ey.x");
+  EXPECT_EQ(exp, 7199);
+  try {
+    a.parse_token_response(401, R"({"error":"invalid_client","error_description":"Bad credentials"})");
+    FAIL();
+  } catch (const PluginError& e) {
+    EXPECT_EQ(e.message, "token endpoint answered 401: invalid_client: Bad credentials");
+  }
+  EXPECT_THROW(a.parse_token_response(200, "not json"), PluginError);
+  EXPECT_THROW(a.build_token_request(R"({"clientid":"id","url":"https://z","certurl":"https://c"})", RequestOut(nullptr)), PluginError);
+  EXPECT_EQ(base64("a"), "YQ==");
+  EXPECT_EQ(base64("ab"), "YWI=");
+  EXPECT_EQ(base64("abc"), "YWJj");
+}
