@@ -6,6 +6,8 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include <algorithm>
+
 namespace aicore::emulator {
 
 using Poco::Net::HTTPResponse;
@@ -25,7 +27,9 @@ Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespo
   // with neither Content-Length nor chunked encoding has no body (RFC 9112); Poco would otherwise
   // read until the client closes, which hangs e.g. `curl -X POST` without data.
   if (req.getChunkedTransferEncoding() || req.hasContentLength()) {
-    if (req.hasContentLength()) body_.reserve(static_cast<size_t>(req.getContentLength64()));
+    // Reserve what the client announced, within reason: the header is not proof of the body.
+    if (req.hasContentLength())
+      body_.reserve(static_cast<size_t>(std::min<Poco::Int64>(req.getContentLength64(), 1 << 24)));
     Poco::StreamCopier::copyToString(req.stream(), body_);
   }
   // Events and small answers must leave immediately: without TCP_NODELAY, Nagle plus delayed ACKs

@@ -91,11 +91,12 @@ Reply makeReply(const Conversation& conv) {
 
   auto words = splitWords(r.text);
   if (conv.maxTokens && static_cast<int64_t>(words.size()) > *conv.maxTokens) {
-    size_t keep = static_cast<size_t>(*conv.maxTokens);
-    r.text = keep == 0 ? std::string()
-                       : r.text.substr(
-                             0, static_cast<size_t>(words[keep - 1].data() + words[keep - 1].size() - r.text.data()));
+    const size_t keep = static_cast<size_t>(*conv.maxTokens);
+    // The words are views into r.text: measure where the last kept one ends, then shrink in place.
+    const size_t end =
+        keep == 0 ? 0 : static_cast<size_t>(words[keep - 1].data() + words[keep - 1].size() - r.text.data());
     words.resize(keep);
+    r.text.resize(end);
     r.finish = Reply::Finish::Length;
   }
   r.completionTokens = static_cast<int64_t>(words.size());
