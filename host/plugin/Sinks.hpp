@@ -79,6 +79,8 @@ struct UpstreamRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string context;
+  int local_status = 0;     // > 0: the plugin answered itself (respond); no upstream call
+  std::string local_body;
 };
 
 struct RequestSink {
@@ -90,6 +92,11 @@ struct RequestSink {
       [](void* c, acp_str n, acp_str v) { static_cast<RequestSink*>(c)->req.headers.emplace_back(sv(n), sv(v)); },
       [](void* c, acp_str b) { static_cast<RequestSink*>(c)->req.body.append(sv(b)); },
       [](void* c, acp_str x) { static_cast<RequestSink*>(c)->req.context.assign(sv(x)); },
+      [](void* c, int32_t status, acp_str body) {
+        auto* self = static_cast<RequestSink*>(c);
+        self->req.local_status = status;
+        self->req.local_body.assign(sv(body));
+      },
   };
   RequestSink() = default;
   RequestSink(const RequestSink&) = delete;

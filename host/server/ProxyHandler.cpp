@@ -149,6 +149,12 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     if (pf.status == ACP_ERR_INTERNAL) spdlog::error("request {}: plugin {}: {}", rec.id, rec.plugin, redact(pf.message));
     return fail_(resp, rec, status_for(pf), pf.message, pf.type);
   }
+  if (ureq.local_status > 0) {  // answered by the plugin itself, e.g. count_tokens
+    rec.status = ureq.local_status;
+    rec.mark_first_byte();
+    send_json(resp, ureq.local_status, ureq.local_body);
+    return;
+  }
   spdlog::debug("request {} upstream body: {}", rec.id, redact(ureq.body));
 
   const auto targets = rt.balancer.candidates(route->model_key);

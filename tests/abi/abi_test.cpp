@@ -181,3 +181,14 @@ TEST(Abi, RegistryPassesPerPluginSettings) {
   EXPECT_EQ(set.provider("fake"), nullptr);  // its settings were rejected: not used, others still are
   EXPECT_NE(set.provider("old"), nullptr);
 }
+
+TEST(Abi, PluginCanAnswerLocallyWithoutAnUpstreamCall) {
+  auto p = good_provider();
+  UpstreamRequest req;
+  PluginFailure fail;
+  ProviderCall call{"local", "fake-1", "fake-1", "{}", nullptr, false};
+  ASSERT_TRUE(p->convert_request(call, req, fail));
+  EXPECT_EQ(req.local_status, 200);
+  EXPECT_EQ(req.local_body, R"({"input_tokens":3})");
+  EXPECT_TRUE(req.target.empty());
+}

@@ -145,6 +145,9 @@ typedef struct acp_request_in {
  * write_body: appends bytes to the upstream body.
  * set_context: opaque bytes the host hands back unchanged to convert_response / stream_open
  *              (e.g. the client's model name, whether usage was requested). Keep it small.
+ * respond:     answer the client directly, without any upstream call (e.g. count_tokens, which is
+ *              estimated locally): `body` is the complete client body (JSON) with `http_status`.
+ *              Optional for the host to offer (check struct_size); ignored by upstream-auth.
  * OWNERSHIP/THREADS: as acp_sink. */
 typedef struct acp_request_out {
   uint32_t struct_size;
@@ -154,6 +157,7 @@ typedef struct acp_request_out {
   void (*add_header)(void* ctx, acp_str name, acp_str value);
   void (*write_body)(void* ctx, acp_str bytes);
   void (*set_context)(void* ctx, acp_str context);
+  void (*respond)(void* ctx, int32_t http_status, acp_str body);
 } acp_request_out;
 
 /* What the host knows about one upstream response. OWNERSHIP: borrowed for the call. */

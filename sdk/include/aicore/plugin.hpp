@@ -97,6 +97,12 @@ class RequestOut {
     if (o_->struct_size >= offsetof(acp_request_out, set_context) + sizeof(void*) && o_->set_context)
       o_->set_context(o_->ctx, str(c));
   }
+  // Answers the client directly (no upstream call). False when the host does not offer it.
+  bool respond(int http_status, std::string_view body) const {
+    if (o_->struct_size < offsetof(acp_request_out, respond) + sizeof(void*) || !o_->respond) return false;
+    o_->respond(o_->ctx, http_status, str(body));
+    return true;
+  }
 
  private:
   acp_request_out* o_;

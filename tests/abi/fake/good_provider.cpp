@@ -23,6 +23,10 @@ struct FakeProvider : aicore::Provider {
     if (in.dialect == "throw.std") throw std::runtime_error("boom");
     if (in.dialect == "throw.int") throw 42;
     if (in.dialect == "invalid") throw aicore::invalid_request("messages: required");
+    if (in.dialect == "local") {
+      out.respond(200, "{\"input_tokens\":3}");
+      return;
+    }
     out.target("/echo?model=" + std::string(in.model));
     out.header("X-Fake", std::string(in.headers.get("x-client")));
     out.body(in.body);
