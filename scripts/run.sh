@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh -DAICORE_BUILD_TESTS=OFF
 
 if [ "$#" -gt 0 ]; then
   exec build/aicore-proxy "$@"
