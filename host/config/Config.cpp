@@ -188,10 +188,16 @@ void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {
   need_object(v, "retry");
-  note_unknown(v, "retry", {"max_attempts", "base_delay_ms", "max_delay_ms"}, warnings);
+  note_unknown(v, "retry", {"max_attempts", "base_delay_ms", "max_delay_ms", "deadline_s", "rate_limit_cooldown_s",
+                            "failure_threshold", "failure_cooldown_s", "max_cooldown_s"}, warnings);
   if (v.contains("max_attempts")) r.max_attempts = (int)get_int(v["max_attempts"], "retry.max_attempts", 1, 100);
   if (v.contains("base_delay_ms")) r.base_delay_ms = (int)get_int(v["base_delay_ms"], "retry.base_delay_ms", 0, 600000);
   if (v.contains("max_delay_ms")) r.max_delay_ms = (int)get_int(v["max_delay_ms"], "retry.max_delay_ms", 0, 600000);
+  if (v.contains("deadline_s")) r.deadline_s = (int)get_int(v["deadline_s"], "retry.deadline_s", 1, 86400);
+  if (v.contains("rate_limit_cooldown_s")) r.rate_limit_cooldown_s = (int)get_int(v["rate_limit_cooldown_s"], "retry.rate_limit_cooldown_s", 1, 86400);
+  if (v.contains("failure_threshold")) r.failure_threshold = (int)get_int(v["failure_threshold"], "retry.failure_threshold", 1, 1000);
+  if (v.contains("failure_cooldown_s")) r.failure_cooldown_s = (int)get_int(v["failure_cooldown_s"], "retry.failure_cooldown_s", 1, 86400);
+  if (v.contains("max_cooldown_s")) r.max_cooldown_s = (int)get_int(v["max_cooldown_s"], "retry.max_cooldown_s", 1, 86400);
 }
 
 void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::vector<std::string>& warnings) {

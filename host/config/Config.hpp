@@ -54,9 +54,14 @@ struct UpstreamSettings {
 };
 
 struct RetrySettings {
-  int max_attempts = 4;     // upstream calls per client request, failovers included
-  int base_delay_ms = 250;  // back-off when every candidate failed, doubled per round
-  int max_delay_ms = 4000;
+  int max_attempts = 4;            // upstream calls per client request, failovers included
+  int base_delay_ms = 250;         // back-off when every candidate failed, doubled per round (+ jitter)
+  int max_delay_ms = 16000;        // longest single wait (the Python proxy backs off 4-16 s)
+  int deadline_s = 60;             // time budget to get a first answer, waits included
+  int rate_limit_cooldown_s = 15;  // a 429 without Retry-After takes the deployment out this long
+  int failure_threshold = 2;       // consecutive failures before a deployment is cooled
+  int failure_cooldown_s = 5;      // first failure cooldown, doubled each time, up to:
+  int max_cooldown_s = 300;
 };
 
 struct LogSettings {

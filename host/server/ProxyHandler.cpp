@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "log/Log.hpp"
+#include "retry/AttemptPlan.hpp"
 #include "server/HttpUtil.hpp"
 
 namespace aicore::host {
@@ -45,6 +46,12 @@ int status_for(const PluginFailure& f) {
     case ACP_ERR_UPSTREAM: return 502;
     default: return 500;
   }
+}
+
+// Retry-After in seconds (the HTTP-date form is rare from SAP and treated as absent).
+std::optional<std::chrono::seconds> parse_retry_after(const std::string& v) {
+  if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::chrono::seconds(std::stoll(v));
 }
 
 // How one upstream attempt ended.
@@ -157,52 +164,46 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   }
   spdlog::debug("request {} upstream body: {}", rec.id, redact(ureq.body));
 
-  const auto targets = rt.balancer.candidates(route->model_key);
+  auto targets = rt.balancer.candidates(route->model_key);
   if (targets.empty()) return fail_(resp, rec, 404, "The model '" + model + "' has no deployment");
+  AttemptPlan plan(std::move(targets), *rt_->cooldowns, rt.config.retry);
 
   ResponseView rv{dialect_.name, route->model_key, ureq.context, 0, {}, {}};
-  int last_status = 502;
-  std::string last_message = "no upstream attempt was made";
+  int last_status = 0;
+  std::string last_message = "no deployment could be tried";
   std::string retry_after;
   bool reauthed = false;
   bool started = false;  // whether anything reached the client (then failover is no longer possible)
   std::ostream* out = nullptr;
 
-  const int max_attempts = rt.config.retry.max_attempts;
-  size_t next_target = 0;
-  size_t round = 0;
-  for (int attempt = 0; attempt < max_attempts; ++attempt) {
-    const Target& t = targets[next_target % targets.size()];
-    const SubAccount& sub = rt.subaccount(t.subaccount);
-    rec.attempts = attempt + 1;
+  std::optional<Target> t = plan.next();
+  while (t) {
+    const SubAccount& sub = rt.subaccount(t->subaccount);
+    rec.attempts = plan.attempts() + (reauthed ? 1 : 0);
     rec.subaccount = sub.name;
-    rec.deployment = deployment_id(t.url);
-    if (next_target / targets.size() > round) {
-      // Every candidate was tried: back off before going round again.
-      round = next_target / targets.size();
-      int delay = std::min<int64_t>(rt.config.retry.max_delay_ms, int64_t(rt.config.retry.base_delay_ms) << std::min<size_t>(round - 1, 10));
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    }
+    rec.deployment = deployment_id(t->url);
 
+    Outcome outcome = Outcome::Done;
     std::string token;
     try {
       token = rt_->tokens->get(sub.name);
     } catch (const TokenError& e) {
+      // The token endpoint is the subaccount's, not the deployment's: fail over, cool nothing.
       last_status = 502;
       last_message = e.what();
       spdlog::warn("request {}: {}", rec.id, redact(e.what()));
-      ++next_target;
+      rt_->cooldowns->release(t->url);
+      t = plan.next();
       continue;
     }
 
     UpstreamCall uc;
-    uc.url = t.url + ureq.target;
+    uc.url = t->url + ureq.target;
     uc.method = ureq.method;
     uc.body = ureq.body;
     uc.headers = {{"Authorization", "Bearer " + token}, {"AI-Resource-Group", sub.resource_group}};
     for (const auto& h : ureq.headers) uc.headers.push_back(h);
 
-    Outcome outcome = Outcome::Done;
     auto handle_error = [&](const UpstreamResponse& r) {
       rv.status = r.status;
       rv.content_type = r.content_type;
@@ -219,8 +220,13 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         reauthed = true;
         outcome = Outcome::Reauth;
       } else if (cls == ACP_UPSTREAM_RETRY || cls == ACP_UPSTREAM_REAUTH) {
+        if (r.status == 429)
+          rt_->cooldowns->rate_limited(t->url, parse_retry_after(r.retry_after));
+        else
+          rt_->cooldowns->failed(t->url);
         outcome = Outcome::Retry;
       } else {
+        rt_->cooldowns->succeeded(t->url);  // it answered: the deployment is fine, the request is not
         outcome = Outcome::Done;
         int status = r.status >= 400 && r.status < 600 ? r.status : 502;
         fail_(resp, rec, status, last_message);
@@ -231,6 +237,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
       if (!stream) {
         UpstreamResponse r = rt_->upstream->send(uc);
         if (r.status >= 200 && r.status < 300) {
+          rt_->cooldowns->succeeded(t->url);
           rv.status = r.status;
           rv.content_type = r.content_type;
           rv.body = r.body;
@@ -293,8 +300,9 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         } catch (const UpstreamIoError& e) {
           if (!started) throw;
           // The connection broke after events reached the client: end the stream with an error.
+          rt_->cooldowns->failed(t->url);
+          rec.error = redact(e.what());
           if (!client_gone) {
-            rec.error = redact(e.what());
             try {
               emit(stream_error_event(dialect_.family, 502, std::string("upstream stream interrupted: ") + e.what()));
             } catch (const ClientGone&) {
@@ -302,7 +310,10 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           }
           return;
         }
-        if (client_gone) throw ClientGone{};
+        if (client_gone) {
+          rt_->cooldowns->release(t->url);
+          throw ClientGone{};
+        }
         if (r.status < 200 || r.status >= 300) {
           handle_error(r);
         } else {
@@ -316,11 +327,16 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             rec.prompt_tokens = std::max(rec.prompt_tokens, p);
             rec.completion_tokens = std::max(rec.completion_tokens, c);
           }
-          if (!stream_fail) return;
+          if (!stream_fail) {
+            rt_->cooldowns->succeeded(t->url);
+            return;
+          }
           last_status = status_for(*stream_fail);
           last_message = stream_fail->message;
           if (stream_fail->status == ACP_ERR_INTERNAL)
             spdlog::error("request {}: plugin {} stream: {}", rec.id, rec.plugin, redact(last_message));
+          if (stream_fail->status == ACP_ERR_UPSTREAM) rt_->cooldowns->failed(t->url);
+          else rt_->cooldowns->release(t->url);
           if (started) {
             rec.error = redact(last_message.substr(0, 200));
             try {
@@ -331,6 +347,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           }
           // Nothing reached the client yet: an upstream failure can still fail over.
           if (stream_fail->status == ACP_ERR_UPSTREAM) {
+            spdlog::warn("request {}: {} deployment {}: {}", rec.id, sub.name, rec.deployment, redact(last_message));
             outcome = Outcome::Retry;
           } else {
             return fail_(resp, rec, last_status, last_message, stream_fail->type);
@@ -341,17 +358,26 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
       last_status = 502;
       last_message = e.what();
       spdlog::warn("request {}: {} deployment {}: {}", rec.id, sub.name, rec.deployment, redact(e.what()));
+      rt_->cooldowns->failed(t->url);
       outcome = Outcome::Retry;
     }
     if (outcome == Outcome::Done) return;
-    if (outcome == Outcome::Retry) ++next_target;
-    // Reauth: same target again with a fresh token.
+    if (outcome == Outcome::Retry) t = plan.next();
+    // Reauth: the same target again, with a fresh token.
   }
 
-  // Every attempt failed with something retryable.
+  // Every attempt failed with something retryable, or everything is cooling down.
+  rec.attempts = std::max(rec.attempts, plan.attempts());
+  if (plan.gave_up_cooling()) {
+    resp.set("Retry-After", std::to_string(plan.retry_after().count()));
+    const bool limited = last_status == 429 || last_status == 0;
+    return fail_(resp, rec, limited ? 429 : 503,
+                 std::string(limited ? "rate limited: " : "temporarily unavailable: ") +
+                     "every deployment of '" + model + "' is cooling down" +
+                     (last_message.empty() || last_status == 0 ? std::string() : " (last error: " + last_message + ")"));
+  }
   if (last_status == 429 && !retry_after.empty()) resp.set("Retry-After", retry_after);
-  int status = last_status == 429 ? 429 : (last_status == 401 || last_status == 403) ? 502 : last_status >= 500 ? 502 : last_status;
-  if (status < 400) status = 502;
+  int status = last_status == 429 ? 429 : 502;
   fail_(resp, rec, status, "upstream failed after " + std::to_string(rec.attempts) + " attempt(s): " + last_message);
 }
 

@@ -61,6 +61,7 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins) {
     spdlog::warn("model '{}' matches no enabled provider plugin: requests for it answer 404", m);
   for (size_t i = 0; i < rt->config.subaccounts.size(); ++i)
     for (const auto& [model, urls] : rt->config.subaccounts[i].deployment_models) rt->balancer.add(model, i, urls);
+  rt->cooldowns = std::make_unique<Cooldowns>(rt->config.retry);
   rt->upstream = std::make_unique<UpstreamClient>(rt->config.upstream);
   Runtime* self = rt.get();
   rt->tokens = std::make_unique<TokenCache>([self](const std::string& sub) { return fetch_token(*self, sub); });

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "balance/Balancer.hpp"
+#include "balance/Cooldowns.hpp"
 #include "config/Config.hpp"
 #include "plugin/PluginRegistry.hpp"
 #include "routing/Router.hpp"
@@ -20,6 +21,7 @@ struct Runtime {
   PluginSet plugins;
   std::unique_ptr<Router> router;
   Balancer balancer;
+  std::unique_ptr<Cooldowns> cooldowns;
   std::unique_ptr<UpstreamClient> upstream;
   std::unique_ptr<TokenCache> tokens;
   int64_t started_unix = 0;

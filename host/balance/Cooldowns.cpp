@@ -1,0 +1,78 @@
+#include "balance/Cooldowns.hpp"
+
+#include <algorithm>
+
+namespace aicore::host {
+
+using namespace std::chrono;
+
+bool Cooldowns::try_acquire(const std::string& url) {
+  std::lock_guard lock(mu_);
+  auto it = states_.find(url);
+  if (it == states_.end()) return true;  // never failed: the common case stays allocation-free
+  State& st = it->second;
+  if (now_() < st.until) return false;
+  if (st.cooldowns == 0) return true;    // failing a little, not cooled: stays in rotation
+  if (st.probing) return false;          // half-open: one probe at a time
+  st.probing = true;
+  return true;
+}
+
+void Cooldowns::succeeded(const std::string& url) {
+  std::lock_guard lock(mu_);
+  states_.erase(url);
+}
+
+void Cooldowns::release(const std::string& url) {
+  std::lock_guard lock(mu_);
+  if (auto it = states_.find(url); it != states_.end()) it->second.probing = false;
+}
+
+void Cooldowns::cool_(State& st, Clock::duration d) {
+  st.until = std::max(st.until, now_() + d);
+  st.probing = false;
+  ++st.cooldowns;
+}
+
+void Cooldowns::rate_limited(const std::string& url, std::optional<seconds> retry_after) {
+  std::lock_guard lock(mu_);
+  State& st = states_[url];
+  seconds d = retry_after ? *retry_after : seconds(s_.rate_limit_cooldown_s);
+  d = std::clamp(d, seconds(1), seconds(s_.max_cooldown_s));
+  cool_(st, d);
+}
+
+void Cooldowns::failed(const std::string& url) {
+  std::lock_guard lock(mu_);
+  State& st = states_[url];
+  ++st.failures;
+  if (st.cooldowns > 0 || st.failures >= s_.failure_threshold) {
+    // Growing periods: base, 2x, 4x ... up to the cap.
+    int64_t base = s_.failure_cooldown_s;
+    int shift = std::min(st.cooldowns, 16);
+    int64_t d = std::min<int64_t>(base << shift, s_.max_cooldown_s);
+    cool_(st, seconds(d));
+  } else {
+    st.probing = false;
+  }
+}
+
+bool Cooldowns::cooling(const std::string& url) const {
+  std::lock_guard lock(mu_);
+  auto it = states_.find(url);
+  return it != states_.end() && now_() < it->second.until;
+}
+
+Cooldowns::Clock::duration Cooldowns::wait_for_any(const std::vector<Target>& targets) const {
+  std::lock_guard lock(mu_);
+  const auto now = now_();
+  Clock::duration best = Clock::duration::max();
+  for (const auto& t : targets) {
+    auto it = states_.find(t.url);
+    if (it == states_.end() || it->second.until <= now) return Clock::duration::zero();
+    best = std::min(best, it->second.until - now);
+  }
+  return best;
+}
+
+}  // namespace aicore::host

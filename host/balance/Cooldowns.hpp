@@ -1,0 +1,55 @@
+// Which deployments are out of rotation, and until when. A 429 cools a deployment for its
+// Retry-After (or a configured period); repeated failures (5xx, timeouts, connection errors) cool
+// it for growing periods. When a cooldown ends the deployment is half-open: one request probes it
+// while the others keep avoiding it; success closes it again, failure cools it for longer.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "balance/Balancer.hpp"
+#include "config/Config.hpp"
+
+namespace aicore::host {
+
+class Cooldowns {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Now = std::function<Clock::time_point()>;
+
+  explicit Cooldowns(const RetrySettings& s, Now now = &Clock::now) : s_(s), now_(std::move(now)) {}
+
+  // Claims `url` for an attempt: false while it cools down, or while another request probes it.
+  bool try_acquire(const std::string& url);
+  void succeeded(const std::string& url);
+  void rate_limited(const std::string& url, std::optional<std::chrono::seconds> retry_after);
+  void failed(const std::string& url);
+  // Releases a claim without a verdict (the attempt ended for a reason that says nothing about
+  // the deployment, e.g. the client left).
+  void release(const std::string& url);
+
+  // Time until the first of `targets` leaves its cooldown (zero when one is available now).
+  Clock::duration wait_for_any(const std::vector<Target>& targets) const;
+  bool cooling(const std::string& url) const;
+
+ private:
+  struct State {
+    Clock::time_point until{};
+    int failures = 0;        // consecutive
+    int cooldowns = 0;       // consecutive cooldowns, for the growing period
+    bool probing = false;    // a half-open probe is in flight
+  };
+  void cool_(State& st, Clock::duration d);
+
+  RetrySettings s_;
+  Now now_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, State> states_;
+};
+
+}  // namespace aicore::host

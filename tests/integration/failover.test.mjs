@@ -1,0 +1,152 @@
+// Never lose a request: failover, cooldowns, timeouts and broken streams, driven through the
+// emulator's fault injection and observed from the official openai SDK.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+import { startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+
+let emulator;
+let proxy;
+let client;
+const ask = (content, extra = {}) => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }], ...extra });
+const deploymentsHit = async () => (await emulator.requests())
+  .filter((r) => r.path.endsWith('/chat/completions')).map((r) => `${r.deployment}:${r.status}`);
+
+before(async () => {
+  emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url, {
+    extra: {
+      retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 300, deadline_s: 10, rate_limit_cooldown_s: 5,
+        failure_threshold: 2, failure_cooldown_s: 1, max_cooldown_s: 5 },
+      upstream: { read_timeout_s: 1 },
+    },
+  });
+  proxy = await startProxy(cfg.path);
+  client = new OpenAI({ baseURL: proxy.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 });
+  await ask('warm up tokens');
+});
+after(async () => { await proxy?.stop(); await emulator?.stop(); });
+
+const settle = () => new Promise((r) => setTimeout(r, 1100));  // let 1 s failure cooldowns pass
+
+test('429 with Retry-After on one deployment: the client sees 200 and the cooled one is skipped', async () => {
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o', kind: '429', count: 1, retry_after: 30 });
+  for (let i = 0; i < 6; i++) assert.equal((await ask(`q${i}`)).choices[0].message.content, `Echo: q${i}`);
+  const hits = await deploymentsHit();
+  assert.equal(hits.filter((h) => h === 'd-gpt4o:429').length, 1, hits.join(' '));
+  // After the 429, every request goes to the other subaccount's deployment while the first cools.
+  const after429 = hits.slice(hits.indexOf('d-gpt4o:429') + 1);
+  assert.ok(after429.length >= 5, hits.join(' '));
+  assert.ok(after429.every((h) => h === 'd-gpt4o-b:200'), hits.join(' '));
+});
+
+test('every candidate cooling: a bounded wait, then 429 with Retry-After', async () => {
+  // d-gpt4o is still cooling from the previous test (30 s); rate-limit the other one too.
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o-b', kind: '429', count: 1, retry_after: 20 });
+  const t0 = Date.now();
+  const r = await fetch(proxy.url + '/v1/chat/completions', {
+    method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+  });
+  assert.ok(Date.now() - t0 < 5000, 'answered promptly instead of hanging');
+  assert.equal(r.status, 429);
+  assert.ok(Number(r.headers.get('retry-after')) >= 1);
+  const body = await r.json();
+  assert.match(body.error.message, /cooling down|rate limited/);
+  assert.equal(body.error.type, 'rate_limit_error');
+});
+
+test('500s on every deployment once: a second round succeeds', async () => {
+  // A fresh proxy so the cooldowns of the tests above are gone.
+  await proxy.stop();
+  const cfg = writeConfig(emulator.url, {
+    extra: { retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 1500, deadline_s: 10, failure_threshold: 2,
+      failure_cooldown_s: 1, max_cooldown_s: 5 }, upstream: { read_timeout_s: 1 } },
+  });
+  proxy = await startProxy(cfg.path);
+  client = new OpenAI({ baseURL: proxy.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 });
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o', kind: '500', count: 1 });
+  await emulator.fault({ target: 'd-gpt4o-b', kind: '500', count: 1 });
+  assert.equal((await ask('survive')).choices[0].message.content, 'Echo: survive');
+  const hits = await deploymentsHit();
+  assert.equal(hits.filter((h) => h.endsWith(':500')).length, 2, hits.join(' '));
+});
+
+test('a deployment failing repeatedly is cooled, skipped, then probed again', async () => {
+  await settle();
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o', kind: '500', count: 2 });
+  for (let i = 0; i < 6; i++) assert.equal((await ask(`c${i}`)).choices[0].message.content, `Echo: c${i}`);
+  let hits = await deploymentsHit();
+  assert.equal(hits.filter((h) => h === 'd-gpt4o:500').length, 2, hits.join(' '));
+  const afterCooling = hits.slice(hits.lastIndexOf('d-gpt4o:500') + 1);
+  assert.ok(afterCooling.every((h) => h === 'd-gpt4o-b:200'), `cooled deployment skipped: ${hits.join(' ')}`);
+  await settle();
+  await emulator.reset();
+  for (let i = 0; i < 4; i++) await ask(`p${i}`);
+  hits = await deploymentsHit();
+  assert.ok(hits.includes('d-gpt4o:200'), `probed again and back in rotation: ${hits.join(' ')}`);
+});
+
+test('a slow upstream hits the read timeout and the request fails over', async () => {
+  await settle();
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o', kind: 'slow', delay_ms: 3000, count: 1 });
+  await emulator.fault({ target: 'd-gpt4o-b', kind: 'slow', delay_ms: 3000, count: 1 });
+  const t0 = Date.now();
+  const r = await ask('patience');
+  assert.equal(r.choices[0].message.content, 'Echo: patience');
+  assert.ok(Date.now() - t0 < 6000);
+});
+
+test('a 429 before the first streamed byte fails over invisibly', async () => {
+  await settle();
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o', kind: '429', count: 1, retry_after: 1 });
+  await emulator.fault({ target: 'd-gpt4o-b', kind: '429', count: 1, retry_after: 1 });
+  await emulator.fault({ target: 'd-gpt4o', kind: '500', count: 1 });
+  const stream = await ask('stream on', { stream: true });
+  let text = '';
+  for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  assert.equal(text, 'Echo: stream on');
+});
+
+test('a stream dropped mid-way ends with an error, never a silent truncation', async () => {
+  await new Promise((r) => setTimeout(r, 2100));
+  await emulator.reset();
+  await emulator.fault({ target: '*', kind: 'drop', after_events: 3, count: 2 });
+  const stream = await ask('one two three four five six seven eight', { stream: true });
+  let text = '';
+  await assert.rejects(async () => {
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  }, (e) => /upstream|interrupted|ended/i.test(String(e.message ?? e)));
+  assert.ok(text.length < 'Echo: one two three four five six seven eight'.length);
+});
+
+test('the token endpoint down: a clear 502 naming the subaccount, then recovery', async () => {
+  const cfg = writeConfig(emulator.url, {
+    models: { a: { 'gpt-4o': [`${emulator.url}/v2/inference/deployments/d-gpt4o`] }, b: {} },
+    aliases: {},
+    extra: { retry: { max_attempts: 2, base_delay_ms: 10, max_delay_ms: 50, deadline_s: 5 } },
+  });
+  const solo = await startProxy(cfg.path);
+  try {
+    await emulator.reset();
+    await emulator.fault({ target: 'oauth', kind: '500', count: 10 });
+    const r = await fetch(solo.url + '/v1/chat/completions', {
+      method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(r.status, 502);
+    const body = await r.json();
+    assert.match(body.error.message, /sub-a/);
+    assert.ok(!/demo-secret/.test(JSON.stringify(body)));
+    await emulator.clearFaults();
+    const ok = await new OpenAI({ baseURL: solo.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 })
+      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'back' }] });
+    assert.equal(ok.choices[0].message.content, 'Echo: back');
+  } finally { await solo.stop(); }
+});

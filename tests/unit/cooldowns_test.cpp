@@ -1,0 +1,142 @@
+// Cooldowns and the attempt plan: A, B, C failover, never back to a cooled deployment while
+// another is available, growing cooldowns, half-open probes, bounded waits.
+#include <gtest/gtest.h>
+
+#include "balance/Cooldowns.hpp"
+#include "retry/AttemptPlan.hpp"
+
+using namespace aicore::host;
+using namespace std::chrono;
+
+namespace {
+struct FakeClock {
+  Cooldowns::Clock::time_point t{seconds(1000)};
+  Cooldowns::Now now() { return [this] { return t; }; }
+};
+RetrySettings settings() {
+  RetrySettings s;
+  s.rate_limit_cooldown_s = 15;
+  s.failure_threshold = 2;
+  s.failure_cooldown_s = 5;
+  s.max_cooldown_s = 60;
+  return s;
+}
+std::vector<Target> abc() { return {{0, "A"}, {1, "B"}, {2, "C"}}; }
+}  // namespace
+
+TEST(Cooldowns, RateLimitHonoursRetryAfterOrTheDefault) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.rate_limited("A", seconds(30));
+  cd.rate_limited("B", std::nullopt);
+  EXPECT_FALSE(cd.try_acquire("A"));
+  EXPECT_FALSE(cd.try_acquire("B"));
+  c.t += seconds(16);
+  EXPECT_FALSE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("B"));  // default 15 s over
+  c.t += seconds(15);
+  EXPECT_TRUE(cd.try_acquire("A"));
+}
+
+TEST(Cooldowns, RepeatedFailuresCoolForGrowingPeriods) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.failed("A");
+  EXPECT_TRUE(cd.try_acquire("A"));  // one failure: still in rotation
+  cd.failed("A");
+  EXPECT_FALSE(cd.try_acquire("A"));  // threshold reached: 5 s
+  c.t += seconds(5);
+  EXPECT_TRUE(cd.try_acquire("A"));   // half-open probe
+  cd.failed("A");                     // probe failed: 10 s
+  c.t += seconds(9);
+  EXPECT_FALSE(cd.try_acquire("A"));
+  c.t += seconds(1);
+  EXPECT_TRUE(cd.try_acquire("A"));
+  cd.succeeded("A");
+  cd.failed("A");
+  EXPECT_TRUE(cd.try_acquire("A"));  // success reset the history
+}
+
+TEST(Cooldowns, HalfOpenAllowsOneProbeAtATime) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.rate_limited("A", seconds(1));
+  c.t += seconds(2);
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_FALSE(cd.try_acquire("A"));  // another request is probing
+  cd.release("A");
+  EXPECT_TRUE(cd.try_acquire("A"));
+  cd.succeeded("A");
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("A"));  // closed again: no limit
+}
+
+TEST(AttemptPlan, FailsOverAcrossCandidatesNeverRepeatingWhileOthersRemain) {
+  Cooldowns cd(settings());
+  RetrySettings s = settings();
+  s.max_attempts = 3;
+  AttemptPlan plan(abc(), cd, s);
+  std::vector<std::string> order;
+  while (auto t = plan.next()) {
+    order.push_back(t->url);
+    cd.failed(t->url);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"A", "B", "C"}));
+}
+
+TEST(AttemptPlan, SkipsCooledDeployments) {
+  Cooldowns cd(settings());
+  cd.rate_limited("A", seconds(30));
+  AttemptPlan plan(abc(), cd, settings());
+  EXPECT_EQ(plan.next()->url, "B");
+  cd.rate_limited("B", seconds(30));
+  EXPECT_EQ(plan.next()->url, "C");
+}
+
+TEST(AttemptPlan, BacksOffBetweenRoundsWithinTheDeadline) {
+  Cooldowns cd(settings());
+  RetrySettings s = settings();
+  s.max_attempts = 4;
+  s.base_delay_ms = 100;
+  s.max_delay_ms = 1000;
+  AttemptPlan plan({{0, "A"}, {1, "B"}}, cd, s);
+  std::vector<milliseconds> slept;
+  plan.sleep = [&](AttemptPlan::Clock::duration d) { slept.push_back(duration_cast<milliseconds>(d)); };
+  std::vector<std::string> order;
+  while (auto t = plan.next()) order.push_back(t->url);  // no verdicts: nothing cools
+  EXPECT_EQ(order, (std::vector<std::string>{"A", "B", "A", "B"}));
+  ASSERT_EQ(slept.size(), 1u);
+  EXPECT_GE(slept[0], milliseconds(50));  // base with jitter in [base/2, base]
+  EXPECT_LE(slept[0], milliseconds(100));
+}
+
+TEST(AttemptPlan, EverythingCoolingLongerThanTheWaitBudgetGivesUpWithRetryAfter) {
+  Cooldowns cd(settings());
+  cd.rate_limited("A", seconds(20));
+  cd.rate_limited("B", seconds(40));
+  RetrySettings s = settings();
+  s.max_delay_ms = 1000;
+  AttemptPlan plan({{0, "A"}, {1, "B"}}, cd, s);
+  plan.sleep = [](AttemptPlan::Clock::duration) { FAIL() << "must not wait past max_delay"; };
+  EXPECT_FALSE(plan.next());
+  EXPECT_TRUE(plan.gave_up_cooling());
+  EXPECT_GE(plan.retry_after().count(), 19);
+  EXPECT_LE(plan.retry_after().count(), 21);
+}
+
+TEST(AttemptPlan, ShortCooldownIsWaitedOut) {
+  Cooldowns cd(settings());
+  cd.rate_limited("A", seconds(1));
+  RetrySettings s = settings();
+  s.max_delay_ms = 2000;
+  AttemptPlan plan({{0, "A"}}, cd, s);
+  int waits = 0;
+  plan.sleep = [&](AttemptPlan::Clock::duration d) {
+    ++waits;
+    std::this_thread::sleep_for(d);
+  };
+  auto t = plan.next();
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->url, "A");
+  EXPECT_EQ(waits, 1);
+}
