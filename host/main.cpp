@@ -17,6 +17,7 @@
 #include "log/Log.hpp"
 #include "plugin/PluginRegistry.hpp"
 #include "server/Handlers.hpp"
+#include "server/Reloader.hpp"
 #include "server/Runtime.hpp"
 
 #ifndef AICORE_VERSION
@@ -73,21 +74,20 @@ class ProxyApp : public Poco::Util::ServerApplication {
       return kExitConfig;
     }
 
+    block_control_signals();  // before any thread exists, so every thread inherits it
+
     Config config;
     try {
-      config = load_config_file(opt.config);
+      config = load_config(opt);
     } catch (const ConfigError& e) {
       std::cerr << "aicore-proxy: config error: " << e.what() << "\n";
       return kExitConfig;
     }
-    if (opt.port) config.port = *opt.port;
-    if (opt.host) config.host = *opt.host;
 
     setup_logging(config.log, opt.debug);
-    for (const auto& s : config.secrets()) Redactor::instance().add(s);
     for (const auto& w : config.warnings) spdlog::warn("config: {}", w);
 
-    std::string dir = !opt.plugin_dir.empty() ? opt.plugin_dir : !config.plugins.dir.empty() ? config.plugins.dir : default_plugin_dir();
+    const std::string dir = plugin_dir(opt, config);
     PluginSet plugins = load_plugins(dir, config);
     if (opt.list_plugins) {
       print_plugins(dir, plugins);
@@ -110,11 +110,41 @@ class ProxyApp : public Poco::Util::ServerApplication {
                   << ": no enabled provider plugin serves this model (map it with plugins.models)\n";
       return rt->router->orphans().empty() ? 0 : kExitConfig;
     }
-    return serve_(rt);
+    return serve_(opt, rt);
   }
 
  private:
-  int serve_(const std::shared_ptr<Runtime>& rt) {
+  // The config file with the command line's overrides; its secrets join the redaction list.
+  static Config load_config(const Options& opt) {
+    Config config = load_config_file(opt.config);
+    if (opt.port) config.port = *opt.port;
+    if (opt.host) config.host = *opt.host;
+    for (const auto& s : config.secrets()) Redactor::instance().add(s);
+    return config;
+  }
+
+  static std::string plugin_dir(const Options& opt, const Config& config) {
+    if (!opt.plugin_dir.empty()) return opt.plugin_dir;
+    return !config.plugins.dir.empty() ? config.plugins.dir : default_plugin_dir();
+  }
+
+  // What SIGHUP does: the whole start-up path again, except logging and the listener.
+  static std::shared_ptr<Runtime> rebuild(const Options& opt, const Runtime& current) {
+    Config config = load_config(opt);
+    for (const auto& w : config.warnings) spdlog::warn("config: {}", w);
+    if (config.host != current.config.host || config.port != current.config.port)
+      spdlog::warn("host/port changes take effect only after a restart (still listening on {}:{})",
+                   current.config.host, current.config.port);
+    config.host = current.config.host;
+    config.port = current.config.port;
+    PluginSet plugins = load_plugins(plugin_dir(opt, config), config);
+    auto rt = Runtime::build(std::move(config), std::move(plugins));
+    for (const auto& m : rt->router->orphans())
+      throw ConfigError("subAccounts.*.deployment_models." + m + ": no enabled provider plugin serves this model");
+    return rt;
+  }
+
+  int serve_(const Options& opt, const std::shared_ptr<Runtime>& rt) {
     const auto& sc = rt->config.server;
     // Poco's default pool stops at 16 threads; each open stream holds one, so bring our own.
     Poco::ThreadPool pool("aicore", sc.min_threads, sc.max_threads, 60, 256 * 1024);
@@ -135,8 +165,11 @@ class ProxyApp : public Poco::Util::ServerApplication {
       return 1;
     }
     const int port = socket->address().port();
-    Poco::Net::HTTPServer server(new HandlerFactory(rt), pool, *socket, params);
+    auto holder = std::make_shared<RuntimeHolder>(rt);
+    const int max_in_flight = sc.max_in_flight > 0 ? sc.max_in_flight : std::max(1, sc.max_threads - 8);
+    Poco::Net::HTTPServer server(new HandlerFactory(holder, max_in_flight), pool, *socket, params);
     server.start();
+    Reloader reloader(holder, [&opt, holder] { return rebuild(opt, *holder->get()); });
 
     if (rt->config.client_keys.empty()) {
       if (is_loopback(rt->config.host))
@@ -150,12 +183,13 @@ class ProxyApp : public Poco::Util::ServerApplication {
     std::cout << "aicore-proxy listening on http://" << rt->config.host << ":" << port << std::endl;
 
     waitForTerminationRequest();
-    spdlog::info("shutting down: no new connections; waiting for {} in-flight connection(s)", server.currentConnections());
+    spdlog::info("shutting down: no new connections; {} request(s) in flight", holder->in_flight.load());
     server.stop();
-    // Let in-flight requests and streams finish, up to a bound.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (server.currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Let in-flight requests and streams finish, up to a bound; idle keep-alive connections
+    // are not waited for.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(sc.drain_timeout_s);
+    while (holder->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     server.stopAll(true);
     pool.joinAll();
     spdlog::info("stopped");

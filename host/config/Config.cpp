@@ -158,7 +158,7 @@ void parse_server(const json& v, ServerSettings& s, std::vector<std::string>& wa
   const std::string p = "server";
   need_object(v, p);
   note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "client_timeout_s",
-                      "keep_alive_timeout_s", "max_keep_alive_requests"}, warnings);
+                      "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s"}, warnings);
   if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
@@ -166,7 +166,10 @@ void parse_server(const json& v, ServerSettings& s, std::vector<std::string>& wa
   if (v.contains("client_timeout_s")) s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
   if (v.contains("keep_alive_timeout_s")) s.keep_alive_timeout_s = (int)get_int(v["keep_alive_timeout_s"], "server.keep_alive_timeout_s", 1, 86400);
   if (v.contains("max_keep_alive_requests")) s.max_keep_alive_requests = (int)get_int(v["max_keep_alive_requests"], "server.max_keep_alive_requests", 1, 100000000);
+  if (v.contains("max_in_flight")) s.max_in_flight = (int)get_int(v["max_in_flight"], "server.max_in_flight", 1, 100000);
+  if (v.contains("drain_timeout_s")) s.drain_timeout_s = (int)get_int(v["drain_timeout_s"], "server.drain_timeout_s", 0, 86400);
   if (s.min_threads > s.max_threads) fail("server.min_threads", "must not exceed server.max_threads");
+  if (s.max_in_flight > s.max_threads) fail("server.max_in_flight", "must not exceed server.max_threads");
 }
 
 void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {

@@ -42,6 +42,8 @@ struct ServerSettings {
   int client_timeout_s = 120;         // socket read/write timeout towards clients
   int keep_alive_timeout_s = 15;
   int max_keep_alive_requests = 10000;
+  int max_in_flight = 0;              // model requests at once; 0: max_threads - 8. Beyond: 503
+  int drain_timeout_s = 30;           // on SIGTERM, how long in-flight requests may finish
 };
 
 struct UpstreamSettings {

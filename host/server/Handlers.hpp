@@ -6,17 +6,22 @@
 
 #include <memory>
 
-#include "server/Runtime.hpp"
+#include "server/RuntimeHolder.hpp"
 
 namespace aicore::host {
 
 class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit HandlerFactory(std::shared_ptr<Runtime> rt) : rt_(std::move(rt)) {}
+  // `max_in_flight`: model requests served at once; beyond it clients get 503 + Retry-After
+  // at once instead of waiting in an unbounded queue. Threads above it stay free for those
+  // answers and for /health.
+  HandlerFactory(std::shared_ptr<RuntimeHolder> holder, int max_in_flight)
+      : holder_(std::move(holder)), max_in_flight_(max_in_flight) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
  private:
-  std::shared_ptr<Runtime> rt_;
+  std::shared_ptr<RuntimeHolder> holder_;
+  int max_in_flight_;
 };
 
 }  // namespace aicore::host

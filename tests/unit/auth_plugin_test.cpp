@@ -26,7 +26,7 @@ struct Captured {
                       [](void* c, acp_str s) { static_cast<Captured*>(c)->method.assign(s.ptr, s.len); },
                       [](void* c, acp_str n, acp_str v) { static_cast<Captured*>(c)->headers.emplace_back(std::string(n.ptr, n.len), std::string(v.ptr, v.len)); },
                       [](void* c, acp_str s) { static_cast<Captured*>(c)->body.append(s.ptr, s.len); },
-                      nullptr};
+                      nullptr, nullptr};
 };
 }  // namespace
 

@@ -42,7 +42,8 @@ struct Out {
                       nullptr,
                       nullptr,
                       [](void* c, acp_str s) { static_cast<Out*>(c)->body += aicore::view(s); },
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->context = aicore::view(s); }};
+                      [](void* c, acp_str s) { static_cast<Out*>(c)->context = aicore::view(s); },
+                      nullptr};
 };
 
 acp_str s(std::string_view v) { return aicore::str(v); }

@@ -1,0 +1,46 @@
+#include "server/Reloader.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include "log/Log.hpp"
+
+namespace aicore::host {
+
+void block_control_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGINT, SIGTERM, SIGQUIT, SIGHUP}) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+Reloader::Reloader(std::shared_ptr<RuntimeHolder> holder, Build build)
+    : holder_(std::move(holder)), build_(std::move(build)), thread_([this] { run_(); }) {}
+
+Reloader::~Reloader() {
+  stop_ = true;
+  pthread_kill(thread_.native_handle(), SIGHUP);  // wake sigwait
+  thread_.join();
+}
+
+void Reloader::run_() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGHUP);
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (stop_) return;
+    spdlog::info("SIGHUP: reloading the configuration");
+    try {
+      auto rt = build_();
+      holder_->set(std::move(rt));
+      spdlog::info("configuration reloaded; requests already running finish on the previous one");
+    } catch (const std::exception& e) {
+      spdlog::error("configuration reload refused, keeping the current one: {}", redact(e.what()));
+    }
+  }
+}
+
+}  // namespace aicore::host

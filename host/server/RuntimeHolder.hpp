@@ -1,0 +1,45 @@
+// The current Runtime, swappable at run time (SIGHUP reload). Each request takes a reference
+// when it starts and keeps it to the end, so a reload never changes a request mid-flight, and
+// the old runtime (with its plugins) is freed when its last request finishes.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "server/Runtime.hpp"
+
+namespace aicore::host {
+
+class RuntimeHolder {
+ public:
+  explicit RuntimeHolder(std::shared_ptr<Runtime> rt) : rt_(std::move(rt)) {}
+  std::shared_ptr<Runtime> get() const {
+    std::lock_guard lock(mu_);
+    return rt_;
+  }
+  void set(std::shared_ptr<Runtime> rt) {
+    std::lock_guard lock(mu_);
+    rt_.swap(rt);
+  }
+
+  // Model requests in flight, for admission control (503 when the worker pool is nearly full).
+  std::atomic<int> in_flight{0};
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<Runtime> rt_;
+};
+
+// Counts a request in flight for its lifetime.
+class InFlight {
+ public:
+  explicit InFlight(RuntimeHolder& h) : h_(h) { h_.in_flight.fetch_add(1, std::memory_order_relaxed); }
+  ~InFlight() { h_.in_flight.fetch_sub(1, std::memory_order_relaxed); }
+  InFlight(const InFlight&) = delete;
+
+ private:
+  RuntimeHolder& h_;
+};
+
+}  // namespace aicore::host

@@ -1,0 +1,73 @@
+// Process lifecycle: SIGHUP reloads (or refuses a broken config and keeps the old one), SIGTERM
+// drains in-flight requests before exiting 0, and a full proxy answers 503 instead of queueing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+
+const chat = (url, key, content = 'x') => fetch(url + '/v1/chat/completions', {
+  method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content }] }),
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(fn, what) {
+  for (let i = 0; i < 50; i++) { if (await fn()) return; await sleep(100); }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test('SIGHUP reloads keys and refuses a broken config, keeping the old one', async () => {
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url, { keys: ['old-key-1'] });
+  const proxy = await startProxy(cfg.path);
+  try {
+    assert.equal((await chat(proxy.url, 'old-key-1')).status, 200);
+    writeFileSync(cfg.path, JSON.stringify({ ...cfg.config, secret_authentication_tokens: ['new-key-2'] }));
+    proxy.proc.kill('SIGHUP');
+    await until(async () => (await chat(proxy.url, 'new-key-2')).status === 200, 'the new key');
+    assert.equal((await chat(proxy.url, 'old-key-1')).status, 401);
+
+    writeFileSync(cfg.path, '{"subAccounts": {"broken": {}}}');
+    proxy.proc.kill('SIGHUP');
+    await until(async () => /reload refused/.test(proxy.logs()), 'the refusal');
+    assert.match(proxy.logs(), /subAccounts\.broken\.service_key_json: missing/);
+    assert.equal((await chat(proxy.url, 'new-key-2')).status, 200, 'the previous config is still in force');
+    assert.equal(proxy.proc.exitCode, null);
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
+
+test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url);
+  const proxy = await startProxy(cfg.path);
+  try {
+    assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);  // tokens cached
+    await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
+    const inflight = chat(proxy.url, 'test-key-1', 'finish me');
+    await sleep(300);
+    const exited = proxy.stop();  // SIGTERM
+    const r = await inflight;
+    assert.equal(r.status, 200);
+    assert.equal((await r.json()).choices[0].message.content, 'Echo: finish me');
+    assert.equal(await exited, 0);
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
+
+test('at capacity the proxy answers 503 with Retry-After at once', async () => {
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url, { extra: { server: { max_threads: 8, min_threads: 2, max_in_flight: 2 } } });
+  const proxy = await startProxy(cfg.path);
+  try {
+    assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);
+    await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 2 });
+    const slow = [chat(proxy.url, 'test-key-1'), chat(proxy.url, 'test-key-1')];
+    await sleep(300);
+    const t0 = Date.now();
+    const busy = await chat(proxy.url, 'test-key-1');
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers.get('retry-after'), '1');
+    assert.ok(Date.now() - t0 < 500, 'answered at once');
+    assert.match((await busy.json()).error.message, /capacity/);
+    for (const r of await Promise.all(slow)) assert.equal(r.status, 200);
+    assert.equal((await chat(proxy.url, 'test-key-1')).status, 200, 'serves again once a slot frees');
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
