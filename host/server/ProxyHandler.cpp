@@ -124,7 +124,8 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   nlohmann::json parsed;
   try {
     parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for numbers beyond a double (1e999)
     return fail_(resp, rec, 400, std::string("request body is not valid JSON: ") + e.what());
   }
   if (!parsed.is_object()) return fail_(resp, rec, 400, "request body must be a JSON object");
