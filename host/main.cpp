@@ -3,6 +3,9 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/ServerApplication.h>
@@ -158,8 +161,17 @@ class ProxyApp : public Poco::Util::ServerApplication {
     params->setSoftwareVersion(std::string("aicore-proxy/") + AICORE_VERSION);
 
     std::unique_ptr<Poco::Net::ServerSocket> socket;
+    const bool tls = !sc.tls_cert_file.empty();
     try {
-      socket = std::make_unique<Poco::Net::ServerSocket>(Poco::Net::SocketAddress(rt->config.host, rt->config.port), 1024);
+      Poco::Net::SocketAddress addr(rt->config.host, rt->config.port);
+      if (tls) {
+        Poco::Net::initializeSSL();
+        Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, sc.tls_key_file,
+                                                             sc.tls_cert_file, "", Poco::Net::Context::VERIFY_NONE);
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(addr, 1024, ctx);
+      } else {
+        socket = std::make_unique<Poco::Net::ServerSocket>(addr, 1024);
+      }
     } catch (const Poco::Exception& e) {
       spdlog::critical("cannot listen on {}:{}: {}", rt->config.host, rt->config.port, e.displayText());
       return 1;
@@ -178,9 +190,9 @@ class ProxyApp : public Poco::Util::ServerApplication {
         spdlog::critical("NO CLIENT AUTHENTICATION and listening on {}: anyone who can reach this port can use "
                          "your SAP AI Core quota. Set secret_authentication_tokens.", rt->config.host);
     }
-    spdlog::info("aicore-proxy {} listening on http://{}:{} ({} model(s), {} provider plugin(s))", AICORE_VERSION,
-                 rt->config.host, port, rt->router->models().size(), rt->plugins.providers.size());
-    std::cout << "aicore-proxy listening on http://" << rt->config.host << ":" << port << std::endl;
+    spdlog::info("aicore-proxy {} listening on {}://{}:{} ({} model(s), {} provider plugin(s))", AICORE_VERSION,
+                 tls ? "https" : "http", rt->config.host, port, rt->router->models().size(), rt->plugins.providers.size());
+    std::cout << "aicore-proxy listening on " << (tls ? "https://" : "http://") << rt->config.host << ":" << port << std::endl;
 
     waitForTerminationRequest();
     spdlog::info("shutting down: no new connections; {} request(s) in flight", holder->in_flight.load());

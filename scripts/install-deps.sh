@@ -13,7 +13,7 @@ for a in "$@"; do
   esac
 done
 
-packages=(cmake make g++ pkg-config ca-certificates curl
+packages=(cmake make g++ pkg-config ca-certificates curl openssl
   libpoco-dev libssl-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev)
 missing=()

@@ -154,11 +154,20 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
   return s;
 }
 
-void parse_server(const json& v, ServerSettings& s, std::vector<std::string>& warnings) {
+std::string existing_file(const json& v, const std::string& path, const std::string& base_dir) {
+  std::string rel = get_string(v, path);
+  fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) fail(path, "file not found: " + rel);
+  return p.string();
+}
+
+void parse_server(const json& v, ServerSettings& s, const std::string& base_dir, std::vector<std::string>& warnings) {
   const std::string p = "server";
   need_object(v, p);
   note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "client_timeout_s",
-                      "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s"}, warnings);
+                      "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s",
+                      "tls_cert_file", "tls_key_file"}, warnings);
   if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
@@ -170,6 +179,10 @@ void parse_server(const json& v, ServerSettings& s, std::vector<std::string>& wa
   if (v.contains("drain_timeout_s")) s.drain_timeout_s = (int)get_int(v["drain_timeout_s"], "server.drain_timeout_s", 0, 86400);
   if (s.min_threads > s.max_threads) fail("server.min_threads", "must not exceed server.max_threads");
   if (s.max_in_flight > s.max_threads) fail("server.max_in_flight", "must not exceed server.max_threads");
+  if (v.contains("tls_cert_file")) s.tls_cert_file = existing_file(v["tls_cert_file"], "server.tls_cert_file", base_dir);
+  if (v.contains("tls_key_file")) s.tls_key_file = existing_file(v["tls_key_file"], "server.tls_key_file", base_dir);
+  if (s.tls_cert_file.empty() != s.tls_key_file.empty())
+    fail(s.tls_cert_file.empty() ? "server.tls_cert_file" : "server.tls_key_file", "TLS needs both a certificate and a key");
 }
 
 void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {
@@ -180,13 +193,7 @@ void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_
   if (v.contains("token_timeout_s")) u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
   if (v.contains("verify_tls")) u.verify_tls = get_bool(v["verify_tls"], "upstream.verify_tls");
   if (v.contains("pool_size_per_host")) u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
-  if (v.contains("ca_file")) {
-    std::string rel = get_string(v["ca_file"], "upstream.ca_file");
-    fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
-    std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) fail("upstream.ca_file", "file not found: " + rel);
-    u.ca_file = p.string();
-  }
+  if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
 }
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {
@@ -286,7 +293,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
       c.model_aliases.emplace_back(it.key(), target);
     }
   }
-  if (root.contains("server")) parse_server(root["server"], c.server, c.warnings);
+  if (root.contains("server")) parse_server(root["server"], c.server, base_dir, c.warnings);
   if (root.contains("upstream")) parse_upstream(root["upstream"], c.upstream, base_dir, c.warnings);
   if (root.contains("retry")) parse_retry(root["retry"], c.retry, c.warnings);
   if (root.contains("log")) parse_log(root["log"], c.log, base_dir, c.warnings);

@@ -44,6 +44,8 @@ struct ServerSettings {
   int max_keep_alive_requests = 10000;
   int max_in_flight = 0;              // model requests at once; 0: max_threads - 8. Beyond: 503
   int drain_timeout_s = 30;           // on SIGTERM, how long in-flight requests may finish
+  std::string tls_cert_file;          // both set: the listener speaks HTTPS (PEM files)
+  std::string tls_key_file;
 };
 
 struct UpstreamSettings {

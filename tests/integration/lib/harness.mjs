@@ -22,7 +22,7 @@ function startListening(bin, args, name) {
     const onData = (chunk) => {
       const text = chunk.toString();
       output.push(text);
-      const m = /listening on (http:\/\/[^\s]+)/.exec(output.join(''));
+      const m = /listening on (https?:\/\/[^\s]+)/.exec(output.join(''));
       if (m && !done) {
         done = true;
         clearTimeout(timer);
