@@ -29,8 +29,10 @@ void ModelsHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::
   if (rt_->config.log.access_log) rec.write();
 }
 
-void HealthHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) {
+void HealthHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
   // Unauthenticated on purpose: orchestrators probe it. It reveals no configuration.
+  resp.set("x-request-id", new_request_id());
+  discard_body(req, resp);
   nlohmann::ordered_json body = {{"status", "ok"},
                                  {"models", rt_->router->models().size()},
                                  {"providers", rt_->plugins.providers.size()}};
