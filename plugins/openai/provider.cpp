@@ -1,5 +1,6 @@
 #include "provider.hpp"
 
+#include "anthropic_messages.hpp"
 #include "chat_request.hpp"
 #include "chat_response.hpp"
 #include "chat_stream.hpp"
@@ -10,10 +11,8 @@
 namespace aicore::openai {
 namespace {
 
-// Anthropic dialects on GPT models arrive with a later issue; until then say so plainly.
 [[noreturn]] void unsupported_dialect(std::string_view dialect) {
-  throw PluginError(ACP_ERR_UNSUPPORTED,
-                    "the openai plugin does not support the " + std::string(dialect) + " dialect yet",
+  throw PluginError(ACP_ERR_UNSUPPORTED, "the openai plugin does not support the " + std::string(dialect) + " dialect",
                     "invalid_request_error");
 }
 
@@ -47,6 +46,14 @@ void OpenAIProvider::convert_request(const RequestIn& in, const RequestOut& out)
     r = convert_chat_request(in.body, routing_model(in), in.stream, settings_);
   } else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) {
     r = convert_embeddings_request(in.body, routing_model(in), settings_);
+  } else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) {
+    r = convert_anthropic_request(in.body, in.client_model, routing_model(in), in.stream, settings_);
+  } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
+    // Estimated locally: no upstream call, no token spent (Claude Code asks often).
+    if (!out.respond(200, count_tokens_body(in.body)))
+      throw PluginError(ACP_ERR_UNSUPPORTED, "count_tokens needs a host that can answer locally (request_out.respond)",
+                        "invalid_request_error");
+    return;
   } else {
     unsupported_dialect(in.dialect);
   }
@@ -58,10 +65,13 @@ void OpenAIProvider::convert_request(const RequestIn& in, const RequestOut& out)
 void OpenAIProvider::convert_response(const ResponseIn& in, const Sink& out) const {
   if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body));
   else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body));
+  else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(convert_anthropic_response(in.body, in.context));
   else unsupported_dialect(in.dialect);
 }
 
 std::unique_ptr<StreamConverter> OpenAIProvider::open_stream(const ResponseIn& in) const {
+  if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES)
+    return std::make_unique<AnthropicStreamConverter>(AnthropicContext::decode(in.context));
   if (in.dialect != ACP_DIALECT_OPENAI_CHAT) unsupported_dialect(std::string(in.dialect) + " (streaming)");
   return std::make_unique<ChatStreamConverter>(ResponseContext::decode(in.context));
 }

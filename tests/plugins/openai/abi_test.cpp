@@ -182,9 +182,11 @@ TEST_F(PluginModule, FullRequestThroughTheThunks) {
   EXPECT_EQ(err.type, "invalid_request_error");
   EXPECT_EQ(err.message, "messages: must not be empty");
 
+  // The Anthropic dialect validates in its own terms (see anthropic_messages_test.cpp).
   acp_request_in anthropic{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("gpt-4o"), s("gpt-4o"),
                            s(R"({"messages": []})"), nullptr, 0, 0};
-  EXPECT_EQ(t->convert_request(a, &anthropic, &out.raw, &err.raw), ACP_ERR_UNSUPPORTED);
+  EXPECT_EQ(t->convert_request(a, &anthropic, &out.raw, &err.raw), ACP_ERR_INVALID_REQUEST);
+  EXPECT_EQ(err.message, "messages: must not be empty");
 
   // Upstream error classification with the relayed message.
   const std::string e400 = R"({"error":{"message":"Invalid 'messages[0].role'","type":"invalid_request_error"}})";

@@ -1,0 +1,144 @@
+#include "anthropic_messages.hpp"
+
+#include "chat_request.hpp"
+#include "json_util.hpp"
+#include "models.hpp"
+
+#include <aicore/mapping/anthropic_to_openai.hpp>
+#include <aicore/mapping/count_tokens.hpp>
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace aicore::openai {
+namespace {
+
+constexpr std::string_view kTag = "anthropic.v1";
+
+// Most specific prefix first. Published output limits of each family.
+constexpr std::array<std::pair<std::string_view, int64_t>, 13> kOutputLimits = {{
+    {"gpt-4o", 16384},
+    {"chatgpt-4o", 16384},
+    {"gpt-4.1", 32768},
+    {"gpt-4.5", 16384},
+    {"gpt-5", 128000},
+    {"o1-mini", 65536},
+    {"o1", 100000},
+    {"o3", 100000},
+    {"o4", 100000},
+    {"gpt-4-turbo", 4096},
+    {"gpt-35", 4096},
+    {"gpt-3.5", 4096},
+    {"gpt-4-32k", 4096},
+}};
+
+Json client_object(std::string_view body) {
+  Json in = parse_client_json(body);
+  if (!in.is_object()) throw invalid_request("body: must be a JSON object");
+  return in;
+}
+
+}  // namespace
+
+std::string AnthropicContext::encode() const {
+  return std::string(kTag) + ";tokens=" + std::to_string(input_tokens) + ";model=" + model;
+}
+
+AnthropicContext AnthropicContext::decode(std::string_view context) {
+  AnthropicContext c;
+  if (!context.starts_with(kTag)) return c;
+  std::string_view rest = context.substr(kTag.size());
+  while (rest.starts_with(";")) {
+    rest.remove_prefix(1);
+    if (rest.starts_with("model=")) {  // last: the name may contain ';'
+      c.model = std::string(rest.substr(6));
+      break;
+    }
+    std::string_view item = rest.substr(0, rest.find(';'));
+    if (item.starts_with("tokens=")) std::from_chars(item.data() + 7, item.data() + item.size(), c.input_tokens);
+    rest.remove_prefix(item.size());
+  }
+  return c;
+}
+
+int64_t max_output_tokens(std::string_view model) {
+  const std::string m = base_model_name(model);
+  for (const auto& [prefix, limit] : kOutputLimits)
+    if (m.starts_with(prefix)) return limit;
+  return 0;
+}
+
+UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view client_model, std::string_view model,
+                                          bool stream_hint, const Settings& settings) {
+  const Json in = client_object(body);
+  Json chat = mapping::anthropic_to_openai_request(in);
+
+  // GPT specifics the canonical mapping does not know.
+  if (auto m = chat.find("max_completion_tokens"); m != chat.end()) {
+    const int64_t limit = max_output_tokens(model);
+    if (limit > 0 && m->get<int64_t>() > limit) {
+      log_debug("anthropic.messages for '" + std::string(model) + "': max_tokens " + std::to_string(m->get<int64_t>()) +
+                " clamped to the model's output limit " + std::to_string(limit));
+      *m = limit;
+    }
+  }
+  if (is_reasoning_model(model)) {
+    // o-series and gpt-5 reject stop sequences outright.
+    if (chat.erase("stop") > 0) log_debug("anthropic.messages for '" + std::string(model) + "': dropped stop_sequences (rejected by reasoning models)");
+  } else if (auto m = chat.find("max_completion_tokens"); m != chat.end()) {
+    // Older api-versions (2023-05-15, SAP's documented default) know only max_tokens.
+    Json limit = *m;
+    chat.erase(m);
+    chat["max_tokens"] = std::move(limit);
+  }
+
+  UpstreamRequest r = convert_chat_request(dump(chat), model, stream_hint, settings);
+  r.context = AnthropicContext{std::string(client_model.empty() ? model : client_model),
+                               mapping::estimate_input_tokens(in)}
+                  .encode();
+  return r;
+}
+
+std::string convert_anthropic_response(std::string_view body, std::string_view context) {
+  Json completion = parse_upstream_json(body, "chat completion");
+  return dump(mapping::openai_to_anthropic_response(completion, AnthropicContext::decode(context).model));
+}
+
+std::string count_tokens_body(std::string_view body) {
+  const Json in = client_object(body);
+  auto m = in.find("messages");
+  if (m == in.end()) throw invalid_request("messages: required");
+  if (!m->is_array()) throw invalid_request("messages: must be an array");
+  Json out = Json::object();
+  out["input_tokens"] = mapping::estimate_input_tokens(in);
+  return dump(out);
+}
+
+void AnthropicStreamConverter::feed(std::string_view bytes, const Sink& events) {
+  if (conv_.done()) return;
+  mapping::Emit emit = [&](std::string_view e) { events.write(e); };
+  parser_.feed(bytes, [&](const SseEvent& e) { on_event(e, emit); });
+}
+
+void AnthropicStreamConverter::finish(const Sink& events) {
+  if (finished_) return;
+  finished_ = true;
+  if (conv_.done()) return;
+  mapping::Emit emit = [&](std::string_view e) { events.write(e); };
+  // A pending event that does not parse was cut off: that is the truncation conv_.finish reports.
+  try {
+    parser_.finish([&](const SseEvent& e) { on_event(e, emit); });
+  } catch (const PluginError&) {
+    if (conv_.done()) throw;
+  }
+  conv_.finish(emit);
+}
+
+void AnthropicStreamConverter::on_event(const SseEvent& event, const mapping::Emit& emit) {
+  if (conv_.done() || !event.has_data || event.data.empty()) return;
+  if (event.data == "[DONE]") return conv_.finish(emit);
+  conv_.on_chunk(parse_upstream_json(event.data, "stream event"), emit);
+}
+
+}  // namespace aicore::openai
