@@ -245,7 +245,8 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           std::string client_body;
           if (!route->provider->convert_response(rv, client_body, pf)) {
             spdlog::error("request {}: plugin {} could not convert the response: {}", rec.id, rec.plugin, redact(pf.message));
-            return fail_(resp, rec, status_for(pf) == 400 ? 502 : status_for(pf), pf.message);
+            // The plugin's own status counts: a prompt the model refused is the client's 400, not a 502.
+            return fail_(resp, rec, status_for(pf), pf.message, pf.type);
           }
           rec.scan_usage(client_body);
           rec.status = 200;
