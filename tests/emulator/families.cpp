@@ -6,11 +6,15 @@
 namespace aicore::emulator {
 
 RouteList azureOpenAIRoutes();  // azure_openai.cpp: chat/completions, embeddings
+RouteList vertexRoutes();       // vertex.cpp: Gemini generateContent, streamGenerateContent, predict
+RouteList bedrockRoutes();      // bedrock.cpp: Claude invoke, invoke-with-response-stream, converse, converse-stream
 
 namespace {
 using FamilyFn = RouteList (*)();
 constexpr FamilyFn kFamilies[] = {
     &azureOpenAIRoutes,
+    &vertexRoutes,
+    &bedrockRoutes,
 };
 }  // namespace
 

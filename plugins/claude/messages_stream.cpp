@@ -1,0 +1,68 @@
+#include "messages_stream.hpp"
+
+#include <aicore/sse.hpp>
+
+namespace aicore::claude {
+namespace {
+int64_t int_or(const Json& obj, std::string_view key, int64_t fallback) {
+  auto it = obj.find(key);
+  return (it != obj.end() && it->is_number_integer()) ? it->get<int64_t>() : fallback;
+}
+}  // namespace
+
+void MessagesStreamConverter::feed(std::string_view bytes, const Sink& events) {
+  if (stopped_ || failed_) return;
+  source_->feed(bytes, [&](AnthropicEvent&& e) { on_event(std::move(e), events); });
+}
+
+void MessagesStreamConverter::finish(const Sink& events) {
+  if (finished_) return;
+  finished_ = true;
+  if (stopped_ || failed_) return;
+  // A last event without its blank line still counts; one cut off mid-way is the truncation below.
+  try {
+    source_->finish([&](AnthropicEvent&& e) { on_event(std::move(e), events); });
+  } catch (const PluginError&) {
+    if (stopped_ || failed_) throw;
+  }
+  if (stopped_ || failed_) return;
+  // Everything but the final marker arrived (message_delta carries the stop reason and usage):
+  // the message is complete, so end it the way the upstream would have.
+  if (delta_seen_) {
+    events.write(sse_event("message_stop", "{\"type\":\"message_stop\"}"));
+    stopped_ = true;
+    return;
+  }
+  throw upstream_error("upstream stream ended before message_stop");
+}
+
+void MessagesStreamConverter::on_event(AnthropicEvent&& e, const Sink& events) {
+  if (stopped_ || failed_) return;  // nothing follows the end of a message
+  auto t = e.json.find("type");
+  if (t == e.json.end() || !t->is_string()) throw upstream_error("stream event: no type");
+  const std::string type = t->get<std::string>();
+  if (type == "message_start") {
+    if (auto m = e.json.find("message"); m != e.json.end() && m->is_object())
+      if (auto u = m->find("usage"); u != m->end() && u->is_object()) note_usage(*u);
+  } else if (type == "message_delta") {
+    if (auto u = e.json.find("usage"); u != e.json.end() && u->is_object()) note_usage(*u);
+    delta_seen_ = true;
+  }
+  events.write(sse_event(type, e.raw.empty() ? dump(e.json) : e.raw));
+  if (type == "message_stop") stopped_ = true;
+  else if (type == "error") failed_ = true;
+}
+
+void MessagesStreamConverter::note_usage(const Json& u) {
+  input_ = int_or(u, "input_tokens", input_);
+  cache_read_ = int_or(u, "cache_read_input_tokens", cache_read_);
+  cache_creation_ = int_or(u, "cache_creation_input_tokens", cache_creation_);
+  output_ = int_or(u, "output_tokens", output_);
+}
+
+void MessagesStreamConverter::usage(int64_t& prompt_tokens, int64_t& completion_tokens) const {
+  prompt_tokens = input_ < 0 ? -1 : input_ + cache_read_ + cache_creation_;
+  completion_tokens = output_;
+}
+
+}  // namespace aicore::claude
