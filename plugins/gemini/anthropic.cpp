@@ -1,0 +1,112 @@
+#include "anthropic.hpp"
+
+#include "chat_request.hpp"
+#include "chat_response.hpp"
+#include "json_util.hpp"
+
+#include <aicore/mapping/mapping.hpp>
+#include <aicore/plugin.hpp>
+
+#include <vector>
+
+namespace aicore::gemini {
+namespace {
+
+Json parse_anthropic(std::string_view body) {
+  Json a = parse_client_json(body);
+  if (!a.is_object()) throw invalid_request("body: must be a JSON object");
+  return a;
+}
+
+std::optional<ThinkingRequest> anthropic_thinking(const Json& a) {
+  auto t = a.find("thinking");
+  if (t == a.end() || t->is_null()) return std::nullopt;
+  if (!t->is_object()) throw invalid_request("thinking: must be an object");
+  const std::string type = t->value("type", "");
+  if (type == "enabled") {
+    auto b = t->find("budget_tokens");
+    if (b == t->end() || !b->is_number_integer() || b->get<int64_t>() < 0)
+      throw invalid_request("thinking.budget_tokens: must be a non-negative integer");
+    return ThinkingRequest{ThinkingRequest::Kind::Budget, "", b->get<int64_t>()};
+  }
+  if (type == "adaptive") {
+    // Claude Code pairs adaptive thinking with output_config.effort: the closest fixed budget.
+    if (auto oc = a.find("output_config"); oc != a.end() && oc->is_object())
+      if (auto e = oc->find("effort"); e != oc->end() && e->is_string()) {
+        std::string effort = e->get<std::string>();
+        if (effort == "max") effort = "high";
+        if (effort == "low" || effort == "medium" || effort == "high")
+          return ThinkingRequest{ThinkingRequest::Kind::Effort, effort, 0};
+      }
+    return ThinkingRequest{ThinkingRequest::Kind::Adaptive, "", 0};
+  }
+  if (type == "disabled") return ThinkingRequest{ThinkingRequest::Kind::Disabled, "", 0};
+  throw invalid_request("thinking.type: must be enabled, adaptive or disabled");
+}
+
+// The shared mapping shortens tool ids past OpenAI's 40 characters, which would cut off the thought
+// signature this plugin carries in its ids (call_ids.hpp). The mapping keeps the order of tool_use
+// and tool_result blocks, so the originals are put back by position.
+void restore_tool_ids(const Json& anthropic, Json& openai) {
+  std::vector<std::string> use_ids, result_ids;
+  if (auto msgs = anthropic.find("messages"); msgs != anthropic.end() && msgs->is_array())
+    for (const Json& m : *msgs) {
+      auto content = m.is_object() ? m.find("content") : m.end();
+      if (!m.is_object() || content == m.end() || !content->is_array()) continue;
+      for (const Json& b : *content) {
+        if (!b.is_object()) continue;
+        const std::string type = b.value("type", "");
+        if (type == "tool_use" && b.contains("id") && b["id"].is_string()) use_ids.push_back(b["id"]);
+        if (type == "tool_result" && b.contains("tool_use_id") && b["tool_use_id"].is_string())
+          result_ids.push_back(b["tool_use_id"]);
+      }
+    }
+  std::vector<Json*> calls, results;
+  for (Json& m : openai["messages"]) {
+    if (m.value("role", "") == "tool") results.push_back(&m["tool_call_id"]);
+    if (auto tc = m.find("tool_calls"); tc != m.end() && tc->is_array())
+      for (Json& c : *tc) calls.push_back(&c["id"]);
+  }
+  if (calls.size() == use_ids.size())
+    for (size_t i = 0; i < calls.size(); ++i) *calls[i] = use_ids[i];
+  if (results.size() == result_ids.size())
+    for (size_t i = 0; i < results.size(); ++i) *results[i] = result_ids[i];
+}
+
+}  // namespace
+
+UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view model_key,
+                                          std::string_view client_model, bool stream_hint, const Settings& settings) {
+  Json a = parse_anthropic(body);
+  GeminiRequestOptions options;
+  options.thinking = anthropic_thinking(a);
+  if (auto k = a.find("top_k"); k != a.end() && !k->is_null()) {
+    if (!k->is_number_integer() || k->get<int64_t>() < 0) throw invalid_request("top_k: must be a non-negative integer");
+    options.top_k = k->get<int64_t>();
+  }
+  Json o = mapping::anthropic_to_openai_request(a);
+  restore_tool_ids(a, o);
+  o.erase("reasoning_effort");  // options.thinking says it precisely
+  const std::string upstream_model = settings.upstream_model(model_key);
+  GeminiRequest g = openai_to_gemini(o, upstream_model, stream_hint, settings, options);
+
+  ResponseContext ctx;
+  ctx.client_model = client_model.empty() ? std::string(model_key) : std::string(client_model);
+  ctx.seed = g.seed;
+  if (g.stream) ctx.input_tokens_hint = mapping::estimate_input_tokens(a);
+  return UpstreamRequest{chat_target(upstream_model, g.stream), dump(g.body), ctx.encode()};
+}
+
+std::string convert_anthropic_response(std::string_view body, const ResponseContext& ctx) {
+  Json j = parse_upstream_json(body, "generateContent response");
+  if (j.is_array() && j.size() == 1) j = j[0];
+  Json completion = gemini_to_openai_response(j, ctx, unix_time());
+  return dump(mapping::openai_to_anthropic_response(completion, ctx.client_model));
+}
+
+std::string count_tokens_response(std::string_view body) {
+  Json a = parse_anthropic(body);
+  return dump(Json{{"input_tokens", mapping::estimate_input_tokens(a)}});
+}
+
+}  // namespace aicore::gemini

@@ -1,0 +1,27 @@
+// openai.embeddings on a Gemini embedding model -> Vertex :predict, and the answer back.
+//
+//   input             string or array of strings -> instances[{content}] (token-id arrays are
+//                     refused: Gemini embeds text)
+//   task_type         (extension, as LiteLLM spells it) -> each instance's task_type
+//   dimensions        -> parameters.outputDimensionality
+//   encoding_format   "float" (default) or "base64" (little-endian float32, what the openai SDKs
+//                     request by default and decode)
+//   response          predictions[i].embeddings.values -> data[i].embedding; usage.prompt_tokens
+//                     = total_tokens = the sum of embeddings.statistics.token_count
+#pragma once
+
+#include "context.hpp"
+#include "settings.hpp"
+#include "upstream_request.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace aicore::gemini {
+
+UpstreamRequest convert_embeddings_request(std::string_view body, std::string_view model_key,
+                                           std::string_view client_model, const Settings& settings);
+
+std::string convert_embeddings_response(std::string_view body, const ResponseContext& ctx);
+
+}  // namespace aicore::gemini

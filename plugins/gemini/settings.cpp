@@ -1,0 +1,80 @@
+#include "settings.hpp"
+
+#include "models.hpp"
+
+#include <aicore/plugin.hpp>
+
+#include <algorithm>
+
+namespace aicore::gemini {
+namespace {
+
+[[noreturn]] void config_error(std::string_view field, std::string_view problem) {
+  throw PluginError(ACP_ERR_CONFIG, std::string(field) + ": " + std::string(problem));
+}
+
+// Model names go into the URL path unescaped.
+bool path_safe(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_' || c == '@';
+  });
+}
+
+int64_t budget(const Json& v, std::string_view field) {
+  if (!v.is_number_integer() || v.get<int64_t>() < -1) config_error(field, "must be an integer >= -1");
+  return v.get<int64_t>();
+}
+
+}  // namespace
+
+Settings Settings::parse(std::string_view text) {
+  Settings s;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return s;
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) config_error("settings", "invalid JSON");
+  if (!j.is_object()) config_error("settings", "must be a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    const Json& v = it.value();
+    if (key == "model_names") {
+      if (!v.is_object()) config_error(key, "must be an object of model key -> Gemini model name");
+      for (auto m = v.begin(); m != v.end(); ++m) {
+        if (m.key().empty()) config_error(key, "model key must not be empty");
+        if (!m.value().is_string() || !path_safe(m.value().get_ref<const std::string&>()))
+          config_error("model_names." + m.key(), "must be a model name of letters, digits, '-', '.', '_' or '@'");
+        s.model_names.emplace_back(m.key(), m.value().get<std::string>());
+      }
+    } else if (key == "safety_settings") {
+      if (!v.is_array()) config_error(key, "must be an array of {category, threshold} objects");
+      for (size_t i = 0; i < v.size(); ++i)
+        if (!v[i].is_object() || !v[i].contains("category") || !v[i].contains("threshold"))
+          config_error(at(key, i), "must be an object with category and threshold");
+      s.safety_settings = v;
+    } else if (key == "thinking_budgets") {
+      if (!v.is_object()) config_error(key, "must be an object with low, medium and/or high");
+      for (auto b = v.begin(); b != v.end(); ++b) {
+        const std::string f = "thinking_budgets." + b.key();
+        if (b.key() == "low") s.budget_low = budget(b.value(), f);
+        else if (b.key() == "medium") s.budget_medium = budget(b.value(), f);
+        else if (b.key() == "high") s.budget_high = budget(b.value(), f);
+        else config_error(f, "unknown effort (known: low, medium, high)");
+      }
+    } else {
+      config_error(key, "unknown setting (known: model_names, safety_settings, thinking_budgets)");
+    }
+  }
+  return s;
+}
+
+std::string Settings::upstream_model(std::string_view model_key) const {
+  for (const auto& [key, name] : model_names)
+    if (key == model_key) return name;
+  std::string name = base_model_name(model_key);
+  if (!path_safe(name))
+    throw invalid_request("model: '" + std::string(model_key) +
+                          "' cannot be used as a Gemini model name; map it in plugins.settings.gemini.model_names");
+  return name;
+}
+
+}  // namespace aicore::gemini
