@@ -107,8 +107,9 @@ std::string read_file(const fs::path& p) {
 json parse_json(const std::string& text, const std::string& path) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // nlohmann's message carries line and column, which is what a user needs.
+  } catch (const json::exception& e) {
+    // nlohmann's message carries line and column, which is what a user needs. Not only
+    // parse_error: a number beyond a double ("port": 1e999) is an out_of_range.
     fail(path, std::string("invalid JSON: ") + e.what());
   }
 }

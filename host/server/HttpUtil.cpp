@@ -1,5 +1,7 @@
 #include "server/HttpUtil.hpp"
 
+#include <chrono>
+
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -28,14 +30,21 @@ std::string read_body(Poco::Net::HTTPServerRequest& req, int64_t limit) {
   if (declared > 0) body.reserve(static_cast<size_t>(declared));
   std::istream& in = req.stream();
   char buf[65536];
-  while (in) {
-    in.read(buf, sizeof buf);
-    std::streamsize n = in.gcount();
-    if (n <= 0) break;
+  // peek() waits for the next piece, readsome() takes what arrived: a read() that times out
+  // midway would lose the count of what it had already copied.
+  for (;;) {
+    if (in.peek() == std::char_traits<char>::eof()) break;
+    std::streamsize n = in.readsome(buf, sizeof buf);
+    if (n <= 0) continue;
     if (static_cast<int64_t>(body.size()) + n > limit)
       throw BodyTooLarge("request body exceeds the limit of " + std::to_string(limit) + " bytes");
     body.append(buf, static_cast<size_t>(n));
   }
+  // A read timeout or reset inside the stream sets badbit (istream swallows the exception).
+  if (in.bad() || (declared > 0 && static_cast<int64_t>(body.size()) < declared))
+    throw BodyIncomplete("request body incomplete: received " + std::to_string(body.size()) +
+                         (declared > 0 ? " of " + std::to_string(declared) : std::string()) +
+                         " bytes before the client stalled or closed the connection");
   return body;
 }
 
@@ -49,8 +58,22 @@ void discard_body(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespon
   resp.setKeepAlive(false);
 }
 
+void linger_discard(Poco::Net::HTTPServerRequest& req, int64_t max_bytes, int max_ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
+  std::istream& in = req.stream();
+  char buf[65536];
+  int64_t dropped = 0;
+  while (dropped < max_bytes && std::chrono::steady_clock::now() < until) {
+    if (in.peek() == std::char_traits<char>::eof()) break;
+    const std::streamsize n = in.readsome(buf, sizeof buf);
+    if (n > 0) dropped += n;
+  }
+}
+
 void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body) {
-  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  // With its reason phrase ("429 Too Many Requests"), not Poco's default "OK".
+  const auto st = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status);
+  resp.setStatusAndReason(st, Poco::Net::HTTPResponse::getReasonForStatus(st));
   resp.setContentType("application/json");
   resp.setContentLength(static_cast<std::streamsize>(body.size()));
   resp.sendBuffer(body.data(), body.size());

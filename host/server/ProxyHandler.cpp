@@ -117,7 +117,12 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     body = read_body(req, rt.config.server.max_body_bytes);
   } catch (const BodyTooLarge& e) {
     resp.setKeepAlive(false);  // the rest of the body is not read
-    return fail_(resp, rec, 413, e.what(), dialect_.family == Family::Anthropic ? "request_too_large" : "");
+    fail_(resp, rec, 413, e.what(), dialect_.family == Family::Anthropic ? "request_too_large" : "");
+    linger_discard(req, 16 << 20, 2000);
+    return;
+  } catch (const BodyIncomplete& e) {
+    resp.setKeepAlive(false);  // the connection is out of step with the request
+    return fail_(resp, rec, 408, e.what());
   }
 
   // The host reads only what it routes on: model and stream. The plugin validates the rest.
@@ -321,7 +326,14 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         } else {
           if (conv && !stream_fail) {
             PluginFailure f;
-            if (!conv->finish(emit, f)) stream_fail = f;
+            try {
+              if (!conv->finish(emit, f)) stream_fail = f;
+            } catch (const ClientGone&) {
+              // Gone while the last events were written: free the deployment (a half-open probe
+              // must not stay taken) before the handler's ClientGone path logs the 499.
+              rt_->cooldowns->release(t->url);
+              throw;
+            }
           }
           if (conv) {
             int64_t p = -1, c = -1;

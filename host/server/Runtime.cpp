@@ -23,6 +23,9 @@ FetchedToken fetch_token(Runtime& rt, const std::string& subaccount_name) {
   call.method = req.method;
   call.body = req.body;
   call.content_type = "application/x-www-form-urlencoded";
+  // A slow token endpoint must not hold every request of the subaccount for read_timeout_s
+  // (minutes, sized for long generations): it gets its own, short timeout.
+  call.read_timeout_s = rt.config.upstream.token_timeout_s;
   for (auto& [n, v] : req.headers) {
     if (n == "Content-Type" || n == "content-type")
       call.content_type = v;

@@ -11,14 +11,17 @@ TokenCache::Entry& TokenCache::entry_(const std::string& subaccount) {
 std::string TokenCache::get(const std::string& subaccount) {
   std::unique_lock lock(mu_);
   Entry& e = entry_(subaccount);
-  if (!e.token.empty() && now_() < e.refresh_at) return e.token;
-  if (e.fetching) {
+  for (;;) {
+    if (!e.token.empty() && now_() < e.refresh_at) return e.token;
+    if (!e.fetching) break;
     // Another caller is fetching: share its outcome, success or failure, instead of queueing a
     // fetch of our own behind it (a dead token endpoint must not be hit once per waiting request).
     const uint64_t gen = e.generation;
     e.cv.wait(lock, [&] { return e.generation != gen; });
     if (e.last_failed) throw TokenError(e.last_error);
-    return e.token;
+    // A 401 elsewhere may have invalidated the fresh token between the fetch and our wake-up:
+    // then look again (and fetch) rather than hand out an empty token.
+    if (!e.token.empty()) return e.token;
   }
   e.fetching = true;
   lock.unlock();

@@ -78,7 +78,8 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
     Session s = acquire_(u, reused);
     bool got_response = false;
     try {
-      s->setTimeout(seconds(settings_.connect_timeout_s), seconds(settings_.read_timeout_s), seconds(settings_.read_timeout_s));
+      const int read_s = call.read_timeout_s > 0 ? call.read_timeout_s : settings_.read_timeout_s;
+      s->setTimeout(seconds(settings_.connect_timeout_s), seconds(read_s), seconds(read_s));
       Poco::Net::HTTPRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
       req.setHost(u.host, u.port);
       req.setKeepAlive(true);

@@ -31,6 +31,7 @@ struct UpstreamCall {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type = "application/json";
+  int read_timeout_s = 0;  // 0: upstream.read_timeout_s (token calls use upstream.token_timeout_s)
 };
 
 struct UpstreamResponse {

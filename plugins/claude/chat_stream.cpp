@@ -10,9 +10,14 @@ ChatStreamConverter::ChatStreamConverter(std::unique_ptr<EventSource> source, co
 void ChatStreamConverter::feed(std::string_view bytes, const Sink& events) {
   if (stream_.done()) return;
   const mapping::Emit emit = [&](std::string_view ev) { events.write(ev); };
-  source_->feed(bytes, [&](AnthropicEvent&& e) {
-    if (!stream_.done()) stream_.on_event(e.json, emit);
-  });
+  try {
+    source_->feed(bytes, [&](AnthropicEvent&& e) {
+      if (!stream_.done()) stream_.on_event(e.json, emit);
+    });
+  } catch (const PluginError&) {
+    // Bytes after the end of the message in the same read do not matter (split-independent).
+    if (!stream_.done()) throw;
+  }
 }
 
 void ChatStreamConverter::finish(const Sink& events) {
@@ -25,7 +30,7 @@ void ChatStreamConverter::finish(const Sink& events) {
         if (!stream_.done()) stream_.on_event(e.json, emit);
       });
     } catch (const PluginError&) {
-      if (stream_.done()) throw;  // cut off mid-event: the mapping reports the truncation below
+      // After the end: ignored; cut off mid-event: the mapping reports the truncation below.
     }
   }
   stream_.finish(emit);

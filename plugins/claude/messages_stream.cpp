@@ -12,7 +12,13 @@ int64_t int_or(const Json& obj, std::string_view key, int64_t fallback) {
 
 void MessagesStreamConverter::feed(std::string_view bytes, const Sink& events) {
   if (stopped_ || failed_) return;
-  source_->feed(bytes, [&](AnthropicEvent&& e) { on_event(std::move(e), events); });
+  try {
+    source_->feed(bytes, [&](AnthropicEvent&& e) { on_event(std::move(e), events); });
+  } catch (const PluginError&) {
+    // Bytes after message_stop (or an error event) in the same read do not matter: the message
+    // is complete, however the upstream's bytes happened to be split.
+    if (!(stopped_ || failed_)) throw;
+  }
 }
 
 void MessagesStreamConverter::finish(const Sink& events) {
@@ -23,7 +29,8 @@ void MessagesStreamConverter::finish(const Sink& events) {
   try {
     source_->finish([&](AnthropicEvent&& e) { on_event(std::move(e), events); });
   } catch (const PluginError&) {
-    if (stopped_ || failed_) throw;
+    // Garbage after the end is ignored (as in feed); an event cut off before the end is the
+    // truncation handled below.
   }
   if (stopped_ || failed_) return;
   // Everything but the final marker arrived (message_delta carries the stop reason and usage):

@@ -2,10 +2,11 @@
 // server stays healthy for the next one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { startStack } from './lib/harness.mjs';
 
 let stack;
-before(async () => { stack = await startStack({ configOptions: { extra: { server: { max_body_bytes: 1048576 } } } }); });
+before(async () => { stack = await startStack({ configOptions: { extra: { server: { max_body_bytes: 1048576, client_timeout_s: 1 } } } }); });
 after(async () => { await stack?.stop(); });
 
 const post = (path, body, headers = {}) => fetch(stack.proxy.url + path, {
@@ -52,6 +53,39 @@ test('an oversized body gets 413 in the caller\'s dialect', async () => {
   await expectError('/v1/chat/completions', big, 413, /exceeds the limit/);
   await expectError('/v1/messages', big, 413, /exceeds the limit/, 'anthropic');
   assert.equal((await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'ok' }] }))).status, 200);
+});
+
+// Writes raw bytes on one connection and returns everything the server sends until it closes.
+function rawExchange(bytes, { waitMs = 10000 } = {}) {
+  const { port, hostname } = new URL(stack.proxy.url);
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(port), hostname, () => sock.write(bytes));
+    let got = '';
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error(`no close within ${waitMs} ms: ${got}`)); }, waitMs);
+    sock.on('data', (d) => { got += d.toString('latin1'); });
+    sock.on('close', () => { clearTimeout(timer); resolve(got); });
+    sock.on('error', () => {});
+  });
+}
+
+test('a body that stalls before its Content-Length gets 408 (not a 400 for the truncated JSON)', async () => {
+  const partial = '{"model":"gpt-4o","messages":[';
+  const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-key-1\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${partial.length + 100}\r\n\r\n`;
+  const t0 = Date.now();
+  const answer = await rawExchange(head + partial);
+  assert.match(answer, /^HTTP\/1\.1 408 Request Time-?out\r\n/i);
+  assert.match(answer, /connection: close/i);
+  assert.match(answer, /x-request-id: req_/i);
+  const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+  assert.match(body.error.message, /request body incomplete: received 30 of 130 bytes/);
+  assert.ok(Date.now() - t0 < 8000);
+  assert.equal((await fetch(stack.proxy.url + '/health')).status, 200);
+});
+
+test('error answers carry their reason phrase', async () => {
+  const answer = await rawExchange('GET /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(answer, /^HTTP\/1\.1 401 Unauthorized\r\n/);
 });
 
 test('wrong methods and unknown paths get JSON errors', async () => {
