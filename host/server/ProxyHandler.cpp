@@ -11,11 +11,16 @@
 #include "log/Log.hpp"
 #include "retry/AttemptPlan.hpp"
 #include "server/HttpUtil.hpp"
+#include "server/LeadingError.hpp"
 
 namespace aicore::host {
 namespace {
 
 struct ClientGone {};
+// The plugin's first event for the client is a retryable upstream error: nothing was sent yet.
+struct LeadingErrorEvent {
+  LeadingError error;
+};
 
 // The most useful message in an upstream error body: error.message, message, or the raw text.
 std::string upstream_message(const std::string& body) {
@@ -264,8 +269,10 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         std::unique_ptr<ProviderStream> conv;
         std::optional<PluginFailure> stream_fail;
         bool client_gone = false;
+        std::optional<LeadingError> leading_error;
         auto emit = [&](std::string_view ev) {
           if (!started) {
+            if (auto le = leading_retryable_error(dialect_.family, ev)) throw LeadingErrorEvent{std::move(*le)};
             resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
             resp.setChunkedTransferEncoding(true);
             resp.setContentType("text/event-stream");
@@ -298,6 +305,9 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           } catch (const ClientGone&) {
             client_gone = true;
             return false;
+          } catch (LeadingErrorEvent& e) {
+            leading_error = std::move(e.error);
+            return false;
           }
           return true;
         };
@@ -321,13 +331,27 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           rt_->cooldowns->release(t->url);
           throw ClientGone{};
         }
+        auto fail_over_leading_error = [&] {
+          // As if the upstream had answered with that status: cool the deployment, try the next.
+          last_status = leading_error->status;
+          last_message = leading_error->message;
+          spdlog::warn("request {}: {} deployment {} streamed an error first: {}", rec.id, sub.name, rec.deployment,
+                       redact(last_message.substr(0, 300)));
+          if (last_status == 429)
+            rt_->cooldowns->rate_limited(t->url, std::nullopt);
+          else
+            rt_->cooldowns->failed(t->url);
+          outcome = Outcome::Retry;
+        };
         if (r.status < 200 || r.status >= 300) {
           handle_error(r);
         } else {
           if (conv && !stream_fail) {
             PluginFailure f;
             try {
-              if (!conv->finish(emit, f)) stream_fail = f;
+              if (!leading_error && !conv->finish(emit, f)) stream_fail = f;
+            } catch (LeadingErrorEvent& e) {
+              leading_error = std::move(e.error);
             } catch (const ClientGone&) {
               // Gone while the last events were written: free the deployment (a half-open probe
               // must not stay taken) before the handler's ClientGone path logs the 499.
@@ -335,36 +359,40 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
               throw;
             }
           }
-          if (conv) {
-            int64_t p = -1, c = -1;
-            conv->usage(p, c);
-            rec.prompt_tokens = std::max(rec.prompt_tokens, p);
-            rec.completion_tokens = std::max(rec.completion_tokens, c);
-          }
-          if (!stream_fail) {
-            rt_->cooldowns->succeeded(t->url);
-            return;
-          }
-          last_status = status_for(*stream_fail);
-          last_message = stream_fail->message;
-          if (stream_fail->status == ACP_ERR_INTERNAL)
-            spdlog::error("request {}: plugin {} stream: {}", rec.id, rec.plugin, redact(last_message));
-          if (stream_fail->status == ACP_ERR_UPSTREAM) rt_->cooldowns->failed(t->url);
-          else rt_->cooldowns->release(t->url);
-          if (started) {
-            rec.error = redact(last_message.substr(0, 200));
-            try {
-              emit(stream_error_event(dialect_.family, last_status, last_message));
-            } catch (const ClientGone&) {
-            }
-            return;
-          }
-          // Nothing reached the client yet: an upstream failure can still fail over.
-          if (stream_fail->status == ACP_ERR_UPSTREAM) {
-            spdlog::warn("request {}: {} deployment {}: {}", rec.id, sub.name, rec.deployment, redact(last_message));
-            outcome = Outcome::Retry;
+          if (leading_error) {
+            fail_over_leading_error();
           } else {
-            return fail_(resp, rec, last_status, last_message, stream_fail->type);
+            if (conv) {
+              int64_t p = -1, c = -1;
+              conv->usage(p, c);
+              rec.prompt_tokens = std::max(rec.prompt_tokens, p);
+              rec.completion_tokens = std::max(rec.completion_tokens, c);
+            }
+            if (!stream_fail) {
+              rt_->cooldowns->succeeded(t->url);
+              return;
+            }
+            last_status = status_for(*stream_fail);
+            last_message = stream_fail->message;
+            if (stream_fail->status == ACP_ERR_INTERNAL)
+              spdlog::error("request {}: plugin {} stream: {}", rec.id, rec.plugin, redact(last_message));
+            if (stream_fail->status == ACP_ERR_UPSTREAM) rt_->cooldowns->failed(t->url);
+            else rt_->cooldowns->release(t->url);
+            if (started) {
+              rec.error = redact(last_message.substr(0, 200));
+              try {
+                emit(stream_error_event(dialect_.family, last_status, last_message));
+              } catch (const ClientGone&) {
+              }
+              return;
+            }
+            // Nothing reached the client yet: an upstream failure can still fail over.
+            if (stream_fail->status == ACP_ERR_UPSTREAM) {
+              spdlog::warn("request {}: {} deployment {}: {}", rec.id, sub.name, rec.deployment, redact(last_message));
+              outcome = Outcome::Retry;
+            } else {
+              return fail_(resp, rec, last_status, last_message, stream_fail->type);
+            }
           }
         }
       }

@@ -4,11 +4,37 @@
 #include "exchange.hpp"
 
 #include <chrono>
+#include <ostream>
 #include <thread>
 
 namespace aicore::emulator {
 
-bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth) {
+namespace {
+
+// Whether this call streams, in each family's own way of asking for it.
+bool isStreaming(const Exchange& ex, std::string_view executable, std::string_view suffix) {
+  if (executable == "azure-openai") {
+    auto j = Json::parse(ex.body(), nullptr, false);
+    return j.is_object() && j.contains("stream") && j["stream"] == true;
+  }
+  return suffix.find("stream") != std::string_view::npos || suffix.find("Stream") != std::string_view::npos;
+}
+
+// The first (and only) event of a 200 stream that fails at once, as each upstream words it:
+// OpenAI's documented mid-stream error object; Bedrock's throttling exception as SAP relays it in
+// plain SSE; Google's error object for Vertex.
+std::string streamErrorEvent(std::string_view executable) {
+  if (executable == "aws-bedrock")
+    return R"(data: {"message":"Too many tokens, please wait before trying again."})" "\n\n";
+  if (executable == "gcp-vertexai")
+    return R"(data: {"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}})" "\n\n";
+  return R"(data: {"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}})" "\n\n";
+}
+
+}  // namespace
+
+bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth, std::string_view executable,
+                std::string_view suffix) {
   std::optional<Fault> f = ex.emu.faults.take(deploymentId, isOauth);
   if (!f) return false;
   ex.faultName = faultKindName(f->kind);
@@ -35,6 +61,17 @@ bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth) {
         ex.sendJson(401, R"({"error":"invalid_client","error_description":"Bad credentials"})", headers);
       else
         ex.sendJson(401, R"({"error":{"code":"401","message":"Jwt is expired"}})", headers);
+      return true;
+    case FaultKind::StreamError:
+      // A 200 stream whose first event is an error, then the end of the stream; a request that
+      // does not stream (or the token endpoint) gets a 500 instead.
+      if (isOauth || !isStreaming(ex, executable, suffix)) {
+        ex.sendJson(500, R"({"error":{"code":"500","message":"Internal Server Error"}})", headers);
+      } else {
+        std::ostream& os = ex.startStream("text/event-stream");
+        os << streamErrorEvent(executable);
+        os.flush();
+      }
       return true;
     case FaultKind::Drop:
     case FaultKind::Reset: {

@@ -20,6 +20,8 @@ const char* faultKindName(FaultKind kind) {
       return "drop";
     case FaultKind::Reset:
       return "reset";
+    case FaultKind::StreamError:
+      return "stream_error";
   }
   return "?";
 }
@@ -64,8 +66,10 @@ Fault parseFault(const Json& j) {
     f.kind = FaultKind::Drop;
   else if (kind == "reset")
     f.kind = FaultKind::Reset;
+  else if (kind == "stream_error")
+    f.kind = FaultKind::StreamError;
   else
-    throw std::invalid_argument("'kind' must be one of 429, 500, 503, 401, slow, drop, reset");
+    throw std::invalid_argument("'kind' must be one of 429, 500, 503, 401, slow, drop, reset, stream_error");
   f.count = intField(j, "count", 1, -1);
   if (f.count == 0) throw std::invalid_argument("'count' must be >= 1, or -1 for until cleared");
   f.retryAfter = intField(j, "retry_after", -1, 0);

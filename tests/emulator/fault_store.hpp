@@ -10,7 +10,7 @@
 
 namespace aicore::emulator {
 
-enum class FaultKind { Status429, Status500, Status503, Status401, Slow, Drop, Reset };
+enum class FaultKind { Status429, Status500, Status503, Status401, Slow, Drop, Reset, StreamError };
 
 struct Fault {
   std::string target = "*";  // deployment id, "oauth", or "*" (any deployment, not oauth)

@@ -74,7 +74,7 @@ void handleInference(Exchange& ex) {
     return ex.sendJson(404, kNotFound);
   }
 
-  if (applyFault(ex, dep->id, false)) return;
+  if (applyFault(ex, dep->id, false, dep->executable, suffix)) return;
   if (int ms = ex.emu.options.latencyMs; ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 
   InferenceCall call{ex, *dep, suffix};

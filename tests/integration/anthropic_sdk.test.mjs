@@ -306,6 +306,17 @@ test('a 429 fails over to the other subaccount; a stream cut mid-way ends with a
   await stack.emulator.clearFaults();
 });
 
+test('a stream whose first event is a Bedrock throttling error fails over invisibly', async () => {
+  await new Promise((r) => setTimeout(r, 1100));  // the 429 cooldown of the previous test ends
+  await stack.emulator.clearRequests();
+  await stack.emulator.fault({ target: '*', kind: 'stream_error', count: 1 });
+  const final = await client.messages.stream({ model: 'anthropic--claude-4.5-sonnet', max_tokens: 64, messages: [{ role: 'user', content: 'throttled first' }] }).finalMessage();
+  assert.deepEqual(final.content, [{ type: 'text', text: 'Echo: throttled first' }]);
+  const recs = (await stack.emulator.requests()).filter((r) => r.path.endsWith('/invoke-with-response-stream'));
+  assert.deepEqual(recs.map((r) => r.fault ?? null), ['stream_error', null]);
+  assert.notEqual(recs[0].deployment, recs[1].deployment, 'the retry went to the other subaccount');
+});
+
 test('Converse path (Python-literal stream): text, tools and thinking through the same SDK calls', async () => {
   await stack.emulator.clearRequests();
   const m = await client.messages.create({ model: 'claude-3-7-sonnet-20250219', max_tokens: 128, system: 'Be nice.', messages: [{ role: 'user', content: "It's me" }] });

@@ -114,6 +114,19 @@ test('a 429 before the first streamed byte fails over invisibly', async () => {
   assert.equal(text, 'Echo: stream on');
 });
 
+test('an error event as the first streamed event fails over invisibly', async () => {
+  await settle();
+  await emulator.reset();
+  await emulator.fault({ target: '*', kind: 'stream_error', count: 1 });
+  const stream = await ask('error first', { stream: true });
+  let text = '';
+  for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  assert.equal(text, 'Echo: error first');
+  const recs = (await emulator.requests()).filter((r) => r.path.endsWith('/chat/completions'));
+  assert.deepEqual(recs.map((r) => r.fault ?? null), ['stream_error', null]);
+  assert.notEqual(recs[0].deployment, recs[1].deployment);
+});
+
 test('a stream dropped mid-way ends with an error, never a silent truncation', async () => {
   await new Promise((r) => setTimeout(r, 2100));
   await emulator.reset();

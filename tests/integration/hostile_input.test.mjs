@@ -6,7 +6,7 @@ import net from 'node:net';
 import { startStack } from './lib/harness.mjs';
 
 let stack;
-before(async () => { stack = await startStack({ configOptions: { extra: { server: { max_body_bytes: 1048576, client_timeout_s: 1 } } } }); });
+before(async () => { stack = await startStack({ configOptions: { extra: { server: { max_body_bytes: 1048576 } } } }); });
 after(async () => { await stack?.stop(); });
 
 const post = (path, body, headers = {}) => fetch(stack.proxy.url + path, {
@@ -56,8 +56,8 @@ test('an oversized body gets 413 in the caller\'s dialect', async () => {
 });
 
 // Writes raw bytes on one connection and returns everything the server sends until it closes.
-function rawExchange(bytes, { waitMs = 10000 } = {}) {
-  const { port, hostname } = new URL(stack.proxy.url);
+function rawExchange(bytes, { waitMs = 10000, url = stack.proxy.url } = {}) {
+  const { port, hostname } = new URL(url);
   return new Promise((resolve, reject) => {
     const sock = net.connect(Number(port), hostname, () => sock.write(bytes));
     let got = '';
@@ -72,15 +72,22 @@ test('a body that stalls before its Content-Length gets 408 (not a 400 for the t
   const partial = '{"model":"gpt-4o","messages":[';
   const head = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-key-1\r\n` +
     `Content-Type: application/json\r\nContent-Length: ${partial.length + 100}\r\n\r\n`;
+  // Its own proxy: a 1 s client timeout would also close the idle keep-alive connections the
+  // other tests' fetch() reuses, racing their next request.
+  const impatient = await startStack({ configOptions: { extra: { server: { client_timeout_s: 1 } } } });
   const t0 = Date.now();
-  const answer = await rawExchange(head + partial);
+  let answer;
+  try {
+    answer = await rawExchange(head + partial, { url: impatient.proxy.url });
+  } finally {
+    await impatient.stop();
+  }
   assert.match(answer, /^HTTP\/1\.1 408 Request Time-?out\r\n/i);
   assert.match(answer, /connection: close/i);
   assert.match(answer, /x-request-id: req_/i);
   const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
   assert.match(body.error.message, /request body incomplete: received 30 of 130 bytes/);
   assert.ok(Date.now() - t0 < 8000);
-  assert.equal((await fetch(stack.proxy.url + '/health')).status, 200);
 });
 
 test('error answers carry their reason phrase', async () => {
