@@ -196,6 +196,7 @@ class ProxyApp : public Poco::Util::ServerApplication {
 
     waitForTerminationRequest();
     spdlog::info("shutting down: no new connections; {} request(s) in flight", holder->in_flight.load());
+    holder->draining = true;
     server.stop();
     // Let in-flight requests and streams finish, up to a bound; idle keep-alive connections
     // are not waited for.

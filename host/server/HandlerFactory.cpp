@@ -24,6 +24,24 @@ class BusyHandler : public Poco::Net::HTTPRequestHandler {
   Family family_;
 };
 
+// During the drain after SIGTERM: Poco keeps serving connections that were already open, so a
+// client could start new work on an idle keep-alive connection. It gets 503 and the connection
+// closes; its retry goes to another instance (or to this one after the restart).
+class DrainingHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit DrainingHandler(Family f) : family_(f) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
+    resp.set("x-request-id", new_request_id());
+    resp.set("Retry-After", "1");
+    resp.setKeepAlive(false);
+    discard_body(req, resp);
+    send_json(resp, 503, error_body(family_, 503, "the proxy is shutting down; retry"));
+  }
+
+ private:
+  Family family_;
+};
+
 // Holds the request's runtime and in-flight slot for as long as the handler lives.
 template <class H>
 class Counted : public H {
@@ -48,6 +66,9 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   else if (path == "/v1/messages") dialect = &kAnthropicMessages;
   else if (path == "/v1/messages/count_tokens") dialect = &kAnthropicCountTokens;
 
+  if (holder_->draining.load(std::memory_order_relaxed))
+    return new DrainingHandler(dialect ? dialect->family
+                                       : path.rfind("/v1/messages", 0) == 0 ? Family::Anthropic : Family::OpenAI);
   auto rt = holder_->get();
   if (dialect) {
     if (holder_->in_flight.load(std::memory_order_relaxed) >= max_in_flight_) return new BusyHandler(dialect->family);

@@ -25,6 +25,8 @@ class RuntimeHolder {
 
   // Model requests in flight, for admission control (503 when the worker pool is nearly full).
   std::atomic<int> in_flight{0};
+  // Set on SIGTERM/SIGINT: requests that still arrive on open keep-alive connections are refused.
+  std::atomic<bool> draining{false};
 
  private:
   mutable std::mutex mu_;

@@ -2,6 +2,7 @@
 // drains in-flight requests before exiting 0, and a full proxy answers 503 instead of queueing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
 
@@ -50,6 +51,40 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
     assert.equal((await r.json()).choices[0].message.content, 'Echo: finish me');
     assert.equal(await exited, 0);
   } finally { await proxy.stop(); await emulator.stop(); }
+});
+
+test('during the drain, a new request on an idle keep-alive connection gets 503 and the connection closes', async () => {
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url);
+  const proxy = await startProxy(cfg.path);
+  const { port } = new URL(proxy.url);
+  const sock = net.connect(Number(port), '127.0.0.1');
+  let got = '';
+  sock.on('data', (d) => { got += d.toString(); });
+  const closed = new Promise((r) => sock.on('close', r));
+  sock.on('error', () => {});
+  const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'keep me' }] });
+  const request = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-key-1\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  try {
+    await new Promise((r) => sock.once('connect', r));
+    sock.write(request);
+    await until(async () => got.includes('Echo: keep me'), 'the first answer');
+    // Keep the server busy so the drain lasts, then use the idle connection again.
+    await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
+    const inflight = chat(proxy.url, 'test-key-1', 'hold the drain');
+    await sleep(300);
+    const exited = proxy.stop();
+    await sleep(200);
+    got = '';
+    sock.write(request);
+    await closed;
+    assert.match(got, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
+    assert.match(got, /connection: close/i);
+    assert.match(got, /shutting down/);
+    assert.equal((await inflight).status, 200, 'the request in flight still finishes');
+    assert.equal(await exited, 0);
+  } finally { sock.destroy(); await proxy.stop(); await emulator.stop(); }
 });
 
 test('at capacity the proxy answers 503 with Retry-After at once', async () => {
