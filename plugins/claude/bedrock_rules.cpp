@@ -1,5 +1,6 @@
 #include "bedrock_rules.hpp"
 
+#include <aicore/mapping/billing_header.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -430,6 +431,8 @@ Json to_bedrock_invoke(const Json& body, const std::vector<std::string>& client_
   Json messages = fold_system_messages(out["messages"], system, has_system, changes);
   Counters n;
   if (has_system) {
+    if (mapping::strip_billing_header(system))
+      changes.drop("Claude Code billing metadata, not prompt text", "system x-anthropic-billing-header line");
     if (system.is_array()) clean_blocks(system, n);
     bool empty = (system.is_string() && system.get_ref<const std::string&>().empty()) ||
                  (system.is_array() && system.empty());

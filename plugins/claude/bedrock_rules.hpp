@@ -18,7 +18,9 @@
 //  - folded: role "system" messages: leading ones are appended to `system`; later ones become user
 //    text wrapped in <system-reminder> tags, merged into the neighbouring user turn so roles keep
 //    alternating (upstreams reject the role; Claude Code sends it);
-//  - stripped: cache_control.scope (everywhere), tools' input_examples and other non-Bedrock tool
+//  - stripped: Claude Code's `x-anthropic-billing-header: …` line from `system`
+//    (aicore/mapping/billing_header.hpp: billing metadata whose per-request hash defeats prompt
+//    caching), cache_control.scope (everywhere), tools' input_examples and other non-Bedrock tool
 //    keys, empty text blocks, tool_result content blocks other than text/image/document/
 //    search_result, Anthropic-only history blocks (server_tool_use, *_tool_result of server tools);
 //  - dropped: every other top-level field (model, stream, metadata, context_management,

@@ -194,7 +194,9 @@ TEST(BedrockRules, DropsAreLoggedOnceAtDebugAndServerToolsAtWarn) {
             "anthropic.messages for 'x': dropped claude-code-20250219 (beta not accepted by Bedrock for this model); "
             "dropped model (routing is by deployment URL); "
             "dropped metadata, context_management, output_config, tools[].input_examples, tools[].defer_loading (not accepted by Bedrock); "
-            "dropped stream (the path selects streaming); dropped 2 empty text block(s) (Bedrock rejects empty text); "
+            "dropped stream (the path selects streaming); "
+            "dropped system x-anthropic-billing-header line (Claude Code billing metadata, not prompt text); "
+            "dropped 2 empty text block(s) (Bedrock rejects empty text); "
             "dropped 1 tool_result block(s) (not allowed in tool_result content); "
             "folded 1 mid-conversation system message(s) into user turns; stripped cache_control.scope from 3 block(s); "
             "stripped cache_control.scope from 1 tool(s); adaptive thinking -> enabled, budget_tokens 8192");
