@@ -1,5 +1,6 @@
 #include "bedrock_rules.hpp"
 
+#include <aicore/mapping/billing_header.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -22,12 +23,11 @@ constexpr std::array<std::string_view, 10> kKeptTopLevel = {
 struct DropReason {
   std::string_view field, reason;
 };
-constexpr std::array<DropReason, 9> kDroppedTopLevel = {{
+constexpr std::array<DropReason, 8> kDroppedTopLevel = {{
     {"model", "routing is by deployment URL"},
     {"stream", "the path selects streaming"},
     {"metadata", "not accepted by Bedrock"},
     {"context_management", "not accepted by Bedrock"},
-    {"output_config", "not accepted by Bedrock"},
     {"service_tier", "not accepted by Bedrock"},
     {"container", "not accepted by Bedrock"},
     {"inference_geo", "not accepted by Bedrock"},
@@ -349,6 +349,39 @@ void clean_tools(Json& out, Changes& changes) {
   }
 }
 
+// output_config (and the beta-era top-level output_format): Bedrock's InvokeModel takes
+// `output_config.format` (structured outputs: {"type":"json_schema","schema":…}) for Claude 4.5 and
+// later (AWS "Get validated JSON results from models"); its other keys (effort, which adaptive
+// thinking has already read) are not accepted. Converse would need outputConfig.textFormat, which
+// this plugin does not map.
+void keep_output_format(const Json& body, Json& out, const BedrockOptions& options, Changes& changes) {
+  const Json* format = nullptr;
+  if (auto oc = body.find("output_config"); oc != body.end()) {
+    if (!oc->is_object()) {
+      changes.drop(kNotOnBedrock, "output_config");
+    } else {
+      for (auto it = oc->begin(); it != oc->end(); ++it) {
+        if (it.key() == "format") format = &it.value();
+        else changes.drop(kNotOnBedrock, "output_config." + it.key());
+      }
+    }
+  }
+  if (auto of = body.find("output_format"); of != body.end()) {
+    if (format) changes.drop("output_config.format wins", "output_format");
+    else format = &*of;
+  }
+  if (!format || format->is_null()) return;
+  if (options.converse) {
+    changes.drop("not mapped to Converse", "output_config.format");
+  } else if (options.model.major >= 0 && !options.model.at_least(4, 5)) {
+    changes.drop("structured outputs need Claude 4.5 or later on Bedrock", "output_config.format");
+  } else {
+    Json oc = Json::object();
+    oc["format"] = *format;
+    out["output_config"] = std::move(oc);
+  }
+}
+
 Json collect_betas(const Json& body, const std::vector<std::string>& client_betas, const BedrockOptions& options,
                    Changes& changes) {
   std::vector<std::string> wanted = client_betas;
@@ -416,6 +449,10 @@ Json to_bedrock_invoke(const Json& body, const std::vector<std::string>& client_
   for (auto it = body.begin(); it != body.end(); ++it) {
     const std::string& k = it.key();
     if (k == "anthropic_version" || k == "anthropic_beta") continue;
+    if (k == "output_config" || k == "output_format") {
+      if (k == "output_config" || !body.contains("output_config")) keep_output_format(body, out, options, changes);
+      continue;
+    }
     if (contains(kKeptTopLevel, k)) {
       out[k] = it.value();
       continue;
@@ -430,6 +467,8 @@ Json to_bedrock_invoke(const Json& body, const std::vector<std::string>& client_
   Json messages = fold_system_messages(out["messages"], system, has_system, changes);
   Counters n;
   if (has_system) {
+    if (mapping::strip_billing_header(system))
+      changes.drop("Claude Code billing metadata, not prompt text", "system x-anthropic-billing-header line");
     if (system.is_array()) clean_blocks(system, n);
     bool empty = (system.is_string() && system.get_ref<const std::string&>().empty()) ||
                  (system.is_array() && system.empty());

@@ -18,11 +18,16 @@
 //  - folded: role "system" messages: leading ones are appended to `system`; later ones become user
 //    text wrapped in <system-reminder> tags, merged into the neighbouring user turn so roles keep
 //    alternating (upstreams reject the role; Claude Code sends it);
-//  - stripped: cache_control.scope (everywhere), tools' input_examples and other non-Bedrock tool
+//  - stripped: Claude Code's `x-anthropic-billing-header: …` line from `system`
+//    (aicore/mapping/billing_header.hpp: billing metadata whose per-request hash defeats prompt
+//    caching), cache_control.scope (everywhere), tools' input_examples and other non-Bedrock tool
 //    keys, empty text blocks, tool_result content blocks other than text/image/document/
 //    search_result, Anthropic-only history blocks (server_tool_use, *_tool_result of server tools);
+//  - kept for Claude 4.5 and later on /invoke: output_config.format (Bedrock structured outputs,
+//    JSON schema; a beta-style top-level output_format becomes it); output_config's other keys
+//    (effort) are dropped;
 //  - dropped: every other top-level field (model, stream, metadata, context_management,
-//    output_config, service_tier, container, inference_geo, mcp_servers, unknown ones: Bedrock
+//    output_config on older models and on Converse, service_tier, container, inference_geo, mcp_servers, unknown ones: Bedrock
 //    answers "Extra inputs are not permitted"), Anthropic server tools (web_search_*, web_fetch_*,
 //    code_execution_*, computer_*, text_editor_*, bash_*, memory_*, tool_search_tool_*, mcp_toolset,
 //    any typed tool but "custom"), with a warning.
@@ -46,6 +51,7 @@ struct BedrockOptions {
   ClaudeModel model;  // the configured model, for betas that only some versions accept
   ThinkingBudgets budgets;
   std::vector<std::string> extra_betas;
+  bool converse = false;  // the body goes on to anthropic_to_converse_request
 };
 
 // Values of the client's anthropic-beta header(s): comma-separated, trimmed, in order.

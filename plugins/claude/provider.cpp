@@ -96,6 +96,7 @@ void ClaudeProvider::convert_request(const RequestIn& in, const RequestOut& out)
   Changes changes;
   ResponseContext ctx;
   ctx.api = settings_.api_for(model);
+  options.converse = ctx.api == Api::Converse;
   ctx.client_model = std::string(in.client_model.empty() ? model : in.client_model);
   bool stream = false;
   Json bedrock;

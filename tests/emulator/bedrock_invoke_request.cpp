@@ -256,7 +256,7 @@ ClaudeTurn parseInvokeRequest(const std::string& text, const Deployment& dep) {
   Json body = Json::parse(text, nullptr, false);
   if (body.is_discarded() || !body.is_object()) bedrockFail("Malformed input request: expected a JSON object, please reformat your input and try again.");
   only(body, "", {"anthropic_version", "anthropic_beta", "max_tokens", "messages", "system", "stop_sequences",
-                  "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking"});
+                  "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "output_config"});
   const ClaudeModelInfo model = claudeModelInfo(dep);
   ClaudeTurn turn;
   Conversation& conv = turn.conv;
@@ -288,6 +288,23 @@ ClaudeTurn parseInvokeRequest(const std::string& text, const Deployment& dep) {
   if (const Json* k = opt(body, "top_k")) integer(*k, "top_k", 0);
   if (temperature && topP && model.atLeast(4, 1) && !(model.major == 4 && model.minor == 0))
     bedrockFail("`temperature` and `top_p` cannot both be specified for this model. Please use only one.");
+
+  // Structured outputs (AWS "Get validated JSON results from models"): output_config.format with a
+  // JSON schema, on Claude 4.5 and later; the answer is then a JSON value of that schema.
+  if (const Json* oc = opt(body, "output_config")) {
+    object(*oc, "output_config");
+    only(*oc, "output_config", {"format"});
+    if (const Json* f = opt(*oc, "format")) {
+      object(*f, "output_config.format");
+      only(*f, "output_config.format", {"type", "schema"});
+      if (str(need(*f, "type", "output_config.format"), "output_config.format.type") != "json_schema")
+        bedrockFail("output_config.format.type: Input should be 'json_schema'");
+      const Json& schema = need(*f, "schema", "output_config.format");
+      object(schema, "output_config.format.schema");
+      if (!model.atLeast(4, 5)) bedrockFail("output_config.format: structured outputs are not supported for " + model.dated);
+      conv.jsonSchema = schema;
+    }
+  }
 
   // Tools come first in the prompt (and so in the cache prefix), then system, then messages.
   if (const Json* tools = opt(body, "tools")) parseTools(*tools, conv, tally);

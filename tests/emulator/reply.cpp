@@ -42,11 +42,53 @@ Json valueFromSchema(const Json& schema) {
   return "test";
 }
 
-static const ToolSpec* chooseTool(const Conversation& conv) {
+// The JSON object starting at text[pos] ('{'), or nothing when it does not parse.
+static std::optional<Json> objectAt(std::string_view text, size_t pos) {
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = pos; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\') ++i;
+      else if (c == '"') inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '{') {
+      ++depth;
+    } else if (c == '}' && --depth == 0) {
+      Json j = Json::parse(text.substr(pos, i + 1 - pos), nullptr, false);
+      if (j.is_discarded() || !j.is_object()) return std::nullopt;
+      return j;
+    }
+  }
+  return std::nullopt;
+}
+
+Steering steeringOf(const Conversation& conv) {
+  Steering s;
+  for (const auto& t : conv.lastUserTexts) {
+    if (t.find("[emulator:text]") != std::string::npos) s.text = true;
+    const size_t at = t.find("[emulator:tool ");
+    if (at == std::string::npos) continue;
+    size_t i = at + 15;
+    size_t end = i;
+    while (end < t.size() && t[end] != ' ' && t[end] != ']') ++end;
+    s.tool = t.substr(i, end - i);
+    while (end < t.size() && t[end] == ' ') ++end;
+    if (end < t.size() && t[end] == '{') s.toolArguments = objectAt(t, end);
+  }
+  return s;
+}
+
+static const ToolSpec* chooseTool(const Conversation& conv, const Steering& steer) {
   if (conv.tools.empty() || conv.toolsDisabled || conv.last != Conversation::Last::User) return nullptr;
   if (!conv.forcedTool.empty())
     for (const auto& t : conv.tools)
       if (t.name == conv.forcedTool) return &t;
+  if (steer.text) return nullptr;
+  if (!steer.tool.empty())
+    for (const auto& t : conv.tools)
+      if (t.name == steer.tool) return &t;
   return &conv.tools.front();
 }
 
@@ -62,10 +104,13 @@ static std::string echoText(const Conversation& conv) {
 
 Reply makeReply(const Conversation& conv) {
   Reply r;
-  if (const ToolSpec* tool = chooseTool(conv)) {
+  const Steering steer = steeringOf(conv);
+  if (const ToolSpec* tool = chooseTool(conv, steer)) {
     r.isToolCall = true;
     r.toolName = tool->name;
-    Json args = valueFromSchema(tool->parameters.is_object() ? tool->parameters : Json{{"type", "object"}});
+    Json args = tool->name == steer.tool && steer.toolArguments
+                    ? *steer.toolArguments
+                    : valueFromSchema(tool->parameters.is_object() ? tool->parameters : Json{{"type", "object"}});
     if (!args.is_object()) args = Json::object();
     r.toolArguments = dump(args);
     r.toolCallHash = sha1Hex(conv.fingerprint + "\n" + r.toolName).substr(0, 24);

@@ -43,9 +43,22 @@ struct Reply {
   int64_t completionTokens = 0;  // visible output tokens
 };
 
+// Test steering written into the latest user text (README "Deterministic replies"): a client whose
+// tools and prompts the test does not control (Claude Code) still gets a predictable answer.
+//  - "[emulator:text]": answer with text even though tools are offered (a forced tool_choice wins);
+//  - "[emulator:tool NAME]" or "[emulator:tool NAME {json}]": call tool NAME if it is offered, with
+//    those arguments (else ones built from its schema).
+struct Steering {
+  bool text = false;
+  std::string tool;
+  std::optional<Json> toolArguments;
+};
+Steering steeringOf(const Conversation& conv);
+
 // Rules (README "Deterministic replies"):
 //  - tools offered, last message from the user, tools not disabled → call the forced tool or the
-//    first tool, with each required parameter filled by type;
+//    first tool (or the one steering names), with each required parameter filled by type, unless
+//    steering asks for text;
 //  - last message a tool result → "Tool result: <content>";
 //  - otherwise "Echo: <last user text>" (+ " [image]"), or JSON when a JSON format is requested;
 //  - stop sequences cut the text; maxTokens truncates to that many words (finish Length).

@@ -237,6 +237,25 @@ test('Claude Code shape: betas filtered into anthropic_beta, adaptive thinking, 
   assert.match(sent.messages[2].content[0].text, /Plan mode is on/);
 });
 
+test('structured output: output_config.format reaches Bedrock and the answer is JSON of the schema', async () => {
+  // Claude Code's session-title request, trimmed: no tools, a JSON schema for {"title": …}.
+  const schema = { type: 'object', properties: { title: { type: 'string' } }, required: ['title'], additionalProperties: false };
+  const m = await client.messages.create({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 200,
+    system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.112.a9f; cc_entrypoint=cli; cch=3f9a1;' },
+      { type: 'text', text: 'Generate a title.' }],
+    messages: [{ role: 'user', content: 'fix the login bug' }],
+    tools: [],
+    output_config: { effort: 'low', format: { type: 'json_schema', schema } },
+  });
+  assert.deepEqual(JSON.parse(m.content[0].text), { title: 'test' });
+  const sent = JSON.parse((await lastUpstream('/invoke')).body);
+  assert.deepEqual(sent.output_config, { format: { type: 'json_schema', schema } });
+  assert.deepEqual(sent.system, [{ type: 'text', text: 'Generate a title.' }]);
+  assert.equal(sent.tools, undefined);
+});
+
 test('prompt caching: the second identical prefix is read from the cache', async () => {
   const params = {
     model: 'anthropic--claude-4.5-sonnet',

@@ -2,8 +2,9 @@
 // canonical form other families map from).
 //
 // Choices worth knowing:
-//  - `system` (string or blocks) -> one leading system message; mid-conversation role:"system"
-//    messages (Claude Code sends them) stay system messages at their place, which OpenAI allows.
+//  - `system` (string or blocks) -> one leading system message, without Claude Code's billing
+//    header line (billing_header.hpp); mid-conversation role:"system" messages (Claude Code sends
+//    them) stay system messages at their place, which OpenAI allows.
 //  - A user turn's tool_result blocks become `tool` messages placed before the rest of the turn (an
 //    OpenAI tool message must follow its assistant message). is_error prefixes "Error: ". Images in a
 //    tool result, which tool messages cannot hold, follow in a user message.
@@ -13,6 +14,7 @@
 //  - thinking -> reasoning_effort by budget (ToOpenAIOptions); output_config.effort wins.
 //  - Tool ids longer than OpenAI's 40 characters are shortened deterministically (both sides).
 #include <aicore/mapping/anthropic_to_openai.hpp>
+#include <aicore/mapping/billing_header.hpp>
 
 #include "json_util.hpp"
 
@@ -264,9 +266,11 @@ Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
   Notes notes;
   Json messages = Json::array();
 
-  if (const Json* sys = find(body, "system")) {
-    if (!sys->is_string() && !sys->is_array()) bad("system", "must be a string or an array of text blocks");
-    std::string s = joined_text(*sys, "system", "\n\n");
+  if (const Json* found = find(body, "system")) {
+    if (!found->is_string() && !found->is_array()) bad("system", "must be a string or an array of text blocks");
+    Json sys = *found;
+    if (strip_billing_header(sys)) notes.dropped.push_back("system x-anthropic-billing-header line");
+    std::string s = joined_text(sys, "system", "\n\n");
     if (!s.empty()) {
       Json m = Json::object();
       m["role"] = "system";

@@ -102,6 +102,40 @@ TEST(BedrockRules, ExtraBetasFromSettingsPass) {
   EXPECT_EQ(c.summary(), "dropped other-2030-01-01 (beta not accepted by Bedrock for this model)");
 }
 
+TEST(BedrockRules, StructuredOutputFormatIsKeptFromClaude45OnInvokeOnly) {
+  const char* schema = R"({"type":"object","properties":{"title":{"type":"string"}},"required":["title"],"additionalProperties":false})";
+  auto body = [&](const std::string& fields) {
+    return Json::parse(R"({"max_tokens":100,"messages":[{"role":"user","content":"hi"}],)" + fields + "}");
+  };
+  const std::string format = std::string(R"({"type":"json_schema","schema":)") + schema + "}";
+  Changes c;
+  Json out = convert(body(R"("output_config":{"effort":"low","format":)" + format + "}"), "anthropic--claude-4.5-haiku", "", c);
+  EXPECT_EQ(out["output_config"], Json::parse(R"({"format":)" + format + "}"));
+  EXPECT_EQ(c.summary(), "dropped output_config.effort (not accepted by Bedrock)");
+
+  // The beta-era top-level output_format (Anthropic SDK `beta.messages`) goes to the same place.
+  Changes beta;
+  out = convert(body(R"("output_format":)" + format), "anthropic--claude-4.6-opus", "", beta);
+  EXPECT_EQ(out["output_config"]["format"], Json::parse(format));
+  EXPECT_FALSE(out.contains("output_format"));
+  EXPECT_TRUE(beta.empty()) << beta.summary();
+
+  // Older models and the Converse path: dropped, with the reason.
+  Changes old;
+  out = convert(body(R"("output_config":{"format":)" + format + "}"), "anthropic--claude-3.7-sonnet", "", old);
+  EXPECT_FALSE(out.contains("output_config"));
+  EXPECT_EQ(old.summary(), "dropped output_config.format (structured outputs need Claude 4.5 or later on Bedrock)");
+  Changes conv;
+  BedrockOptions o{parse_model("anthropic--claude-4.5-sonnet"), ThinkingBudgets{}, {}};
+  o.converse = true;
+  out = to_bedrock_invoke(body(R"("output_config":{"format":)" + format + "}"), {}, o, conv);
+  EXPECT_FALSE(out.contains("output_config"));
+  EXPECT_EQ(conv.summary(), "dropped output_config.format (not mapped to Converse)");
+
+  // Only effort: nothing left to send.
+  EXPECT_FALSE(convert(body(R"("output_config":{"effort":"high"})")).contains("output_config"));
+}
+
 TEST(BedrockRules, SplitBetas) {
   EXPECT_EQ(split_betas(" a-1 ,b-2,, c-3 "), (std::vector<std::string>{"a-1", "b-2", "c-3"}));
   EXPECT_TRUE(split_betas("").empty());
@@ -193,8 +227,10 @@ TEST(BedrockRules, DropsAreLoggedOnceAtDebugAndServerToolsAtWarn) {
   EXPECT_EQ(LogCapture::lines()[0].text,
             "anthropic.messages for 'x': dropped claude-code-20250219 (beta not accepted by Bedrock for this model); "
             "dropped model (routing is by deployment URL); "
-            "dropped metadata, context_management, output_config, tools[].input_examples, tools[].defer_loading (not accepted by Bedrock); "
-            "dropped stream (the path selects streaming); dropped 2 empty text block(s) (Bedrock rejects empty text); "
+            "dropped metadata, context_management, output_config.effort, tools[].input_examples, tools[].defer_loading (not accepted by Bedrock); "
+            "dropped stream (the path selects streaming); "
+            "dropped system x-anthropic-billing-header line (Claude Code billing metadata, not prompt text); "
+            "dropped 2 empty text block(s) (Bedrock rejects empty text); "
             "dropped 1 tool_result block(s) (not allowed in tool_result content); "
             "folded 1 mid-conversation system message(s) into user turns; stripped cache_control.scope from 3 block(s); "
             "stripped cache_control.scope from 1 tool(s); adaptive thinking -> enabled, budget_tokens 8192");

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <aicore/mapping/anthropic_to_openai.hpp>
+#include <aicore/mapping/billing_header.hpp>
 #include <aicore/mapping/count_tokens.hpp>
 #include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/reasons.hpp>
