@@ -270,6 +270,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         std::optional<PluginFailure> stream_fail;
         bool client_gone = false;
         std::optional<LeadingError> leading_error;
+        bool ended = false;  // the client got the stream's end event
         auto emit = [&](std::string_view ev) {
           if (!started) {
             if (auto le = leading_retryable_error(dialect_.family, ev)) throw LeadingErrorEvent{std::move(*le)};
@@ -285,6 +286,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           }
           out->write(ev.data(), static_cast<std::streamsize>(ev.size()));
           out->flush();
+          ended = ends_stream(dialect_.family, ev);
           if (!out->good()) throw ClientGone{};
           rec.scan_usage(ev);
         };
@@ -316,6 +318,12 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           r = rt_->upstream->stream(uc, on_start, on_bytes);
         } catch (const UpstreamIoError& e) {
           if (!started) throw;
+          if (ended) {
+            // The client already has the whole stream; the connection broke only afterwards
+            // (before the upstream's last chunk): nothing is lost, nothing more may be sent.
+            rt_->cooldowns->succeeded(t->url);
+            return;
+          }
           // The connection broke after events reached the client: end the stream with an error.
           rt_->cooldowns->failed(t->url);
           rec.error = redact(e.what());
@@ -381,7 +389,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             if (started) {
               rec.error = redact(last_message.substr(0, 200));
               try {
-                emit(stream_error_event(dialect_.family, last_status, last_message));
+                if (!ended) emit(stream_error_event(dialect_.family, last_status, last_message));
               } catch (const ClientGone&) {
               }
               return;

@@ -25,7 +25,8 @@ using HeaderList = std::vector<std::pair<std::string, std::string>>;
 // or instead of any non-streamed answer.
 struct PendingAbort {
   int afterEvents = 0;
-  bool reset = false;  // RST instead of FIN
+  bool reset = false;      // RST instead of FIN
+  bool afterDone = false;  // azure: send [DONE], then die before the closing zero-length chunk
 };
 
 class Exchange {

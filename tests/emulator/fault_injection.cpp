@@ -76,6 +76,10 @@ bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth, std
     case FaultKind::Drop:
     case FaultKind::Reset: {
       const bool reset = f->kind == FaultKind::Reset;
+      if (f->afterDone) {
+        ex.pendingAbort = PendingAbort{1 << 30, reset, true};
+        return false;
+      }
       if (f->afterEvents <= 0) {
         ex.abortConnection(reset);
         return true;

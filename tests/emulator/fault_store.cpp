@@ -38,7 +38,7 @@ Fault parseFault(const Json& j) {
   if (!j.is_object()) throw std::invalid_argument("body must be a JSON object");
   for (const auto& [key, _] : j.items())
     if (key != "target" && key != "kind" && key != "count" && key != "retry_after" && key != "delay_ms" &&
-        key != "after_events")
+        key != "after_events" && key != "after_done")
       throw std::invalid_argument("unknown field '" + key + "'");
   Fault f;
   if (auto it = j.find("target"); it != j.end()) {
@@ -75,6 +75,10 @@ Fault parseFault(const Json& j) {
   f.retryAfter = intField(j, "retry_after", -1, 0);
   f.delayMs = intField(j, "delay_ms", 0, 0);
   f.afterEvents = intField(j, "after_events", 0, 0);
+  if (auto it = j.find("after_done"); it != j.end() && !it->is_null()) {
+    if (!it->is_boolean()) throw std::invalid_argument("'after_done' must be a boolean");
+    f.afterDone = it->get<bool>();
+  }
   return f;
 }
 
@@ -83,6 +87,7 @@ Json faultToJson(const Fault& f) {
   if (f.retryAfter >= 0) j["retry_after"] = f.retryAfter;
   if (f.delayMs > 0) j["delay_ms"] = f.delayMs;
   if (f.kind == FaultKind::Drop || f.kind == FaultKind::Reset) j["after_events"] = f.afterEvents;
+  if (f.afterDone) j["after_done"] = true;
   return j;
 }
 

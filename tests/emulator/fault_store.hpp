@@ -19,6 +19,7 @@ struct Fault {
   int retryAfter = -1;  // seconds for the Retry-After header; -1 = no header
   int delayMs = 0;      // sleep before acting (the whole point of "slow")
   int afterEvents = 0;  // drop/reset: events streamed before the connection dies
+  bool afterDone = false;  // drop/reset: only after the whole stream and its [DONE] (azure)
 };
 
 const char* faultKindName(FaultKind kind);

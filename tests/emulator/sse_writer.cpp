@@ -33,6 +33,13 @@ bool SseWriter::data(std::string_view payload) {
 }
 
 bool SseWriter::done() {
+  if (ex_.pendingAbort && ex_.pendingAbort->afterDone && !dead_) {
+    // The client has the whole stream; the connection dies before its last chunk.
+    const bool sent = data("[DONE]");
+    ex_.abortConnection(ex_.pendingAbort->reset);
+    dead_ = true;
+    return sent;
+  }
   if (ex_.pendingAbort && !dead_) {
     ex_.abortConnection(ex_.pendingAbort->reset);
     dead_ = true;

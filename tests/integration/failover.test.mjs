@@ -139,6 +139,34 @@ test('a stream dropped mid-way ends with an error, never a silent truncation', a
   assert.ok(text.length < 'Echo: one two three four five six seven eight'.length);
 });
 
+test('a connection broken at any event, even right after [DONE], never yields events after the end', async () => {
+  // Whatever event the upstream connection dies after (including after [DONE], before its last
+  // chunk), the client sees one end: either the whole answer and [DONE], or an error event and
+  // [DONE] — never an error appended after [DONE].
+  const content = 'alpha beta gamma';
+  // Its own proxy that never cools a deployment: every attempt here is about the stream's end.
+  const cfg = writeConfig(emulator.url, { extra: { retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 100, failure_threshold: 1000 } } });
+  const own = await startProxy(cfg.path);
+  try {
+  for (let k = 1; k <= 14; k++) {
+    await emulator.reset();
+    // k 13, 14: the whole stream and [DONE] arrive, then the connection dies before its last chunk.
+    await emulator.fault({ target: '*', kind: k % 2 ? 'reset' : 'drop', after_events: k, count: 1, after_done: k > 12 });
+    const r = await fetch(own.url + '/v1/chat/completions', {
+      method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content }] }),
+    });
+    assert.equal(r.status, 200, `after ${k} events`);
+    const events = (await r.text()).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+    assert.equal(events.at(-1), '[DONE]', `after ${k} events: ${events.join(' | ')}`);
+    assert.equal(events.indexOf('[DONE]'), events.length - 1, `after ${k} events: ${events.join(' | ')}`);
+    const parsed = events.slice(0, -1).map((e) => JSON.parse(e));
+    const text = parsed.map((j) => j.choices?.[0]?.delta?.content ?? '').join('');
+    if (!parsed.some((j) => j.error)) assert.equal(text, `Echo: ${content}`, `after ${k} events`);
+  }
+  } finally { await own.stop(); }
+});
+
 test('the token endpoint down: a clear 502 naming the subaccount, then recovery', async () => {
   const cfg = writeConfig(emulator.url, {
     models: { a: { 'gpt-4o': [`${emulator.url}/v2/inference/deployments/d-gpt4o`] }, b: {} },

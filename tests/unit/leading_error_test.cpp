@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+using aicore::host::ends_stream;
 using aicore::host::Family;
 using aicore::host::leading_retryable_error;
 
@@ -45,4 +46,16 @@ TEST(LeadingError, ClientErrorsAndOrdinaryEventsAreNot) {
       Family::Anthropic, "event: message_start\ndata: {\"type\":\"message_start\",\"error\":{\"type\":\"api_error\"}}\n\n"));
   EXPECT_FALSE(leading_retryable_error(Family::OpenAI, "data: {\"error\": not json\n\n"));
   EXPECT_FALSE(leading_retryable_error(Family::OpenAI, ": comment error\n\n"));
+}
+
+TEST(Dialect, EndsStreamRecognisesEachDialectsLastEvent) {
+  EXPECT_TRUE(ends_stream(Family::OpenAI, "data: [DONE]\n\n"));
+  EXPECT_TRUE(ends_stream(Family::OpenAI, "data: {\"choices\":[]}\n\ndata: [DONE]\n\n"));
+  EXPECT_FALSE(ends_stream(Family::OpenAI, "data: {\"choices\":[{\"delta\":{\"content\":\"data: [DONE]\"}}]}\n\n"));
+  EXPECT_TRUE(ends_stream(Family::Anthropic, "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+  EXPECT_TRUE(ends_stream(Family::Anthropic, "event: error\ndata: {\"type\":\"error\",\"error\":{}}\n\n"));
+  EXPECT_TRUE(ends_stream(Family::Anthropic,
+                          "event: message_delta\ndata: {}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"));
+  EXPECT_FALSE(ends_stream(Family::Anthropic, "event: message_delta\ndata: {\"type\":\"message_delta\"}\n\n"));
+  EXPECT_FALSE(ends_stream(Family::Anthropic, "event: content_block_delta\ndata: {\"text\":\"event: message_stop\\n\"}\n\n"));
 }
