@@ -1,5 +1,6 @@
 #include "upstream/UpstreamClient.hpp"
 
+#include <Poco/CountingStream.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
@@ -15,6 +16,33 @@ namespace aicore::host {
 namespace {
 
 Poco::Timespan seconds(int s) { return Poco::Timespan(static_cast<long>(s), 0); }
+
+// Poco's HTTPClientSession writes a request's header twice when it has a Content-Length: once
+// into an unbuffered CountingOutputStream, one virtual call per character, to size the stream,
+// then for real. With a bearer token of a kilobyte that was ~19 % of a pass-through request
+// (callgrind). This request renders its header once, into one string, and only reports its size
+// to the counting pass; the bytes on the wire are those of HTTPRequest::write.
+class UpstreamHttpRequest final : public Poco::Net::HTTPRequest {
+ public:
+  using HTTPRequest::HTTPRequest;
+
+  void write(std::ostream& ostr) const override {
+    if (head_.empty()) {
+      head_.reserve(512);
+      head_.append(getMethod()).append(" ").append(getURI()).append(" ").append(getVersion()).append("\r\n");
+      for (const auto& [name, value] : *this) head_.append(name).append(": ").append(value).append("\r\n");
+      head_.append("\r\n");
+    }
+    if (auto* counting = dynamic_cast<Poco::CountingOutputStream*>(&ostr)) {
+      counting->addChars(static_cast<std::streamsize>(head_.size()));
+      return;
+    }
+    ostr.write(head_.data(), static_cast<std::streamsize>(head_.size()));
+  }
+
+ private:
+  mutable std::string head_;  // rendered on the first write(); the request is not changed after sendRequest
+};
 
 struct SslInit {
   SslInit() { Poco::Net::initializeSSL(); }
@@ -79,7 +107,7 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
     bool got_response = false;
     try {
       s->setTimeout(seconds(settings_.connect_timeout_s), seconds(settings_.read_timeout_s), seconds(settings_.read_timeout_s));
-      Poco::Net::HTTPRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
+      UpstreamHttpRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
       req.setHost(u.host, u.port);
       req.setKeepAlive(true);
       for (const auto& [n, v] : call.headers) req.set(n, v);

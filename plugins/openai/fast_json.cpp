@@ -3,11 +3,20 @@
 #include "json_util.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace aicore::openai::fast {
 namespace {
+
+// Printable ASCII other than '"' and '\\': taken as is inside a string.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
 
 class Checker {
  public:
@@ -111,6 +120,8 @@ class Checker {
     ++p_;  // '"'
     const size_t n = s_.size();
     while (p_ < n) {
+      while (p_ < n && kPlain[static_cast<unsigned char>(s_[p_])]) ++p_;
+      if (p_ >= n) return false;
       const auto c = static_cast<unsigned char>(s_[p_]);
       if (c == '"') {
         ++p_;
@@ -226,9 +237,14 @@ class Checker {
 size_t skip(std::string_view s, size_t p) {
   const char c = s[p];
   if (c == '"') {
-    for (++p;; ++p) {
-      if (s[p] == '\\') ++p;
-      else if (s[p] == '"') return p + 1;
+    // The next quote not escaped by an odd run of backslashes (memchr is vectorised).
+    for (++p;;) {
+      const char* q = static_cast<const char*>(std::memchr(s.data() + p, '"', s.size() - p));
+      size_t at = static_cast<size_t>(q - s.data());
+      size_t backslashes = 0;
+      while (at - backslashes > p && s[at - backslashes - 1] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) return at + 1;
+      p = at + 1;
     }
   }
   if (c == '{' || c == '[') {
