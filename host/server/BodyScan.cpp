@@ -2,11 +2,23 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 namespace aicore::host {
 namespace {
 
 constexpr int kMaxDepth = 512;
+
+// Eight string bytes at a time: true when none is a quote, a backslash, a control character or
+// non-ASCII (the has-zero-byte tricks; never a false "plain"). Most of a chat body is plain text.
+inline bool plain8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto zero = [&](uint64_t x) { return (x - ones) & ~x & highs; };
+  return (zero(v ^ (ones * '"')) | zero(v ^ (ones * '\\')) | ((v - ones * 0x20) & ~v & highs) | (v & highs)) == 0;
+}
 
 // A strict RFC 8259 validator that only accepts what nlohmann's parser accepts (well-formed
 // UTF-8, no lone surrogates, numbers within a double); "false" means "let nlohmann decide".
@@ -160,6 +172,8 @@ class Scanner {
     ++p_;  // '"'
     const size_t n = s_.size();
     while (p_ < n) {
+      while (p_ + 8 <= n && plain8(s_.data() + p_)) p_ += 8;
+      if (p_ >= n) return false;
       const auto c = static_cast<unsigned char>(s_[p_]);
       if (c == '"') {
         ++p_;

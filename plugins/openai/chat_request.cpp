@@ -217,9 +217,8 @@ bool convert_fast(std::string_view body, std::string_view model, bool stream_hin
                   UpstreamRequest& r) {
   if (is_reasoning_model(model)) return false;
   const std::string_view t = fast::trim(body);
-  if (t.empty() || t.front() != '{' || !fast::canonical(t)) return false;
   std::vector<fast::Member> top;
-  fast::members(t, top);
+  if (!fast::canonical_object(t, top)) return false;
   if (!valid_fast(top)) return false;
   const fast::Member* stream = find(top, "stream");
   const fast::Member* so = find(top, "stream_options");

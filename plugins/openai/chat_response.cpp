@@ -13,10 +13,9 @@ namespace {
 // fast::canonical() accepts (Azure's are compact); nothing otherwise.
 bool convert_fast(std::string_view body, std::string& out) {
   const std::string_view t = fast::trim(body);
-  if (t.empty() || t.front() != '{' || !fast::canonical(t)) return false;
   std::vector<fast::Member> top, fields;
   std::vector<std::string_view> choices;
-  fast::members(t, top);
+  if (!fast::canonical_object(t, top)) return false;
   out.reserve(t.size());
   out += '{';
   bool first = true;

@@ -115,8 +115,7 @@ bool integer(std::string_view v, int64_t& n) {
 // carry an error, and anything not canonical, go the DOM path.
 bool ChatStreamConverter::on_event_fast(std::string_view data, const Sink& events) {
   const std::string_view t = fast::trim(data);
-  if (t.empty() || t.front() != '{' || !fast::canonical(t)) return false;
-  fast::members(t, top_);
+  if (!fast::canonical_object(t, top_)) return false;
   const fast::Member* usage = nullptr;
   for (const fast::Member& m : top_) {
     if (m.key == "error" && m.value != "null") return false;

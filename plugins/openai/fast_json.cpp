@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 namespace aicore::openai::fast {
@@ -18,9 +19,20 @@ constexpr auto kPlain = [] {
   return t;
 }();
 
+// Eight bytes at a time: true when none of them needs a look (a quote, a backslash, a control
+// character or a non-ASCII byte). The classic has-zero-byte tricks; no false "plain".
+inline bool plain8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto zero = [&](uint64_t x) { return (x - ones) & ~x & highs; };
+  const uint64_t special = zero(v ^ (ones * '"')) | zero(v ^ (ones * '\\')) | ((v - ones * 0x20) & ~v & highs) | (v & highs);
+  return special == 0;
+}
+
 class Checker {
  public:
-  explicit Checker(std::string_view s) : s_(s) {}
+  explicit Checker(std::string_view s, std::vector<Member>* top = nullptr) : s_(s), top_(top) {}
 
   bool run() { return value(0) && p_ == s_.size(); }
 
@@ -59,7 +71,10 @@ class Checker {
       keys_.push_back(s_.substr(k, p_ - 1 - k));
       if (p_ >= s_.size() || s_[p_] != ':') return false;
       ++p_;
+      const size_t v = p_;
       if (!value(depth)) return false;
+      if (depth == 1 && top_)
+        top_->push_back(Member{keys_.back(), s_.substr(v, p_ - v), s_.substr(k - 1, p_ - (k - 1))});
       if (p_ >= s_.size()) return false;
       if (s_[p_] == ',') {
         ++p_;
@@ -120,6 +135,7 @@ class Checker {
     ++p_;  // '"'
     const size_t n = s_.size();
     while (p_ < n) {
+      while (p_ + 8 <= n && plain8(s_.data() + p_)) p_ += 8;
       while (p_ < n && kPlain[static_cast<unsigned char>(s_[p_])]) ++p_;
       if (p_ >= n) return false;
       const auto c = static_cast<unsigned char>(s_[p_]);
@@ -229,6 +245,7 @@ class Checker {
   }
 
   std::string_view s_;
+  std::vector<Member>* top_;
   size_t p_ = 0;
   std::vector<std::string_view> keys_;
 };
@@ -268,6 +285,11 @@ size_t skip(std::string_view s, size_t p) {
 }  // namespace
 
 bool canonical(std::string_view text) { return !text.empty() && Checker(text).run(); }
+
+bool canonical_object(std::string_view text, std::vector<Member>& top) {
+  top.clear();
+  return !text.empty() && text.front() == '{' && Checker(text, &top).run();
+}
 
 std::string_view trim(std::string_view text) {
   constexpr std::string_view ws = " \t\r\n";

@@ -26,6 +26,9 @@ struct Member {
 // True when `text` is canonical (see above). Leading/trailing whitespace is not allowed: trim first.
 bool canonical(std::string_view text);
 
+// canonical() for an object, and its members in order (what members() would give) in the same pass.
+bool canonical_object(std::string_view text, std::vector<Member>& top);
+
 // `text` without leading and trailing JSON whitespace.
 std::string_view trim(std::string_view text);
 
