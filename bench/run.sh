@@ -9,7 +9,8 @@
 #   bench/run.sh --quick    a few seconds per scenario (smoke run while developing)
 #
 # Options: --reps N (runs at concurrency 64), --slices N (1-s slices at concurrency 1),
-# --out DIR (default bench/results), --no-install, --no-build, --keep-tmp.
+# --out DIR (default bench/results), --no-install, --no-build, --keep-tmp, --scenarios LIST
+# (comma-separated ids, e.g. 1,5: only those, while iterating; the report then has only their rows).
 # Environment: AICORE_BENCH_BUILD (build dir, default build-bench), BENCH_CMAKE_ARGS (extra
 # configure arguments, e.g. -DAICORE_PLUGINS="common;auth;openai").
 set -euo pipefail
@@ -24,6 +25,7 @@ slices=""
 do_install=1
 do_build=1
 keep_tmp=0
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
@@ -33,8 +35,9 @@ while [ $# -gt 0 ]; do
     --no-install) do_install=0 ;;
     --no-build) do_build=0 ;;
     --keep-tmp) keep_tmp=1 ;;
+    --scenarios) only=$2; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "usage: $0 [--quick] [--reps N] [--slices N] [--out DIR] [--no-install] [--no-build] [--keep-tmp]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--reps N] [--slices N] [--out DIR] [--no-install] [--no-build] [--keep-tmp] [--scenarios 1,1s,2,3,4,5]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -227,7 +230,7 @@ cat >"$tmp/proxy/config.json" <<EOF
   "secret_authentication_tokens": ["bench-key"],
   "port": 0,
   "host": "127.0.0.1",
-  "server": {"max_threads": 1280, "max_queued": 1024, "drain_timeout_s": 2},
+  "server": {"drain_timeout_s": 2},
   "log": {"file": "$tmp/proxy/proxy.log"}
 }
 EOF
@@ -508,22 +511,23 @@ setup_scenario() {  # id, proxy path, proxy headers, portkey (0|1), emulator url
   fi
 }
 
+want() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t_start=$(date +%s)
-if setup_scenario s1 /v1/chat/completions "$H_PROXY_OPENAI" 1 "$emu_fast" "$nginx_fast" "$tok_fast"; then
+if want 1 && setup_scenario s1 /v1/chat/completions "$H_PROXY_OPENAI" 1 "$emu_fast" "$nginx_fast" "$tok_fast"; then
   run_scenario 1 wrk "OpenAI chat, non-streaming, GPT (near pass-through)"
 fi
-if setup_scenario s1s /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
+if want 1s && setup_scenario s1s /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
   run_scenario 1s sse "OpenAI chat, streaming, GPT (extra: stream pass-through)"
 fi
 if [ "$claude" = 1 ]; then
-  if setup_scenario s2 /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
+  if want 2 && setup_scenario s2 /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
     run_scenario 2 wrk "OpenAI chat on Claude, non-streaming (full conversion)"
   fi
-  if setup_scenario s3 /v1/messages "$H_PROXY_ANTHROPIC" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
+  if want 3 && setup_scenario s3 /v1/messages "$H_PROXY_ANTHROPIC" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
     run_scenario 3 sse "Anthropic Messages on Claude, streaming"
   fi
-  if setup_scenario s4 /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
+  if want 4 && setup_scenario s4 /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_fast" "$nginx_fast" "$tok_fast"; then
     run_scenario 4 sse "OpenAI chat on Claude, streaming (conversion)"
   fi
 fi
@@ -532,7 +536,7 @@ if [ -n "$portkey" ]; then
 fi
 # Scenario 5 on the slow (chunk-delay) emulator, OpenAI chat streaming on GPT.
 dep_of[s5]=d-gpt4o
-if setup_scenario s5 /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_slow" "$nginx_slow" "$tok_slow"; then
+if want 5 && setup_scenario s5 /v1/chat/completions "$H_PROXY_OPENAI" 0 "$emu_slow" "$nginx_slow" "$tok_slow"; then
   # Scenario 5 bodies are named s5.*; preflight looks them up as scenario "5".
   run_long_streams
 fi

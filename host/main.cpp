@@ -15,6 +15,8 @@
 #include <iostream>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "cli/Options.hpp"
 #include "config/Config.hpp"
 #include "log/Log.hpp"
@@ -29,6 +31,23 @@
 
 namespace aicore::host {
 namespace {
+
+// Each open stream holds two descriptors (client and upstream); the soft limit is often 1024
+// (systemd's default), which would cap the server near 500 streams whatever max_threads says.
+// Raise it to the hard limit, as nginx's worker_rlimit_nofile would be set by hand.
+void raise_fd_limit(int max_threads) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  const rlim_t wanted = static_cast<rlim_t>(max_threads) * 2 + 256;
+  if (rl.rlim_cur >= wanted || rl.rlim_cur == rl.rlim_max) return;
+  const rlim_t before = rl.rlim_cur;
+  rl.rlim_cur = rl.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+    spdlog::debug("raised the open-file limit from {} to {}", before, rl.rlim_cur);
+  if (rl.rlim_cur < wanted)
+    spdlog::warn("open-file limit {} is below the {} that server.max_threads {} can use: streams beyond it fail",
+                 rl.rlim_cur, wanted, max_threads);
+}
 
 constexpr int kExitConfig = 2;
 
@@ -149,6 +168,7 @@ class ProxyApp : public Poco::Util::ServerApplication {
 
   int serve_(const Options& opt, const std::shared_ptr<Runtime>& rt) {
     const auto& sc = rt->config.server;
+    raise_fd_limit(sc.max_threads);
     // Poco's default pool stops at 16 threads; each open stream holds one, so bring our own.
     Poco::ThreadPool pool("aicore", sc.min_threads, sc.max_threads, 60, 256 * 1024);
     auto* params = new Poco::Net::HTTPServerParams;

@@ -36,8 +36,8 @@ struct SubAccount {
 
 struct ServerSettings {
   int min_threads = 8;
-  int max_threads = 512;              // each open stream holds one thread
-  int max_queued = 256;               // accepted connections waiting for a thread
+  int max_threads = 1280;             // each open stream holds one thread: 1,000+ streams at once
+  int max_queued = 1024;              // accepted connections waiting for a thread
   int64_t max_body_bytes = 64 << 20;  // generous enough for image-heavy requests
   int client_timeout_s = 120;         // socket read/write timeout towards clients
   int keep_alive_timeout_s = 15;

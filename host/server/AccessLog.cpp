@@ -26,7 +26,9 @@ int64_t number_after(std::string_view text, std::string_view key) {
 }  // namespace
 
 void AccessRecord::scan_usage(std::string_view text) {
-  if (text.find("\"usage\"") == std::string_view::npos) return;
+  const size_t usage = text.find("\"usage\"");
+  if (usage == std::string_view::npos) return;
+  text.remove_prefix(usage);  // the counts are inside usage: no need to search the whole answer for them
   for (auto key : {"\"prompt_tokens\"", "\"input_tokens\""})
     if (int64_t v = number_after(text, key); v > prompt_tokens) prompt_tokens = v;
   for (auto key : {"\"completion_tokens\"", "\"output_tokens\""})

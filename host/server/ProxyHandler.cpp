@@ -10,6 +10,7 @@
 
 #include "log/Log.hpp"
 #include "retry/AttemptPlan.hpp"
+#include "server/BodyScan.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/LeadingError.hpp"
 
@@ -131,27 +132,40 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   }
 
   // The host reads only what it routes on: model and stream. The plugin validates the rest.
-  nlohmann::json parsed;
-  try {
-    parsed = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::exception& e) {
-    // parse_error, and out_of_range for numbers beyond a double (1e999)
-    return fail_(resp, rec, 400, std::string("request body is not valid JSON: ") + e.what());
-  }
-  if (!parsed.is_object()) return fail_(resp, rec, 400, "request body must be a JSON object");
-  auto m = parsed.find("model");
-  if (m == parsed.end() || !m->is_string() || m->get_ref<const std::string&>().empty())
-    return fail_(resp, rec, 400, "model: required, must be a non-empty string", {}, "");
-  const std::string model = m->get<std::string>();
-  rec.model = model;
+  // A scan without a DOM decides for nearly every body; when it is unsure, nlohmann decides.
+  std::string model;
   bool stream = false;
-  if (auto s = parsed.find("stream"); s != parsed.end() && !s->is_null()) {
-    if (!s->is_boolean()) return fail_(resp, rec, 400, "stream: must be a boolean");
-    stream = s->get<bool>();
+  RoutingFields rf;
+  if (scan_routing_fields(body, rf)) {
+    if (rf.model != RoutingFields::Kind::String || rf.model_text.empty())
+      return fail_(resp, rec, 400, "model: required, must be a non-empty string", {}, "");
+    model.assign(rf.model_text);
+    rec.model = model;
+    if (rf.stream != RoutingFields::Kind::Absent && rf.stream != RoutingFields::Kind::Null) {
+      if (rf.stream != RoutingFields::Kind::Bool) return fail_(resp, rec, 400, "stream: must be a boolean");
+      stream = rf.stream_value;
+    }
+  } else {
+    nlohmann::json parsed;
+    try {
+      parsed = nlohmann::json::parse(body);
+    } catch (const nlohmann::json::exception& e) {
+      // parse_error, and out_of_range for numbers beyond a double (1e999)
+      return fail_(resp, rec, 400, std::string("request body is not valid JSON: ") + e.what());
+    }
+    if (!parsed.is_object()) return fail_(resp, rec, 400, "request body must be a JSON object");
+    auto m = parsed.find("model");
+    if (m == parsed.end() || !m->is_string() || m->get_ref<const std::string&>().empty())
+      return fail_(resp, rec, 400, "model: required, must be a non-empty string", {}, "");
+    model = m->get<std::string>();
+    rec.model = model;
+    if (auto s = parsed.find("stream"); s != parsed.end() && !s->is_null()) {
+      if (!s->is_boolean()) return fail_(resp, rec, 400, "stream: must be a boolean");
+      stream = s->get<bool>();
+    }
   }
   if (stream && !dialect_.can_stream) return fail_(resp, rec, 400, "stream: not supported on " + rec.path);
   rec.stream = stream;
-  parsed = nullptr;  // free it before the upstream call
 
   auto route = rt.router->resolve(model);
   if (!route)

@@ -7,6 +7,10 @@
 
 namespace aicore::openai {
 
+// The keys the two functions below remove (for converters that copy bytes instead of a DOM).
+bool is_azure_top_level_key(std::string_view key);
+bool is_azure_choice_key(std::string_view key);
+
 // Top level of a completion or chunk: prompt_filter_results (and the 2023 name prompt_annotations).
 void strip_azure_top_level(Json& completion);
 

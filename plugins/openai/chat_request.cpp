@@ -1,6 +1,7 @@
 #include "chat_request.hpp"
 
 #include "context.hpp"
+#include "fast_json.hpp"
 #include "json_util.hpp"
 #include "models.hpp"
 
@@ -129,10 +130,173 @@ class Changes {
 constexpr std::string_view kRejectedByReasoning = "rejected by reasoning models";
 constexpr std::string_view kRejectedByAzure = "rejected by Azure OpenAI";
 
+// ---- fast path ---------------------------------------------------------------------------------
+// For a canonical body (fast_json.hpp; JSON.stringify's output is) and a non-reasoning model, the
+// same upstream body as the DOM path below, built from the client's bytes. Whenever a check of
+// validate() might fail, or anything is unusual, it returns false and the DOM path decides (and
+// words the error).
+
+bool is_integer_text(std::string_view v) {
+  return !v.empty() && v.find_first_of(".eE") == std::string_view::npos &&
+         (v.front() == '-' || (v.front() >= '0' && v.front() <= '9'));
+}
+
+const fast::Member* find(const std::vector<fast::Member>& ms, std::string_view key) {
+  for (const fast::Member& m : ms)
+    if (m.key == key) return &m;
+  return nullptr;
+}
+
+bool valid_fast(const std::vector<fast::Member>& top) {
+  std::vector<std::string_view> items, parts;
+  std::vector<fast::Member> fields;
+  const fast::Member* m = find(top, "messages");
+  if (!m || m->value.front() != '[') return false;
+  fast::elements(m->value, items);
+  if (items.empty()) return false;
+  for (std::string_view msg : items) {
+    if (msg.front() != '{') return false;
+    fast::members(msg, fields);
+    const fast::Member* role = find(fields, "role");
+    if (!role || role->value.front() != '"') return false;
+    if (const fast::Member* c = find(fields, "content")) {
+      if (c->value.front() == '[') {
+        fast::elements(c->value, parts);
+        for (std::string_view part : parts)
+          if (part.front() != '{') return false;
+      } else if (c->value.front() != '"' && c->value != "null") {
+        return false;
+      }
+    }
+    if (const fast::Member* tc = find(fields, "tool_calls"); tc && tc->value.front() != '[' && tc->value != "null")
+      return false;
+  }
+  if (const fast::Member* t = find(top, "tools"); t && t->value != "null") {
+    if (t->value.front() != '[') return false;
+    fast::elements(t->value, items);
+    for (std::string_view tool : items)
+      if (tool.front() != '{') return false;
+  }
+  if (const fast::Member* s = find(top, "stream"); s && s->value != "true" && s->value != "false" && s->value != "null")
+    return false;
+  for (std::string_view f : {"max_tokens", "max_completion_tokens"})
+    if (const fast::Member* v = find(top, f); v && v->value != "null" && (!is_integer_text(v->value) || v->value.front() == '-'))
+      return false;
+  if (const fast::Member* t = find(top, "temperature");
+      t && t->value != "null" && !(t->value.front() == '-' || (t->value.front() >= '0' && t->value.front() <= '9')))
+    return false;
+  return true;
+}
+
+// upstream_stream_options() on bytes: the client's object with include_usage set to true (in
+// place when present, else last), or {"include_usage":true}.
+void append_stream_options(std::string& out, const fast::Member* client) {
+  out += "\"stream_options\":";
+  if (!client || client->value == "null" || client->value == "{}") {
+    out += "{\"include_usage\":true}";
+    return;
+  }
+  std::vector<fast::Member> fields;
+  fast::members(client->value, fields);
+  out += '{';
+  bool replaced = false;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += ',';
+    if (fields[i].key == "include_usage") {
+      out += "\"include_usage\":true";
+      replaced = true;
+    } else {
+      out += fields[i].text;
+    }
+  }
+  if (!replaced) out += ",\"include_usage\":true";
+  out += '}';
+}
+
+bool convert_fast(std::string_view body, std::string_view model, bool stream_hint, const Settings& settings,
+                  UpstreamRequest& r) {
+  if (is_reasoning_model(model)) return false;
+  const std::string_view t = fast::trim(body);
+  std::vector<fast::Member> top;
+  if (!fast::canonical_object(t, top)) return false;
+  if (!valid_fast(top)) return false;
+  const fast::Member* stream = find(top, "stream");
+  const fast::Member* so = find(top, "stream_options");
+  const bool streaming = (stream && stream->value != "null") ? stream->value == "true" : stream_hint;
+  bool usage = false;
+  if (streaming && so && so->value != "null") {
+    if (so->value.front() != '{') return false;
+    std::vector<fast::Member> fields;
+    fast::members(so->value, fields);
+    if (const fast::Member* iu = find(fields, "include_usage"); iu && iu->value != "null") {
+      if (iu->value != "true" && iu->value != "false") return false;
+      usage = iu->value == "true";
+    }
+  }
+
+  Changes changes;
+  std::string out;
+  out.reserve(t.size() + 48);
+  out += '{';
+  auto sep = [&] {
+    if (out.size() > 1) out += ',';
+  };
+  for (const fast::Member& m : top) {
+    const std::string_view k = m.key;
+    if (k == "model") continue;
+    if (k == "stream") {
+      sep();
+      if (streaming) {
+        out += "\"stream\":true";
+        if (!so) {
+          out += ',';
+          append_stream_options(out, nullptr);
+        }
+      } else {
+        out += m.text;
+      }
+      continue;
+    }
+    if (k == "stream_options") {
+      if (streaming) {
+        sep();
+        append_stream_options(out, &m);
+      } else {
+        changes.drop("only valid with stream: true", k);
+      }
+      continue;
+    }
+    if (k == "reasoning_effort") {
+      changes.drop("not a reasoning model", k);
+      continue;
+    }
+    if (contains(kForeignFields, k)) {
+      changes.drop(kRejectedByAzure, k);
+      continue;
+    }
+    sep();
+    out += m.text;
+  }
+  if (streaming && !stream) {
+    sep();
+    out += "\"stream\":true";
+    if (!so) {
+      out += ',';
+      append_stream_options(out, nullptr);
+    }
+  }
+  out += '}';
+  changes.log(model);
+  r = UpstreamRequest{"/chat/completions?api-version=" + std::string(settings.chat_version(model)), std::move(out),
+                      ResponseContext{usage}.encode()};
+  return true;
+}
+
 }  // namespace
 
 UpstreamRequest convert_chat_request(std::string_view body, std::string_view model, bool stream_hint,
                                      const Settings& settings) {
+  if (UpstreamRequest r; convert_fast(body, model, stream_hint, settings, r)) return r;
   Json in = parse_client_json(body);
   if (!in.is_object()) throw invalid_request("body: must be a JSON object");
   validate(in);

@@ -1,13 +1,65 @@
 #include "chat_response.hpp"
 
 #include "azure_extras.hpp"
+#include "fast_json.hpp"
 #include "json_util.hpp"
 
 #include <aicore/plugin.hpp>
 
 namespace aicore::openai {
+namespace {
+
+// The same result as the DOM path below, by copying the kept members' bytes, for the bodies
+// fast::canonical() accepts (Azure's are compact); nothing otherwise.
+bool convert_fast(std::string_view body, std::string& out) {
+  const std::string_view t = fast::trim(body);
+  std::vector<fast::Member> top, fields;
+  std::vector<std::string_view> choices;
+  if (!fast::canonical_object(t, top)) return false;
+  out.reserve(t.size());
+  out += '{';
+  bool first = true;
+  for (const fast::Member& m : top) {
+    if (is_azure_top_level_key(m.key)) continue;
+    if (!first) out += ',';
+    first = false;
+    if (m.key != "choices" || m.value.front() != '[') {
+      out += m.text;
+      continue;
+    }
+    out.append(m.text.data(), m.value.data() - m.text.data());  // "choices":
+    out += '[';
+    fast::elements(m.value, choices);
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (i) out += ',';
+      const std::string_view c = choices[i];
+      if (c.front() != '{') {
+        out += c;
+        continue;
+      }
+      fast::members(c, fields);
+      out += '{';
+      bool first_field = true;
+      for (const fast::Member& f : fields) {
+        if (is_azure_choice_key(f.key)) continue;
+        if (!first_field) out += ',';
+        first_field = false;
+        out += f.text;
+      }
+      out += '}';
+    }
+    out += ']';
+  }
+  out += '}';
+  return true;
+}
+
+}  // namespace
 
 std::string convert_chat_response(std::string_view body) {
+  std::string out;
+  if (convert_fast(body, out)) return out;
+  out.clear();
   Json j = parse_upstream_json(body, "chat completion");
   if (!j.is_object()) throw upstream_error("chat completion: not a JSON object");
   strip_azure_top_level(j);

@@ -1,6 +1,9 @@
 #include "chat_stream.hpp"
 
 #include "azure_extras.hpp"
+#include "fast_json.hpp"
+
+#include <charconv>
 
 namespace aicore::openai {
 
@@ -32,6 +35,7 @@ void ChatStreamConverter::on_event(const SseEvent& event, const Sink& events) {
     events.write(sse_data("[DONE]"));
     return;
   }
+  if (on_event_fast(event.data, events)) return;
   Json chunk = parse_upstream_json(event.data, "stream event");
   if (!chunk.is_object()) throw upstream_error("stream event: not a JSON object");
   if (auto e = chunk.find("error"); e != chunk.end() && !e->is_null()) {
@@ -90,6 +94,98 @@ bool ChatStreamConverter::clean_chunk(Json& chunk) const {
     if (!has_choices) return false;  // the usage chunk the client did not ask for
   }
   return has_choices || has_usage;  // an empty chunk is Azure's filter-only first event
+}
+
+}  // namespace aicore::openai
+
+namespace aicore::openai {
+namespace {
+
+// A canonical integer's value (fast::canonical() admits at most 18 digits); false for other values.
+bool integer(std::string_view v, int64_t& n) {
+  if (v.empty() || !(v.front() == '-' || (v.front() >= '0' && v.front() <= '9'))) return false;
+  if (v.find_first_of(".eE") != std::string_view::npos) return false;
+  return std::from_chars(v.data(), v.data() + v.size(), n).ec == std::errc();
+}
+
+}  // namespace
+
+// clean_chunk() and note_usage() on the bytes of a canonical chunk (Azure's are): the kept
+// members are copied, so the event is byte for byte what the DOM path would write. Chunks that
+// carry an error, and anything not canonical, go the DOM path.
+bool ChatStreamConverter::on_event_fast(std::string_view data, const Sink& events) {
+  const std::string_view t = fast::trim(data);
+  if (!fast::canonical_object(t, top_)) return false;
+  const fast::Member* usage = nullptr;
+  for (const fast::Member& m : top_) {
+    if (m.key == "error" && m.value != "null") return false;
+    if (m.key == "usage") usage = &m;
+  }
+  if (usage && usage->value.front() == '{') {
+    fast::members(usage->value, fields_);
+    for (const fast::Member& f : fields_) {
+      if (f.key == "prompt_tokens") {
+        if (int64_t n; integer(f.value, n)) prompt_tokens_ = n;
+      } else if (f.key == "completion_tokens") {
+        if (int64_t n; integer(f.value, n)) completion_tokens_ = n;
+      }
+    }
+  }
+  std::string& out = out_;
+  out.clear();
+  out.append("data: ");
+  out += '{';
+  bool first = true, has_choices = false;
+  for (const fast::Member& m : top_) {
+    if (is_azure_top_level_key(m.key)) continue;
+    if (&m == usage && !include_usage_) continue;
+    if (!first) out += ',';
+    first = false;
+    if (m.key != "choices" || m.value.front() != '[') {
+      out += m.text;
+      continue;
+    }
+    out.append(m.text.data(), m.value.data() - m.text.data());  // "choices":
+    out += '[';
+    fast::elements(m.value, choices_);
+    bool first_choice = true;
+    for (const std::string_view c : choices_) {
+      if (c.front() != '{') {
+        if (!first_choice) out += ',';
+        first_choice = false;
+        out += c;
+        continue;
+      }
+      fast::members(c, fields_);
+      bool has_delta = false, finished = false;
+      for (const fast::Member& f : fields_) {
+        if (f.key == "delta") has_delta = true;
+        else if (f.key == "finish_reason") finished = f.value != "null";
+      }
+      // Only annotations from the asynchronous content filter: nothing left for the client.
+      if (!has_delta && !finished) continue;
+      if (!first_choice) out += ',';
+      first_choice = false;
+      out += '{';
+      bool first_field = true;
+      for (const fast::Member& f : fields_) {
+        if (is_azure_choice_key(f.key)) continue;
+        if (!first_field) out += ',';
+        first_field = false;
+        out += f.text;
+      }
+      out += '}';
+    }
+    out += ']';
+    has_choices = !first_choice;
+  }
+  out += '}';
+  const bool has_usage = usage && usage->value != "null";
+  if (!include_usage_ && usage && !has_choices) return true;  // the usage chunk the client did not ask for
+  if (!has_choices && !has_usage) return true;                // Azure's filter-only first event
+  out.append("\n\n");
+  events.write(out);
+  return true;
 }
 
 }  // namespace aicore::openai

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "context.hpp"
+#include "fast_json.hpp"
 #include "json_util.hpp"
 
 #include <aicore/plugin.hpp>
@@ -36,11 +37,17 @@ class ChatStreamConverter final : public StreamConverter {
   // Remembers the usage of a chunk before cleaning may drop it.
   void note_usage(const Json& chunk);
   void on_event(const SseEvent& event, const Sink& events);
+  // The same as on_event's DOM path without a DOM, for canonical chunks; false: not handled.
+  bool on_event_fast(std::string_view data, const Sink& events);
   void forward_error(const Json& error, const Sink& events);
   // Cleans one chunk in place; false when nothing of it should reach the client.
   bool clean_chunk(Json& chunk) const;
 
   SseParser parser_;
+  // Reused by on_event_fast so a chunk costs no allocation once they have grown.
+  std::vector<fast::Member> top_, fields_;
+  std::vector<std::string_view> choices_;
+  std::string out_;
   const bool include_usage_;
   bool done_ = false;      // [DONE] forwarded: later bytes are ignored
   bool failed_ = false;    // an error event was forwarded: the stream is over
