@@ -13,6 +13,7 @@
 #include "server/BodyScan.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/LeadingError.hpp"
+#include "server/PluginOutput.hpp"
 
 namespace aicore::host {
 namespace {
@@ -22,6 +23,13 @@ struct ClientGone {};
 struct LeadingErrorEvent {
   LeadingError error;
 };
+// The plugin wrote something that is not a complete SSE event.
+struct BadPluginEvent {
+  std::string why;
+};
+PluginFailure bad_event_failure(const std::string& plugin, const BadPluginEvent& e) {
+  return PluginFailure{ACP_ERR_INTERNAL, 0, "api_error", "plugin " + plugin + " wrote a malformed stream event: " + e.why};
+}
 
 // The most useful message in an upstream error body: error.message, message, or the raw text.
 std::string upstream_message(const std::string& body) {
@@ -182,6 +190,10 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     return fail_(resp, rec, status_for(pf), pf.message, pf.type);
   }
   if (ureq.local_status > 0) {  // answered by the plugin itself, e.g. count_tokens
+    if (auto bad = json_body_problem(ureq.local_body)) {
+      spdlog::error("request {}: plugin {} answered with a body that is {}", rec.id, rec.plugin, *bad);
+      return fail_(resp, rec, 502, "plugin " + rec.plugin + " produced an invalid answer: " + *bad);
+    }
     rec.status = ureq.local_status;
     rec.mark_first_byte();
     send_json(resp, ureq.local_status, ureq.local_body);
@@ -272,6 +284,10 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             // The plugin's own status counts: a prompt the model refused is the client's 400, not a 502.
             return fail_(resp, rec, status_for(pf), pf.message, pf.type);
           }
+          if (auto bad = json_body_problem(client_body)) {
+            spdlog::error("request {}: plugin {} converted the response into a body that is {}", rec.id, rec.plugin, *bad);
+            return fail_(resp, rec, 502, "plugin " + rec.plugin + " produced an invalid response: " + *bad);
+          }
           rec.scan_usage(client_body);
           rec.status = 200;
           rec.mark_first_byte();
@@ -286,6 +302,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         std::optional<LeadingError> leading_error;
         bool ended = false;  // the client got the stream's end event
         auto emit = [&](std::string_view ev) {
+          if (auto bad = sse_events_problem(ev)) throw BadPluginEvent{std::move(*bad)};
           if (!started) {
             if (auto le = leading_retryable_error(dialect_.family, ev)) throw LeadingErrorEvent{std::move(*le)};
             resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
@@ -323,6 +340,9 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             return false;
           } catch (LeadingErrorEvent& e) {
             leading_error = std::move(e.error);
+            return false;
+          } catch (const BadPluginEvent& e) {
+            stream_fail = bad_event_failure(rec.plugin, e);
             return false;
           }
           return true;
@@ -374,6 +394,8 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
               if (!leading_error && !conv->finish(emit, f)) stream_fail = f;
             } catch (LeadingErrorEvent& e) {
               leading_error = std::move(e.error);
+            } catch (const BadPluginEvent& e) {
+              stream_fail = bad_event_failure(rec.plugin, e);
             } catch (const ClientGone&) {
               // Gone while the last events were written: free the deployment (a half-open probe
               // must not stay taken) before the handler's ClientGone path logs the 499.

@@ -1,0 +1,45 @@
+// A plugin that returns broken output (tests/abi/fake/misbehaving.cpp) costs only its own
+// requests a clear error — never a 200 with bytes the client's SDK cannot parse — and the log
+// names it; every other model keeps being served.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILD_DIR, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+
+test('broken plugin output becomes a 5xx or an error event, and the log names the plugin', async () => {
+  const plugins = mkdtempSync(join(tmpdir(), 'aicore-plugins-'));
+  for (const so of ['auth.so', 'openai.so']) copyFileSync(join(BUILD_DIR, 'plugins', so), join(plugins, so));
+  copyFileSync(join(BUILD_DIR, 'tests/abi/hostile-plugins/misbehaving.so'), join(plugins, 'misbehaving.so'));
+  const emulator = await startEmulator();
+  const dep = `${emulator.url}/v2/inference/deployments/d-gpt4o`;
+  const models = { 'gpt-4o': [dep], 'bad-json': [dep], 'bad-sse': [dep], 'bad-throw': [dep] };
+  const cfg = writeConfig(emulator.url, { models: { a: models, b: { 'gpt-4o': [dep] } }, aliases: {} });
+  const proxy = await startProxy(cfg.path, ['--plugin-dir', plugins]);
+  const chat = (model, stream = false) => fetch(proxy.url + '/v1/chat/completions', {
+    method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  try {
+    const json = await chat('bad-json');
+    assert.equal(json.status, 502);
+    assert.match((await json.json()).error.message, /plugin misbehaving produced an invalid response: not a JSON document/);
+
+    const thrown = await chat('bad-throw');
+    assert.equal(thrown.status, 500);
+    assert.match((await thrown.json()).error.message, /converter crashed/);
+
+    // Nothing was sent yet when the plugin wrote its broken event: a plain 500, not a 200 stream.
+    const sse = await chat('bad-sse', true);
+    assert.equal(sse.status, 500);
+    assert.match((await sse.json()).error.message, /plugin misbehaving wrote a malformed stream event: a|an event not ended/);
+
+    // Everyone else is unaffected.
+    const ok = await chat('gpt-4o');
+    assert.equal(ok.status, 200);
+    assert.equal((await ok.json()).choices[0].message.content, 'Echo: hi');
+    assert.match(proxy.logs(), /plugin misbehaving converted the response into a body that is not a JSON document/);
+    assert.match(proxy.logs(), /plugin misbehaving stream: plugin misbehaving wrote a malformed stream event/);
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
