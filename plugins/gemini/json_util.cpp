@@ -1,56 +1,6 @@
 #include "json_util.hpp"
 
-#include <aicore/plugin.hpp>
-
 namespace aicore::gemini {
-
-bool nested_deeper_than(std::string_view text, int limit) {
-  int depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return true;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
-
-Json parse_client_json(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) throw invalid_request("body: empty");
-  if (nested_deeper_than(body, kMaxJsonDepth))
-    throw invalid_request("body: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  try {
-    return Json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw invalid_request("body: invalid JSON at byte " + std::to_string(e.byte));
-  } catch (const nlohmann::json::exception&) {
-    throw invalid_request("body: invalid JSON");
-  }
-}
-
-Json parse_upstream_json(std::string_view body, std::string_view what) {
-  std::string prefix(what);
-  if (nested_deeper_than(body, kMaxJsonDepth)) throw upstream_error(prefix + ": JSON nested too deeply");
-  try {
-    return Json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw upstream_error(prefix + ": invalid JSON at byte " + std::to_string(e.byte));
-  } catch (const nlohmann::json::exception&) {
-    throw upstream_error(prefix + ": invalid JSON");
-  }
-}
-
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::string at(std::string_view field, size_t i) { return std::string(field) + "[" + std::to_string(i) + "]"; }
 

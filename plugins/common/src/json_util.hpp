@@ -1,6 +1,7 @@
 // Small helpers the mapping sources share: typed field access with error paths, ids, base64.
 #pragma once
 
+#include <aicore/mapping/json_io.hpp>
 #include <aicore/mapping/types.hpp>
 #include <aicore/plugin.hpp>
 
@@ -51,7 +52,7 @@ double expect_number(const Json& v, const std::string& path);
 bool expect_bool(const Json& v, const std::string& path);
 
 // Compact JSON that never throws on odd strings.
-inline std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+using mapping::dump;  // aicore/mapping/json_io.hpp
 
 // Parses a JSON text; nullopt-like: returns discarded json on failure.
 Json parse_lenient(std::string_view text);

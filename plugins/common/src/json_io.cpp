@@ -1,8 +1,8 @@
-#include "json_util.hpp"
+#include <aicore/mapping/json_io.hpp>
 
 #include <aicore/plugin.hpp>
 
-namespace aicore::openai {
+namespace aicore::mapping {
 
 bool nested_deeper_than(std::string_view text, int limit) {
   int depth = 0;
@@ -53,4 +53,4 @@ Json parse_upstream_json(std::string_view body, std::string_view what) {
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-}  // namespace aicore::openai
+}  // namespace aicore::mapping

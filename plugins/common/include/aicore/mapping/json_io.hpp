@@ -1,0 +1,31 @@
+// Reading and writing JSON at a plugin's two borders, the same way in every provider plugin: the
+// client's body (bad bytes are the client's 400) and the upstream's answers (bad bytes are the
+// upstream's fault, a retryable 502), with a nesting guard, and one compact serialisation.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <aicore/mapping/types.hpp>
+
+namespace aicore::mapping {
+
+// nlohmann parses iteratively but serialises, copies and compares recursively; a body of a
+// million '[' would overflow a worker thread's stack. Real bodies (tool schemas included) stay
+// far below this.
+inline constexpr int kMaxJsonDepth = 256;
+
+// True when brackets in `text` nest deeper than `limit` (strings are skipped). Linear, no allocation.
+bool nested_deeper_than(std::string_view text, int limit);
+
+// The client's body; a bad body is the client's fault -> aicore::invalid_request("body: ...").
+Json parse_client_json(std::string_view body);
+
+// Bytes from the upstream; bad bytes are its fault -> aicore::upstream_error("<what>: ...").
+Json parse_upstream_json(std::string_view body, std::string_view what);
+
+// Compact JSON. Invalid UTF-8 cannot come out of the parser, but `replace` keeps dump() from
+// throwing should a converter ever insert such a string itself.
+std::string dump(const Json& j);
+
+}  // namespace aicore::mapping
