@@ -3,45 +3,10 @@
 
 #include <dlfcn.h>
 
+#include "support/abi_support.hpp"
+
 using namespace claude_test;
-
-namespace {
-
-const acp_host_api* good_host() {
-  static const acp_host_api api = {sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR,
-                                   [](acp_log_level, acp_str, acp_str) {}, [] { return int64_t{1700000000}; }};
-  return &api;
-}
-
-struct ErrorSink {
-  int http = -1;
-  std::string type, message;
-  acp_error_sink raw{this, [](void* c, int32_t http, acp_str type, acp_str msg) {
-                       auto* self = static_cast<ErrorSink*>(c);
-                       self->http = http;
-                       self->type = aicore::view(type);
-                       self->message = aicore::view(msg);
-                     }};
-};
-
-struct Out {
-  std::string target, body, context, local;
-  int status = 0;
-  acp_request_out raw{sizeof(acp_request_out), this,
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->target = aicore::view(s); },
-                      nullptr,
-                      nullptr,
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->body += aicore::view(s); },
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->context = aicore::view(s); },
-                      [](void* c, int32_t st, acp_str b) {
-                        static_cast<Out*>(c)->status = st;
-                        static_cast<Out*>(c)->local = aicore::view(b);
-                      }};
-};
-
-acp_str s(std::string_view v) { return aicore::str(v); }
-
-}  // namespace
+using namespace plugin_test::abi;
 
 TEST(PluginModule, EntryDescriptorAndAFullStream) {
   void* h = dlopen(CLAUDE_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
@@ -106,7 +71,7 @@ TEST(PluginModule, EntryDescriptorAndAFullStream) {
   acp_request_in cin{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS), s("m"), s("m"), s(ct), nullptr, 0, 0};
   Out local;
   ASSERT_EQ(t->convert_request(a, &cin, &local.raw, &err.raw), ACP_OK) << err.message;
-  EXPECT_EQ(local.status, 200);
+  EXPECT_EQ(local.local_status, 200);
   EXPECT_TRUE(Json::parse(local.local)["input_tokens"].is_number_integer());
 
   // A client error crosses with its HTTP hint and type.

@@ -3,53 +3,12 @@
 
 #include <dlfcn.h>
 
+#include "support/abi_support.hpp"
+
 using namespace gemini_test;
+using namespace plugin_test::abi;
 
 namespace {
-
-std::vector<std::string>& host_log() {
-  static std::vector<std::string> l;
-  return l;
-}
-
-const acp_host_api* good_host() {
-  static const acp_host_api api = {
-      sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR,
-      [](acp_log_level level, acp_str plugin, acp_str message) {
-        host_log().push_back(std::to_string(level) + " " + std::string(aicore::view(plugin)) + ": " +
-                             std::string(aicore::view(message)));
-      },
-      [] { return int64_t{1700000000}; }};
-  return &api;
-}
-
-struct ErrorSink {
-  int http = -1;
-  std::string type, message;
-  acp_error_sink raw{this, [](void* c, int32_t http, acp_str type, acp_str msg) {
-                       auto* self = static_cast<ErrorSink*>(c);
-                       self->http = http;
-                       self->type = aicore::view(type);
-                       self->message = aicore::view(msg);
-                     }};
-};
-
-struct Out {
-  std::string target, body, context, local;
-  int local_status = 0;
-  acp_request_out raw{sizeof(acp_request_out), this,
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->target = aicore::view(s); },
-                      nullptr,
-                      nullptr,
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->body += aicore::view(s); },
-                      [](void* c, acp_str s) { static_cast<Out*>(c)->context = aicore::view(s); },
-                      [](void* c, int32_t status, acp_str b) {
-                        static_cast<Out*>(c)->local_status = status;
-                        static_cast<Out*>(c)->local = aicore::view(b);
-                      }};
-};
-
-acp_str s(std::string_view v) { return aicore::str(v); }
 
 class GeminiModule : public ::testing::Test {
  protected:
