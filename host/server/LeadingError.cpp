@@ -1,35 +1,19 @@
 #include "server/LeadingError.hpp"
 
+#include <aicore/sse.hpp>
 #include <nlohmann/json.hpp>
 
 namespace aicore::host {
 namespace {
 
-// The data of the first SSE event (its `data:` lines joined), or nothing when there is none.
-std::optional<std::string> event_data(std::string_view ev, std::string* name) {
-  std::string data;
-  bool any = false;
-  while (!ev.empty()) {
-    size_t nl = ev.find('\n');
-    std::string_view line = ev.substr(0, nl);
-    ev = nl == std::string_view::npos ? std::string_view{} : ev.substr(nl + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() && any) break;  // only the first event counts (an error may come with [DONE])
-    auto value = [&](std::string_view field) {
-      std::string_view v = line.substr(field.size());
-      if (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-      return v;
-    };
-    if (line.rfind("data:", 0) == 0) {
-      if (any) data += '\n';
-      data += value("data:");
-      any = true;
-    } else if (name && line.rfind("event:", 0) == 0) {
-      *name = std::string(value("event:"));
-    }
-  }
-  if (!any) return std::nullopt;
-  return data;
+// The first SSE event that carries data, read by the SDK's parser (the one the plugins use).
+std::optional<SseEvent> first_event(std::string_view events) {
+  SseParser parser;
+  std::optional<SseEvent> first;
+  parser.feed(events, [&](const SseEvent& e) {
+    if (!first && e.has_data) first = e;  // only the first counts (an error may come with [DONE])
+  });
+  return first;
 }
 
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
@@ -63,11 +47,10 @@ std::string as_text(const nlohmann::json& v) {
 std::optional<LeadingError> leading_retryable_error(Family family, std::string_view event) {
   // Cheap refusal first: this runs on the first event of every stream.
   if (!contains(event, "error")) return std::nullopt;
-  std::string name;
-  auto data = event_data(event, family == Family::Anthropic ? &name : nullptr);
-  if (!data) return std::nullopt;
-  if (family == Family::Anthropic && name != "error") return std::nullopt;
-  auto j = nlohmann::json::parse(*data, nullptr, /*allow_exceptions=*/false);
+  auto first = first_event(event);
+  if (!first) return std::nullopt;
+  if (family == Family::Anthropic && first->event != "error") return std::nullopt;
+  auto j = nlohmann::json::parse(first->data, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return std::nullopt;
   auto e = j.find("error");
   if (e == j.end() || !e->is_object()) return std::nullopt;
