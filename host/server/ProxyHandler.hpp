@@ -1,13 +1,11 @@
-// The path of one model request: client auth, body limits, model routing, conversion by the
-// provider plugin, the upstream call with failover, and the answer (JSON or SSE) in the client's
-// dialect.
+// The Poco handler of every model route: runs the request pipeline (host/pipeline) —
+// admit → read fields → convert → forward — and writes the access-log line at the end.
 #pragma once
 
 #include <Poco/Net/HTTPRequestHandler.h>
 
 #include <memory>
 
-#include "server/AccessLog.hpp"
 #include "server/Dialect.hpp"
 #include "server/Runtime.hpp"
 
@@ -19,16 +17,8 @@ class ProxyHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override;
 
  private:
-  void serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, AccessRecord& rec);
-  void fail_(Poco::Net::HTTPServerResponse& resp, AccessRecord& rec, int status, const std::string& message,
-             std::string_view type = {}, std::string_view code = {});
-
-  std::shared_ptr<Runtime> rt_;
+  std::shared_ptr<Runtime> rt_;  // held for the whole request: a reload never changes it mid-flight
   const Dialect& dialect_;
 };
-
-// Checks the client's key (when keys are configured); answers 401 itself and returns false.
-bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req,
-               Poco::Net::HTTPServerResponse& resp, AccessRecord& rec);
 
 }  // namespace aicore::host

@@ -6,7 +6,7 @@
 
 #include "server/AccessLog.hpp"
 #include "server/HttpUtil.hpp"
-#include "server/ProxyHandler.hpp"
+#include "pipeline/Admit.hpp"
 
 namespace aicore::host {
 

@@ -1,0 +1,45 @@
+#include "pipeline/Convert.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "log/Log.hpp"
+#include "server/HttpUtil.hpp"
+#include "server/PluginOutput.hpp"
+
+namespace aicore::host {
+namespace {
+
+// count_tokens and the like: the plugin answered without an upstream call.
+bool answer_locally(Exchange& x) {
+  if (auto bad = json_body_problem(x.upstream.local_body)) {
+    spdlog::error("request {}: plugin {} answered with a body that is {}", x.rec.id, x.rec.plugin, *bad);
+    return x.fail(502, "plugin " + x.rec.plugin + " produced an invalid answer: " + *bad);
+  }
+  x.rec.status = x.upstream.local_status;
+  x.rec.mark_first_byte();
+  send_json(x.resp, x.upstream.local_status, x.upstream.local_body);
+  return false;
+}
+
+}  // namespace
+
+bool convert(Exchange& x) {
+  x.route = x.rt.router->resolve(x.model);
+  if (!x.route)
+    return x.fail(404, "The model '" + x.model + "' does not exist or is not deployed on this proxy",
+                  x.family() == Family::Anthropic ? "not_found_error" : "invalid_request_error", "model_not_found");
+  x.rec.plugin = x.route->provider->name();
+
+  HeaderList headers(x.req, false);
+  ProviderCall call{x.dialect.name, x.model, x.route->model_key, x.body, &headers.headers(), x.stream};
+  PluginFailure pf;
+  if (!x.route->provider->convert_request(call, x.upstream, pf)) {
+    if (pf.status == ACP_ERR_INTERNAL) spdlog::error("request {}: plugin {}: {}", x.rec.id, x.rec.plugin, redact(pf.message));
+    return x.fail(status_for(pf), pf.message, pf.type);
+  }
+  if (x.upstream.local_status > 0) return answer_locally(x);
+  spdlog::debug("request {} upstream body: {}", x.rec.id, redact(x.upstream.body));
+  return true;
+}
+
+}  // namespace aicore::host

@@ -1,0 +1,46 @@
+// One model request on its way through the pipeline (admit → read fields → convert → forward):
+// what the client sent, what each stage decided, and the access record that says how it ended.
+// Stages take the Exchange, do their one job and return false when they have answered the client.
+#pragma once
+
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "plugin/Sinks.hpp"
+#include "routing/Router.hpp"
+#include "server/AccessLog.hpp"
+#include "server/Dialect.hpp"
+#include "server/Runtime.hpp"
+
+namespace aicore::host {
+
+struct Exchange {
+  Exchange(Poco::Net::HTTPServerRequest& rq, Poco::Net::HTTPServerResponse& rs, const Runtime& r, const Dialect& d)
+      : req(rq), resp(rs), rt(r), dialect(d) {}
+
+  Poco::Net::HTTPServerRequest& req;
+  Poco::Net::HTTPServerResponse& resp;
+  const Runtime& rt;
+  const Dialect& dialect;
+  AccessRecord rec;
+
+  std::string body;             // admit: the client's body
+  std::string model;            // read_fields: the model the client asked for
+  bool stream = false;          // read_fields: whether it asked for a stream
+  std::optional<Route> route;   // convert: the model key and its provider plugin
+  UpstreamRequest upstream;     // convert: what the plugin made of the request
+
+  // Answers the client with an error in its dialect's envelope and records it. Always false, so a
+  // stage can `return x.fail(...)`.
+  bool fail(int status, std::string_view message, std::string_view type = {}, std::string_view code = {});
+  Family family() const { return dialect.family; }
+};
+
+// The HTTP status for a plugin's failure: its own hint when it gave one, else from the status code.
+int status_for(const PluginFailure& f);
+
+}  // namespace aicore::host

@@ -1,0 +1,50 @@
+#include "stream/StreamRelay.hpp"
+
+#include "server/PluginOutput.hpp"
+
+namespace aicore::host {
+
+void StreamRelay::event(std::string_view events) {
+  if (!accepting()) return;
+  if (auto bad = sse_events_problem(events)) {
+    bad_ = PluginFailure{ACP_ERR_INTERNAL, 0, "api_error",
+                         "plugin " + x_.rec.plugin + " wrote a malformed stream event: " + *bad};
+    return;
+  }
+  if (!started()) {
+    if (auto le = leading_retryable_error(x_.family(), events)) {
+      leading_ = std::move(*le);
+      return;
+    }
+    start_();
+  }
+  write_(events);
+  ended_ = ends_stream(x_.family(), events);
+  x_.rec.scan_usage(events);
+}
+
+void StreamRelay::end_with_error(int status, const std::string& message) {
+  if (!started() || ended_ || gone_) return;
+  write_(stream_error_event(x_.family(), status, message));
+  ended_ = true;
+}
+
+void StreamRelay::start_() {
+  auto& resp = x_.resp;
+  resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+  resp.setChunkedTransferEncoding(true);
+  resp.setContentType("text/event-stream");
+  resp.set("Cache-Control", "no-cache");
+  resp.set("X-Accel-Buffering", "no");
+  out_ = &resp.send();
+  x_.rec.status = 200;
+  x_.rec.mark_first_byte();
+}
+
+void StreamRelay::write_(std::string_view bytes) {
+  out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out_->flush();
+  if (!out_->good()) gone_ = true;
+}
+
+}  // namespace aicore::host

@@ -1,0 +1,48 @@
+// Writes one streamed answer to the client. The response head goes out lazily, with the first
+// event, so that anything going wrong before it (an upstream error, a first event that is a
+// retryable upstream error, broken plugin output) can still fail over or become a plain JSON
+// error. Afterwards each event is written and flushed as the plugin emits it. Nothing here throws:
+// what happened is state the attempt reads when the plugin call returns.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "pipeline/Exchange.hpp"
+#include "server/LeadingError.hpp"
+
+namespace aicore::host {
+
+class StreamRelay {
+ public:
+  explicit StreamRelay(Exchange& x) : x_(x) {}
+
+  // One or more complete client events from the plugin.
+  void event(std::string_view events);
+  // Ends a started stream with the host's own error event, unless it has ended already.
+  void end_with_error(int status, const std::string& message);
+
+  // False once nothing more should be fed: the client left, the first event was a retryable
+  // upstream error, or the plugin's output broke the framing.
+  bool accepting() const { return !gone_ && !leading_ && !bad_; }
+  bool started() const { return out_ != nullptr; }
+  bool ended() const { return ended_; }
+  bool client_gone() const { return gone_; }
+  const std::optional<LeadingError>& leading_error() const { return leading_; }
+  const std::optional<PluginFailure>& bad_output() const { return bad_; }
+
+ private:
+  void start_();
+  void write_(std::string_view bytes);
+
+  Exchange& x_;
+  std::ostream* out_ = nullptr;
+  bool ended_ = false;  // the client got the stream's end event: nothing may follow
+  bool gone_ = false;
+  std::optional<LeadingError> leading_;
+  std::optional<PluginFailure> bad_;
+};
+
+}  // namespace aicore::host
