@@ -15,6 +15,14 @@ namespace {
 // this many output nodes the tool is refused rather than sent as megabytes.
 constexpr int kMaxNodes = 20000;
 
+// The cleaner recurses once per nested schema (a property, items, a branch of anyOf/oneOf/allOf)
+// and once per $ref it follows, on the worker's 256 KiB stack. A chain of 1,000 $refs through
+// $defs used to overflow it (SIGSEGV, the whole proxy down); past this depth the tool is a 400.
+// Real schemas nest a few levels (pydantic: two per nested model, a property and its $ref), and
+// the cleaned output (at most two JSON levels per schema level) stays within the plugins' JSON
+// nesting limit, so dumping and copying it stays shallow too.
+constexpr int kMaxDepth = 32;
+
 constexpr std::array<std::string_view, 6> kTypes = {"string", "number", "integer", "boolean", "array", "object"};
 
 std::string lower(std::string_view s) {
@@ -126,6 +134,14 @@ class Cleaner {
     if (++nodes_ > kMaxNodes)
       throw invalid_request(std::string(where_) + ": schema too large after inlining $ref (more than " +
                             std::to_string(kMaxNodes) + " nodes)");
+    if (depth_ >= kMaxDepth)
+      throw invalid_request(std::string(where_) + ": schema nested deeper than " + std::to_string(kMaxDepth) +
+                            " levels (each $ref followed counts as a level)");
+    struct Level {
+      int& depth;
+      explicit Level(int& d) : depth(++d) {}
+      ~Level() { --depth; }
+    } level(depth_);
     if (node.is_boolean()) {
       if (!node.get<bool>()) return std::nullopt;
       return Json::object();
@@ -484,6 +500,7 @@ class Cleaner {
   std::string_view where_;
   std::vector<std::string> stack_;
   int nodes_ = 0;
+  int depth_ = 0;  // clean_node calls on the stack
 };
 
 // A union of objects at the root of a function's parameters: one object whose properties are all

@@ -51,10 +51,7 @@ void response(const ClaudeAdapter& a, std::string_view dialect, std::string_view
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
-
+int fuzz_one_input(std::string_view in) {
   for (const ClaudeAdapter* a : {&invoke_api(), &converse_api()}) {
     request(*a, ACP_DIALECT_ANTHROPIC_MESSAGES, in, false);
     request(*a, ACP_DIALECT_ANTHROPIC_MESSAGES, in, true);

@@ -10,9 +10,7 @@
 #include "claude/json_util.hpp"
 #include "claude/python_literal.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
+int fuzz_one_input(std::string_view in) {
   using aicore::claude::Json;
   try {
     std::string why;

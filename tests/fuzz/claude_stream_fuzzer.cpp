@@ -8,10 +8,8 @@
 
 #include "claude/provider.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
+int fuzz_one_input(std::string_view in) {
   static fuzz::Adapter<aicore::claude::ClaudeProvider> adapter("{}");
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
   constexpr std::string_view model = "anthropic--claude-4.5-sonnet";
   for (std::string_view context : {"claude.v1;api=invoke;usage=1;json=0;model=claude-sonnet-4-5",
                                    "claude.v1;api=converse;usage=0;json=0;model=claude-sonnet-4-5"}) {

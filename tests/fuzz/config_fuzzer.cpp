@@ -11,9 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
-  const std::string text(reinterpret_cast<const char*>(data), size);
+int fuzz_one_input(std::string_view in) {
+  const std::string text(in);
   try {
     aicore::host::Config c = aicore::host::parse_config(text, "/nonexistent/aicore-fuzz", "fuzz.json");
     (void)c.model_keys();

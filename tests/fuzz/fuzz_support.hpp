@@ -32,6 +32,14 @@ namespace fuzz {
 // Inputs stay small enough that quadratic reference checks remain fast.
 inline constexpr size_t kMaxInput = 1 << 16;
 
+}  // namespace fuzz
+
+// What each target defines instead of LLVMFuzzerTestOneInput: worker_stack_entry.cpp calls it for
+// every input (at most fuzz::kMaxInput bytes) on a thread with the proxy workers' stack.
+int fuzz_one_input(std::string_view input);
+
+namespace fuzz {
+
 // A silent host: plugins log through it and read its clock.
 inline void install_quiet_host() {
   static acp_host_api api{};

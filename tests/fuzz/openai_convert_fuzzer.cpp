@@ -43,10 +43,7 @@ void response(std::string_view dialect, std::string_view model, std::string_view
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
-
+int fuzz_one_input(std::string_view in) {
   request(ACP_DIALECT_OPENAI_CHAT, "gpt-4o", in, false);
   request(ACP_DIALECT_OPENAI_CHAT, "gpt-4o", in, true);
   request(ACP_DIALECT_OPENAI_CHAT, "o3", in, false);

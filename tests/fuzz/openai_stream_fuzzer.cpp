@@ -6,10 +6,8 @@
 
 #include "openai/provider.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
+int fuzz_one_input(std::string_view in) {
   static fuzz::Adapter<aicore::openai::OpenAIProvider> adapter("{}");
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
   fuzz::check_stream(adapter, ACP_DIALECT_OPENAI_CHAT, "gpt-4o", "openai.v1;usage=1", in);
   fuzz::check_stream(adapter, ACP_DIALECT_OPENAI_CHAT, "gpt-4o", "", in);
   fuzz::check_stream(adapter, ACP_DIALECT_ANTHROPIC_MESSAGES, "gpt-4o", "", in);

@@ -76,9 +76,7 @@ std::string show(const std::vector<Ev>& v) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > fuzz::kMaxInput) return 0;
-  const std::string_view in(reinterpret_cast<const char*>(data), size);
+int fuzz_one_input(std::string_view in) {
   const std::vector<Ev> expected = reference(in);
   for (const auto& pieces : fuzz::splits(in)) {
     std::vector<Ev> got = parse_pieces(pieces, nullptr);

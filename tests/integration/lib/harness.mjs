@@ -39,7 +39,7 @@ function startListening(bin, args, name) {
 
 function stopper(proc) {
   return () => new Promise((res) => {
-    if (proc.exitCode !== null) return res(proc.exitCode);
+    if (proc.exitCode !== null || proc.signalCode !== null) return res(proc.exitCode ?? proc.signalCode);
     proc.once('exit', (code) => res(code));
     proc.kill('SIGTERM');
     setTimeout(() => proc.kill('SIGKILL'), 15000).unref();

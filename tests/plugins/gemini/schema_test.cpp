@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include "gemini/schema.hpp"
+#include "worker_stack.hpp"
 
 using namespace gemini_test;
 using aicore::gemini::clean_parameters_schema;
@@ -194,14 +195,74 @@ TEST(Schema, ResponseSchemaRootMayBeAnything) {
 }
 
 TEST(Schema, RefExplosionIsRefused) {
-  // Each level refers to the next twice: 2^30 nodes if inlined naively.
+  // Each level refers to the next twice: 2^14 paths, ~100,000 nodes if inlined naively (and
+  // shallow enough for the depth limit: two levels per definition).
   Json defs = Json::object();
-  for (int i = 0; i < 30; ++i) {
+  for (int i = 0; i < 14; ++i) {
     std::string next = "#/$defs/D" + std::to_string(i + 1);
     defs["D" + std::to_string(i)] = Json{{"type", "object"}, {"properties", {{"l", {{"$ref", next}}}, {"r", {{"$ref", next}}}}}};
   }
-  defs["D30"] = Json{{"type", "string"}};
+  defs["D14"] = Json{{"type", "string"}};
   Json schema = {{"type", "object"}, {"properties", {{"root", {{"$ref", "#/$defs/D0"}}}}}, {"$defs", defs}};
   auto e = expect_plugin_error([&] { clean_parameters_schema(schema, "tools[0].function.parameters"); });
   EXPECT_EQ(e.message, "tools[0].function.parameters: schema too large after inlining $ref (more than 20000 nodes)");
+}
+
+namespace {
+
+// {"type":"object","properties":{"x":{"$ref":"#/$defs/d0"}},"$defs":{d0 -> d1 -> ... -> d<n-1>: string}}
+Json ref_chain(int n) {
+  Json defs = Json::object();
+  for (int i = 0; i + 1 < n; ++i) defs["d" + std::to_string(i)] = Json{{"$ref", "#/$defs/d" + std::to_string(i + 1)}};
+  defs["d" + std::to_string(n - 1)] = Json{{"type", "string"}};
+  return Json{{"type", "object"}, {"properties", {{"x", {{"$ref", "#/$defs/d0"}}}}}, {"$defs", defs}};
+}
+
+// Objects nested n deep through a property "c" each, the innermost a string.
+Json nested_properties(int n) {
+  Json s = {{"type", "string"}};
+  for (int i = 0; i < n; ++i) s = Json{{"type", "object"}, {"properties", {{"c", s}}}};
+  return s;
+}
+
+}  // namespace
+
+// Issue 10: a 1,000-$ref chain through $defs was followed by recursion on the worker's 256 KiB
+// stack and killed the proxy (SIGSEGV). It must be a 400 naming the tool, on that stack.
+TEST(Schema, RefChainBeyondTheDepthLimitIsA400NotACrash) {
+  const Json schema = ref_chain(1000);
+  test_support::run_on_worker_stack([&] {
+    auto e = expect_plugin_error([&] { clean_parameters_schema(schema, "tools[0].function.parameters"); });
+    EXPECT_EQ(e.status, ACP_ERR_INVALID_REQUEST);
+    EXPECT_EQ(e.message,
+              "tools[0].function.parameters: schema nested deeper than 32 levels (each $ref followed counts as a level)");
+    auto r = expect_plugin_error([&] { clean_response_schema(schema, "response_format.json_schema.schema"); });
+    EXPECT_EQ(r.status, ACP_ERR_INVALID_REQUEST);
+  });
+}
+
+TEST(Schema, NestingBeyondTheDepthLimitIsA400) {
+  test_support::run_on_worker_stack([] {
+    auto e = expect_plugin_error([] { clean_parameters_schema(nested_properties(40), "p"); });
+    EXPECT_EQ(e.message, "p: schema nested deeper than 32 levels (each $ref followed counts as a level)");
+  });
+}
+
+TEST(Schema, NestingUpToTheDepthLimitIsCleaned) {
+  test_support::run_on_worker_stack([] {
+    // 31 nested objects and their string leaf: 32 levels.
+    auto out = clean_parameters_schema(nested_properties(31), "p");
+    ASSERT_TRUE(out);
+    const Json* cur = &*out;
+    int depth = 0;
+    while (cur->contains("properties")) {
+      cur = &(*cur)["properties"]["c"];
+      ++depth;
+    }
+    EXPECT_EQ(depth, 31);
+    EXPECT_EQ(dump(*cur), R"({"type":"string"})");
+    // A chain of refs as long as the limit allows: the root, x, and 30 hops.
+    EXPECT_EQ(params(dump(ref_chain(30))), R"({"type":"object","properties":{"x":{"type":"string"}}})");
+    EXPECT_THROW(params(dump(ref_chain(31))), aicore::PluginError);
+  });
 }
