@@ -81,7 +81,6 @@ bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& r
   if (rt.plugins.client_auth->check(all.headers(), why)) return true;
   rec.status = 401;
   rec.error = "unauthorized";
-  discard_body(req, resp);
   if (family == Family::OpenAI) resp.set("WWW-Authenticate", "Bearer");
   send_json(resp, 401, error_body(family, 401, why, {}, family == Family::OpenAI ? "invalid_api_key" : ""));
   return false;
@@ -122,18 +121,15 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   if (!authorize(rt, dialect_.family, req, resp, rec)) return;
   if (req.getMethod() != "POST") {
     resp.set("Allow", "POST");
-    discard_body(req, resp);
     return fail_(resp, rec, 405, "method " + req.getMethod() + " not allowed on " + rec.path + "; use POST");
   }
 
   std::string body;
   try {
-    body = read_body(req, rt.config.server.max_body_bytes);
+    body = read_body(req, rt.config.server);
   } catch (const BodyTooLarge& e) {
-    resp.setKeepAlive(false);  // the rest of the body is not read
-    fail_(resp, rec, 413, e.what(), dialect_.family == Family::Anthropic ? "request_too_large" : "");
-    linger_discard(req, 16 << 20, 2000);
-    return;
+    resp.setKeepAlive(false);  // the rest of the body is not read (the connection layer lingers)
+    return fail_(resp, rec, 413, e.what(), dialect_.family == Family::Anthropic ? "request_too_large" : "");
   } catch (const BodyIncomplete& e) {
     resp.setKeepAlive(false);  // the connection is out of step with the request
     return fail_(resp, rec, 408, e.what());
