@@ -60,7 +60,14 @@ Family family_for_path(std::string_view path) {
 void send_connection_error(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status,
                            std::string_view message) {
   resp.set("x-request-id", new_request_id());
-  send_json(resp, status, error_body(family_for_path(path), status, message));
+  const std::string body = error_body(family_for_path(path), status, message);
+  const auto st = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status);
+  resp.setStatusAndReason(st, Poco::Net::HTTPResponse::getReasonForStatus(st));
+  resp.setContentType("application/json");
+  resp.setContentLength(static_cast<std::streamsize>(body.size()));
+  // send(), not sendBuffer(): Poco's sendBuffer() drops the body when no parsed request is
+  // attached to the response (a head Poco could not parse).
+  resp.send().write(body.data(), static_cast<std::streamsize>(body.size())).flush();
 }
 
 Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
