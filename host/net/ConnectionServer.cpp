@@ -12,15 +12,14 @@ ConnectionServer::ConnectionServer(Poco::Net::HTTPRequestHandlerFactory::Ptr fac
       params_(std::move(params)),
       settings_(settings),
       error_answer_(std::move(error_answer)),
-      poller_(settings, listener, tls, [this](const Poco::Net::StreamSocket& s) { dispatcher_->enqueue(s); }) {
-  Poco::Net::TCPServerParams::Ptr tcp(params_.get(), true);
-  dispatcher_ = new Poco::Net::TCPServerDispatcher(new RunnerFactory(*this), pool, tcp);
-}
+      work_(pool, params_->getMaxThreads(), params_->getMaxQueued(),
+            [this](Poco::Net::StreamSocket& s) { RequestRunner(s, *this).run(); }),
+      poller_(settings, listener, tls, [this](const Poco::Net::StreamSocket& s) {
+        // Full: closed unanswered, as Poco's dispatcher did (docs/failure-modes.md).
+        if (!work_.push(s)) Poco::Net::StreamSocket(s).close();
+      }) {}
 
-ConnectionServer::~ConnectionServer() {
-  stop();
-  dispatcher_->release();
-}
+ConnectionServer::~ConnectionServer() { stop(); }
 
 void ConnectionServer::start() { poller_.start(); }
 
@@ -42,7 +41,7 @@ void ConnectionServer::stop() {
       }
     }
   }
-  dispatcher_->stop();
+  work_.stop();
 }
 
 void ConnectionServer::serving(const Poco::Net::StreamSocket& s, bool on) {

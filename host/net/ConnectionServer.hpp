@@ -1,7 +1,7 @@
 // The HTTP/1.1 server the host runs instead of Poco's HTTPServer (which holds a thread per
 // connection, so idle and slow clients exhaust the pool). Connections wait for their request
-// head on one poller thread (net/Poller); a complete head goes to the worker pool through Poco's
-// TCPServerDispatcher, where RequestRunner serves it with Poco's own HTTPServerSession, request
+// head on one poller thread (net/Poller); a complete head goes to the worker pool (net/WorkQueue),
+// where RequestRunner serves it with Poco's own HTTPServerSession, request
 // and response classes and the host's handler factory, then gives the connection back to the
 // poller. See docs/connection-layer.md.
 #pragma once
@@ -9,7 +9,6 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServerDispatcher.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
@@ -19,13 +18,14 @@
 
 #include "net/ConnectionSettings.hpp"
 #include "net/Poller.hpp"
+#include "net/WorkQueue.hpp"
 
 namespace aicore::host::net {
 
 class ConnectionServer {
  public:
-  // `params`: keep-alive on/off, the software version, max_threads and max_queued of the
-  // dispatcher (its queue holds connections whose head is complete and that wait for a thread).
+  // `params`: keep-alive on/off, the software version, max_threads and max_queued of the work
+  // queue (connections whose head is complete and that wait for a thread; beyond, one is closed).
   ConnectionServer(Poco::Net::HTTPRequestHandlerFactory::Ptr factory, Poco::ThreadPool& pool,
                    const Poco::Net::ServerSocket& listener, bool tls, Poco::Net::HTTPServerParams::Ptr params,
                    const ConnectionSettings& settings, ErrorAnswer error_answer);
@@ -44,14 +44,13 @@ class ConnectionServer {
 
  private:
   friend class RequestRunner;
-  friend class RunnerFactory;
 
   Poco::Net::HTTPRequestHandlerFactory::Ptr factory_;
   Poco::Net::HTTPServerParams::Ptr params_;
   ConnectionSettings settings_;
   ErrorAnswer error_answer_;
+  WorkQueue work_;
   Poller poller_;
-  Poco::Net::TCPServerDispatcher* dispatcher_ = nullptr;
   std::atomic<bool> stopping_{false};
 
   // Connections being served on a worker, so that stop() can cut them.

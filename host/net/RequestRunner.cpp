@@ -10,12 +10,16 @@
 
 #include <memory>
 
+#include <poll.h>
+
 #include "net/ClientSocket.hpp"
 #include "net/ConnectionServer.hpp"
 #include "net/Framing.hpp"
 
 namespace aicore::host::net {
 namespace {
+
+constexpr int kNextHeadWaitMs = 3;
 
 // The request line's path, only to pick the envelope of an error answered before Poco parsed
 // the head (or when it could not).
@@ -200,9 +204,14 @@ void RequestRunner::run_plain() {
       server_.poller_.resume(socket());
       return;
     }
-    // The next request may already be here (pipelined, or sent while we answered): serve it
-    // now rather than through the poller.
-    if (c->pending().empty()) c->fill(st.max_head_bytes);
+    // The next request may already be here (pipelined), or come in a moment (a client that
+    // sends its next request as soon as it has read the answer): wait a moment for it on this
+    // thread rather than paying the round trip through the poller. Bounded, so an idle client
+    // costs the worker at most kNextHeadWait.
+    if (c->pending().empty()) {
+      pollfd p{c->sockfd(), POLLIN, 0};
+      if (::poll(&p, 1, kNextHeadWaitMs) > 0) c->fill(st.max_head_bytes);
+    }
     if (!c->pending().empty()) {
       auto state = c->scanner.scan(c->pending());
       if (state == HeadScanner::State::Complete) continue;

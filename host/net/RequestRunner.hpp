@@ -5,8 +5,7 @@
 #pragma once
 
 #include <Poco/Net/HTTPServerSession.h>
-#include <Poco/Net/TCPServerConnection.h>
-#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Net/StreamSocket.h>
 
 #include <string>
 
@@ -15,11 +14,10 @@ namespace aicore::host::net {
 class ConnectionServer;
 class ClientSocket;
 
-class RequestRunner : public Poco::Net::TCPServerConnection {
+class RequestRunner {
  public:
-  RequestRunner(const Poco::Net::StreamSocket& s, ConnectionServer& server)
-      : TCPServerConnection(s), server_(server) {}
-  void run() override;
+  RequestRunner(const Poco::Net::StreamSocket& s, ConnectionServer& server) : socket_(s), server_(server) {}
+  void run();
 
  private:
   struct Served;
@@ -31,17 +29,8 @@ class RequestRunner : public Poco::Net::TCPServerConnection {
                bool guarded);
   void error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
                     const std::string& message);
-  ConnectionServer& server_;
-};
-
-class RunnerFactory : public Poco::Net::TCPServerConnectionFactory {
- public:
-  explicit RunnerFactory(ConnectionServer& server) : server_(server) {}
-  Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& s) override {
-    return new RequestRunner(s, server_);
-  }
-
- private:
+  Poco::Net::StreamSocket& socket() { return socket_; }
+  Poco::Net::StreamSocket socket_;
   ConnectionServer& server_;
 };
 
