@@ -256,3 +256,40 @@ test('1,500 connections dripping header bytes do not delay /health or a chat req
     for (const c of drippers) c.sock.destroy();
   }
 });
+
+test('heads Poco cannot parse get 400 in the path\'s envelope; a head over 64 KiB gets 431', async () => {
+  const [a] = await exchange(`POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Big: ${'v'.repeat(9000)}\r\n\r\n`);
+  assert.equal(a.status, 400);
+  assert.match(a.head, /x-request-id: req_/i);
+  const j = JSON.parse(a.body);
+  assert.equal(j.type, 'error', 'Anthropic envelope from the request line\'s path');
+  assert.match(j.error.message, /malformed request head/);
+  const [b] = await exchange(`GET /v1/models?x=${'q'.repeat(20000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  assert.equal(b.status, 400);
+  assert.ok(JSON.parse(b.body).error.message, 'OpenAI envelope');
+  const many = Array.from({ length: 20 }, (_, i) => `X-F${i}: ${'z'.repeat(4000)}\r\n`).join('');
+  const [c] = await exchange(`GET /health HTTP/1.1\r\nHost: x\r\n${many}\r\n`);
+  assert.equal(c.status, 431);
+  assert.match(JSON.parse(c.body).error.message, /request head larger than 65536 bytes/);
+});
+
+test('with server.max_queued heads already waiting for a worker, one more connection is closed unanswered', async () => {
+  const s = await impatientStack({ max_threads: 1, min_threads: 1, max_in_flight: 1, max_queued: 1 });
+  try {
+    await s.emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
+    const slow = fetch(s.proxy.url + '/v1/chat/completions', {
+      method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' }, body: chatBody(),
+    });
+    // The emulator took the fault: the proxy's one worker is busy with that request.
+    await until(async () => (await (await fetch(s.emulator.url + '/_emulator/faults')).json()).length === 0, 'the slow request upstream');
+    const b = connect(s.proxy.url);
+    const c = connect(s.proxy.url);
+    await Promise.all([b.ready, c.ready]);
+    b.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    c.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await Promise.all([b.waitClosed(), c.waitClosed()]);
+    assert.deepEqual([b.got, c.got].map((g) => answers(g).map((a) => a.status)).sort(), [[], [200]],
+      'one waited in the queue and was served, the other was refused');
+    assert.equal((await slow).status, 200);
+  } finally { await s.stop(); }
+});
