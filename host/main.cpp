@@ -1,6 +1,5 @@
 // aicore-proxy: the host process. Parses the command line, loads the config and plugins, starts
 // the Poco HTTP server with its own thread pool, and waits for SIGINT/SIGTERM.
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/Context.h>
@@ -20,6 +19,7 @@
 #include "cli/Options.hpp"
 #include "config/Config.hpp"
 #include "log/Log.hpp"
+#include "net/ConnectionServer.hpp"
 #include "plugin/PluginRegistry.hpp"
 #include "server/Handlers.hpp"
 #include "server/Reloader.hpp"
@@ -178,6 +178,12 @@ class ProxyApp : public Poco::Util::ServerApplication {
     params->setKeepAliveTimeout(Poco::Timespan(sc.keep_alive_timeout_s, 0));
     params->setMaxKeepAliveRequests(sc.max_keep_alive_requests);
     params->setTimeout(Poco::Timespan(sc.client_timeout_s, 0));
+    net::ConnectionSettings cs;
+    cs.header_timeout_s = sc.header_timeout_s;
+    cs.keep_alive_timeout_s = sc.keep_alive_timeout_s;
+    cs.client_timeout_s = sc.client_timeout_s;
+    cs.send_timeout_s = sc.send_timeout_s;
+    cs.max_keep_alive_requests = sc.max_keep_alive_requests;
     params->setSoftwareVersion(std::string("aicore-proxy/") + AICORE_VERSION);
 
     std::unique_ptr<Poco::Net::ServerSocket> socket;
@@ -199,7 +205,10 @@ class ProxyApp : public Poco::Util::ServerApplication {
     const int port = socket->address().port();
     auto holder = std::make_shared<RuntimeHolder>(rt);
     const int max_in_flight = sc.max_in_flight > 0 ? sc.max_in_flight : std::max(1, sc.max_threads - 8);
-    Poco::Net::HTTPServer server(new HandlerFactory(holder, max_in_flight), pool, *socket, params);
+    // Not Poco's HTTPServer: its thread per connection lets idle and slow clients take every
+    // worker (docs/connection-layer.md).
+    net::ConnectionServer server(new HandlerFactory(holder, max_in_flight), pool, *socket, tls, params, cs,
+                                 send_connection_error);
     server.start();
     Reloader reloader(holder, [&opt, holder] { return rebuild(opt, *holder->get()); });
 
@@ -217,13 +226,13 @@ class ProxyApp : public Poco::Util::ServerApplication {
     waitForTerminationRequest();
     spdlog::info("shutting down: no new connections; {} request(s) in flight", holder->in_flight.load());
     holder->draining = true;
-    server.stop();
+    server.stop_accepting();
     // Let in-flight requests and streams finish, up to a bound; idle keep-alive connections
     // are not waited for.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(sc.drain_timeout_s);
     while (holder->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    server.stopAll(true);
+    server.stop();
     pool.joinAll();
     spdlog::info("stopped");
     spdlog::shutdown();

@@ -168,12 +168,17 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   need_object(v, p);
   note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "client_timeout_s",
                       "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s",
-                      "tls_cert_file", "tls_key_file"}, warnings);
+                      "tls_cert_file", "tls_key_file", "header_timeout_s", "min_body_rate_bytes_s", "body_grace_s",
+                      "send_timeout_s"}, warnings);
   if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
   if (v.contains("max_body_bytes")) s.max_body_bytes = get_int(v["max_body_bytes"], "server.max_body_bytes", 1024, int64_t(1) << 34);
   if (v.contains("client_timeout_s")) s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
+  if (v.contains("header_timeout_s")) s.header_timeout_s = (int)get_int(v["header_timeout_s"], "server.header_timeout_s", 1, 3600);
+  if (v.contains("min_body_rate_bytes_s")) s.min_body_rate_bytes_s = (int)get_int(v["min_body_rate_bytes_s"], "server.min_body_rate_bytes_s", 0, 1 << 30);
+  if (v.contains("body_grace_s")) s.body_grace_s = (int)get_int(v["body_grace_s"], "server.body_grace_s", 0, 3600);
+  if (v.contains("send_timeout_s")) s.send_timeout_s = (int)get_int(v["send_timeout_s"], "server.send_timeout_s", 1, 86400);
   if (v.contains("keep_alive_timeout_s")) s.keep_alive_timeout_s = (int)get_int(v["keep_alive_timeout_s"], "server.keep_alive_timeout_s", 1, 86400);
   if (v.contains("max_keep_alive_requests")) s.max_keep_alive_requests = (int)get_int(v["max_keep_alive_requests"], "server.max_keep_alive_requests", 1, 100000000);
   if (v.contains("max_in_flight")) s.max_in_flight = (int)get_int(v["max_in_flight"], "server.max_in_flight", 1, 100000);

@@ -39,7 +39,11 @@ struct ServerSettings {
   int max_threads = 1280;             // each open stream holds one thread: 1,000+ streams at once
   int max_queued = 1024;              // accepted connections waiting for a thread
   int64_t max_body_bytes = 64 << 20;  // generous enough for image-heavy requests
-  int client_timeout_s = 120;         // socket read/write timeout towards clients
+  int client_timeout_s = 120;         // longest silence while a request body is read
+  int header_timeout_s = 10;          // a request head must be complete this long after its first byte
+  int min_body_rate_bytes_s = 1024;   // after body_grace_s, a body slower than this on average is cut (408)
+  int body_grace_s = 5;
+  int send_timeout_s = 60;            // a write to a client that blocks this long cuts the client (499)
   int keep_alive_timeout_s = 15;
   int max_keep_alive_requests = 10000;
   int max_in_flight = 0;              // model requests at once; 0: max_threads - 8. Beyond: 503

@@ -13,11 +13,10 @@ namespace {
 class BusyHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit BusyHandler(Family f) : family_(f) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
+  void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) override {
     resp.set("x-request-id", new_request_id());
     resp.set("Retry-After", "1");
-    discard_body(req, resp);
-    send_json(resp, 503, error_body(family_, 503, "the proxy is at capacity; retry shortly"));
+      send_json(resp, 503, error_body(family_, 503, "the proxy is at capacity; retry shortly"));
   }
 
  private:
@@ -30,12 +29,11 @@ class BusyHandler : public Poco::Net::HTTPRequestHandler {
 class DrainingHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit DrainingHandler(Family f) : family_(f) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
+  void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) override {
     resp.set("x-request-id", new_request_id());
     resp.set("Retry-After", "1");
     resp.setKeepAlive(false);
-    discard_body(req, resp);
-    send_json(resp, 503, error_body(family_, 503, "the proxy is shutting down; retry"));
+      send_json(resp, 503, error_body(family_, 503, "the proxy is shutting down; retry"));
   }
 
  private:
@@ -55,6 +53,23 @@ class Counted : public H {
 
 }  // namespace
 
+Family family_for_path(std::string_view path) {
+  return path.starts_with("/v1/messages") ? Family::Anthropic : Family::OpenAI;
+}
+
+void send_connection_error(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status,
+                           std::string_view message) {
+  resp.set("x-request-id", new_request_id());
+  const std::string body = error_body(family_for_path(path), status, message);
+  const auto st = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status);
+  resp.setStatusAndReason(st, Poco::Net::HTTPResponse::getReasonForStatus(st));
+  resp.setContentType("application/json");
+  resp.setContentLength(static_cast<std::streamsize>(body.size()));
+  // send(), not sendBuffer(): Poco's sendBuffer() drops the body when no parsed request is
+  // attached to the response (a head Poco could not parse).
+  resp.send().write(body.data(), static_cast<std::streamsize>(body.size())).flush();
+}
+
 Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
   // Route on the path alone: clients add query strings (Claude Code sends ?beta=true).
   const std::string& uri = request.getURI();
@@ -67,8 +82,7 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   else if (path == "/v1/messages/count_tokens") dialect = &kAnthropicCountTokens;
 
   if (holder_->draining.load(std::memory_order_relaxed))
-    return new DrainingHandler(dialect ? dialect->family
-                                       : path.rfind("/v1/messages", 0) == 0 ? Family::Anthropic : Family::OpenAI);
+    return new DrainingHandler(dialect ? dialect->family : family_for_path(path));
   auto rt = holder_->get();
   if (dialect) {
     if (holder_->in_flight.load(std::memory_order_relaxed) >= max_in_flight_) return new BusyHandler(dialect->family);
@@ -76,7 +90,7 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   }
   if (path == "/v1/models" || path == "/models") return new ModelsHandler(rt);
   if (path == "/health" || path == "/healthz") return new HealthHandler(rt);
-  return new NotFoundHandler(path.rfind("/v1/messages", 0) == 0 ? Family::Anthropic : Family::OpenAI);
+  return new NotFoundHandler(family_for_path(path));
 }
 
 }  // namespace aicore::host

@@ -4,8 +4,12 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
-#include <memory>
+#include <Poco/Net/HTTPServerResponse.h>
 
+#include <memory>
+#include <string_view>
+
+#include "server/Dialect.hpp"
 #include "server/RuntimeHolder.hpp"
 
 namespace aicore::host {
@@ -23,5 +27,13 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   std::shared_ptr<RuntimeHolder> holder_;
   int max_in_flight_;
 };
+
+// Anthropic's envelope under /v1/messages, OpenAI's everywhere else.
+Family family_for_path(std::string_view path);
+
+// The connection layer's own error answers (a malformed head, broken framing: net::ErrorAnswer),
+// in the envelope the path implies, with a request id like every other answer.
+void send_connection_error(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status,
+                           std::string_view message);
 
 }  // namespace aicore::host

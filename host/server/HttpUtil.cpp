@@ -2,11 +2,16 @@
 
 #include <chrono>
 
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Timespan.h>
 #include <Poco/String.h>
 
 #include <algorithm>
 #include <istream>
 #include <random>
+
+#include "net/Framing.hpp"
 
 namespace aicore::host {
 
@@ -21,18 +26,41 @@ std::string new_request_id() {
   return id;
 }
 
-std::string read_body(Poco::Net::HTTPServerRequest& req, int64_t limit) {
+std::string read_body(Poco::Net::HTTPServerRequest& req, const ServerSettings& server) {
+  const int64_t limit = server.max_body_bytes;
+  if (net::declared_body_length(req) == 0) return {};  // Poco would read a POST without framing to the close
   const std::streamsize declared = req.getContentLength();
   if (declared != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && declared > limit)
     throw BodyTooLarge("request body of " + std::to_string(declared) + " bytes exceeds the limit of " +
                        std::to_string(limit) + " bytes");
   std::string body;
   if (declared > 0) body.reserve(static_cast<size_t>(declared));
+  // The minimum rate: after the grace period the body must have arrived at min_body_rate_bytes_s
+  // on average, so each wait for more bytes ends when the count would fall behind.
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+  const auto start = std::chrono::steady_clock::now();
+  const auto silence = std::chrono::seconds(server.client_timeout_s);
+  auto timeout_set = std::chrono::steady_clock::duration(silence);
+  bool rate_bound = false;  // the last wait was cut by the rate, not by client_timeout_s
+  auto pace = [&] {
+    if (!impl || server.min_body_rate_bytes_s <= 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto due = start + std::chrono::seconds(server.body_grace_s) +
+                     std::chrono::milliseconds((static_cast<int64_t>(body.size()) + 1) * 1000 / server.min_body_rate_bytes_s);
+    auto wait = std::min<std::chrono::steady_clock::duration>(silence, std::max<std::chrono::steady_clock::duration>(due - now, std::chrono::milliseconds(1)));
+    rate_bound = wait < silence;
+    // setsockopt only when the timeout moves noticeably (a body arrives in many small reads).
+    if (std::chrono::abs(wait - timeout_set) > std::chrono::milliseconds(100)) {
+      impl->socket().setReceiveTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(wait).count()));
+      timeout_set = wait;
+    }
+  };
   std::istream& in = req.stream();
   char buf[65536];
   // peek() waits for the next piece, readsome() takes what arrived: a read() that times out
   // midway would lose the count of what it had already copied.
   for (;;) {
+    pace();
     if (in.peek() == std::char_traits<char>::eof()) break;
     std::streamsize n = in.readsome(buf, sizeof buf);
     if (n <= 0) continue;
@@ -40,34 +68,20 @@ std::string read_body(Poco::Net::HTTPServerRequest& req, int64_t limit) {
       throw BodyTooLarge("request body exceeds the limit of " + std::to_string(limit) + " bytes");
     body.append(buf, static_cast<size_t>(n));
   }
+  if (impl && timeout_set != std::chrono::steady_clock::duration(silence))
+    impl->socket().setReceiveTimeout(Poco::Timespan(server.client_timeout_s, 0));
   // A read timeout or reset inside the stream sets badbit (istream swallows the exception).
-  if (in.bad() || (declared > 0 && static_cast<int64_t>(body.size()) < declared))
-    throw BodyIncomplete("request body incomplete: received " + std::to_string(body.size()) +
-                         (declared > 0 ? " of " + std::to_string(declared) : std::string()) +
-                         " bytes before the client stalled or closed the connection");
+  if (in.bad() || (declared > 0 && static_cast<int64_t>(body.size()) < declared)) {
+    const std::string got = "received " + std::to_string(body.size()) +
+                            (declared > 0 ? " of " + std::to_string(declared) : std::string()) + " bytes";
+    if (rate_bound)
+      throw BodyIncomplete("request body too slow: " + got + " in " +
+                           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count()) +
+                           " s (the minimum is " + std::to_string(server.min_body_rate_bytes_s) + " bytes/s after " +
+                           std::to_string(server.body_grace_s) + " s)");
+    throw BodyIncomplete("request body incomplete: " + got + " before the client stalled or closed the connection");
+  }
   return body;
-}
-
-void discard_body(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
-  const std::streamsize n = req.getContentLength();
-  if (n == 0 || (n == Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && !req.getChunkedTransferEncoding())) return;
-  if (n > 0 && n <= (1 << 20)) {
-    req.stream().ignore(n);
-    return;
-  }
-  resp.setKeepAlive(false);
-}
-
-void linger_discard(Poco::Net::HTTPServerRequest& req, int64_t max_bytes, int max_ms) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
-  std::istream& in = req.stream();
-  char buf[65536];
-  int64_t dropped = 0;
-  while (dropped < max_bytes && std::chrono::steady_clock::now() < until) {
-    if (in.peek() == std::char_traits<char>::eof()) break;
-    const std::streamsize n = in.readsome(buf, sizeof buf);
-    if (n > 0) dropped += n;
-  }
 }
 
 void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body) {

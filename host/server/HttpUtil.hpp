@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "config/Config.hpp"
+
 namespace aicore::host {
 
 // "req_" + 24 hex characters; unique enough to grep logs by.
@@ -26,19 +28,14 @@ struct BodyIncomplete : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Reads the whole request body; throws BodyTooLarge past `limit` bytes (checked against
+// Reads the whole request body; throws BodyTooLarge past `server.max_body_bytes` (checked against
 // Content-Length before reading when the client sends one), BodyIncomplete when fewer bytes than
-// Content-Length arrive or the connection fails mid-body (a truncated body must not be parsed).
-std::string read_body(Poco::Net::HTTPServerRequest& req, int64_t limit);
-
-// Before answering a request whose body was not read (401, 405, ...): small bodies are drained so
-// the keep-alive connection stays in sync; larger or unknown-length ones close the connection.
-void discard_body(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp);
-
-// After an early answer on a connection that will close (413): reads and drops what the client is
-// still sending, up to `max_bytes` or `max_ms`, so that the close does not reset the connection
-// (a reset can destroy the answer in the client's receive buffer before the client reads it).
-void linger_discard(Poco::Net::HTTPServerRequest& req, int64_t max_bytes, int max_ms);
+// Content-Length arrive, the client is silent for `client_timeout_s`, the body arrives slower than
+// `min_body_rate_bytes_s` on average once `body_grace_s` have passed, or the connection fails
+// mid-body (a truncated body must not be parsed). A request with neither Content-Length nor
+// Transfer-Encoding has no body (RFC 9112 6.3). What a handler leaves unread is the connection
+// layer's to discard (net/RequestRunner), after the handler and its in-flight slot are gone.
+std::string read_body(Poco::Net::HTTPServerRequest& req, const ServerSettings& server);
 
 // Sends a complete JSON answer.
 void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body);

@@ -29,10 +29,9 @@ void ModelsHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::
   if (rt_->config.log.access_log) rec.write();
 }
 
-void HealthHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
+void HealthHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) {
   // Unauthenticated on purpose: orchestrators probe it. It reveals no configuration.
   resp.set("x-request-id", new_request_id());
-  discard_body(req, resp);
   nlohmann::ordered_json body = {{"status", "ok"},
                                  {"models", rt_->router->models().size()},
                                  {"providers", rt_->plugins.providers.size()}};
@@ -41,7 +40,6 @@ void HealthHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::
 
 void NotFoundHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
   resp.set("x-request-id", new_request_id());
-  discard_body(req, resp);
   std::string path = req.getURI().substr(0, req.getURI().find('?'));
   send_json(resp, 404, error_body(family_, 404, "no route for " + req.getMethod() + " " + path));
 }

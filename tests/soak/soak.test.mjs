@@ -3,7 +3,10 @@
 //
 // Traffic (SOAK_WORKERS concurrent clients, raw fetch so every byte is checked): chat and streamed
 // chat on a model with two subaccounts, chat on a single-deployment model, embeddings, malformed
-// bodies, clients that disconnect mid-stream or before the answer. Faults (every few hundred ms, on
+// bodies, clients that disconnect mid-stream or before the answer. Beside it, hostile connections
+// (raw sockets): slow-loris clients dripping header bytes (closed at server.header_timeout_s, then
+// they reconnect; more of them than the proxy has worker threads) and slow readers that start a
+// long stream and never read it (cut at server.send_timeout_s). Faults (every few hundred ms, on
 // a random deployment or all of them): 429 with Retry-After, 500, 503, 401, a slow answer within
 // and beyond the read timeout, a connection dropped or reset before the answer or mid-stream, the
 // token endpoint failing.
@@ -15,6 +18,7 @@
 //    followed by [DONE]), or a disconnect the client chose — sent = answered + errors + aborted,
 //    with nothing timing out (SOAK_REQUEST_TIMEOUT_MS, far above deadline_s);
 //  - no request is executed twice upstream: no two fault-free 200s from the emulator for one text;
+//  - no slow-loris connection ever got an answer, the slow readers were cut (access status=499);
 //  - afterwards every in-flight slot was released (max_in_flight concurrent requests are all
 //    admitted), the proxy is healthy and exits 0 on SIGTERM;
 //  - the proxy's RSS after the soak is within a small bound of its RSS after warm-up (not under
@@ -27,6 +31,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { startEmulator, startProxy, writeConfig } from '../integration/lib/harness.mjs';
 
 const sanitized = process.env.AICORE_SOAK_SANITIZED === '1';
@@ -299,6 +304,46 @@ async function injectFaults(emulator, seconds, seed, stats) {
   }
 }
 
+// Slow-loris connections (one header byte every 500 ms, reconnecting when the proxy closes them)
+// and slow readers (a long stream that is never read, one at a time), for `seconds`.
+async function hostileConnections(proxyUrl, seconds, stats, lorises = 100) {
+  const { port, hostname } = new URL(proxyUrl);
+  const until = Date.now() + seconds * 1000;
+  const head = 'GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'l'.repeat(400) + '\r\n\r\n';
+  const loris = async () => {
+    while (Date.now() < until) {
+      const sock = net.connect(Number(port), hostname);
+      sock.on('error', () => {});
+      sock.on('data', () => { stats.lorisAnswered++; });
+      await new Promise((r) => { sock.once('connect', r); sock.once('close', r); });
+      stats.lorisConnections++;
+      let i = 0;
+      let closed = false;
+      sock.once('close', () => { closed = true; });
+      while (!closed && Date.now() < until) {
+        sock.write(head[i++ % head.length]);
+        await sleep(500);
+      }
+      sock.destroy();
+    }
+  };
+  const reader = async () => {
+    const body = JSON.stringify({ model: 'gpt-5', stream: true, messages: [{ role: 'user', content: 'w '.repeat(60000) }] });
+    while (Date.now() < until) {
+      const sock = net.connect(Number(port), hostname);
+      sock.on('error', () => {});
+      await new Promise((r) => { sock.once('connect', r); sock.once('close', r); });
+      sock.pause();  // read nothing: the proxy's writes block once the socket buffers are full
+      sock.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-key-1\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      stats.slowReaders++;
+      await new Promise((r) => { sock.once('close', r); setTimeout(r, 6000); });
+      sock.destroy();
+    }
+  };
+  await Promise.all([...Array.from({ length: lorises }, loris), reader()]);
+}
+
 // The emulator's control API has no timeout of its own; nothing in the soak may wait forever.
 function withTimeout(promise, ms, what) {
   let timer;
@@ -322,7 +367,7 @@ test('soak: mixed traffic, faults and disconnects lose nothing and leak nothing'
   const emulator = await startEmulator(['--quiet']);
   const cfg = writeConfig(emulator.url, {
     extra: {
-      server: { max_threads: 64, min_threads: 8, max_in_flight: MAX_IN_FLIGHT },
+      server: { max_threads: 64, min_threads: 8, max_in_flight: MAX_IN_FLIGHT, header_timeout_s: 3, send_timeout_s: 2 },
       upstream: { read_timeout_s: 1 },
       retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 400, deadline_s: 5, rate_limit_cooldown_s: 1,
         failure_threshold: 2, failure_cooldown_s: 1, max_cooldown_s: 2 },
@@ -359,7 +404,9 @@ test('soak: mixed traffic, faults and disconnects lose nothing and leak nothing'
         await withTimeout(collectUpstream(emulator, successes), 10000, 'the emulator\'s request log');
       }
     })();
-    await Promise.all([drive(proxy.url, tally, SOAK_S, seed + 1), injectFaults(emulator, SOAK_S, seed + 2, faultStats)]);
+    const hostile = { lorisConnections: 0, lorisAnswered: 0, slowReaders: 0 };
+    await Promise.all([drive(proxy.url, tally, SOAK_S, seed + 1), injectFaults(emulator, SOAK_S, seed + 2, faultStats),
+      hostileConnections(proxy.url, SOAK_S, hostile)]);
     soaking = false;
     await sampler;
     await emulator.clearFaults();
@@ -369,6 +416,11 @@ test('soak: mixed traffic, faults and disconnects lose nothing and leak nothing'
       `${tally.bad.length} wrong; ${faultStats.faults} faults injected`);
     log(`statuses ${JSON.stringify(tally.statuses)}`);
     for (const [kind, k] of Object.entries(tally.byKind)) log(`  ${kind}: ${JSON.stringify(k)}`);
+    const cut = (proxy.logs().match(/access [^\n]*status=499[^\n]*stream=true/g) ?? []).length;
+    log(`hostile: ${hostile.lorisConnections} slow-loris connections, ${hostile.slowReaders} slow readers, ${cut} streams cut (499)`);
+    assert.equal(hostile.lorisAnswered, 0, 'a slow-loris connection got an answer to a head it never finished');
+    assert.ok(hostile.lorisConnections > 100, 'the slow-loris clients were closed at header_timeout_s and reconnected');
+    assert.ok(cut > 0, 'slow readers were cut at send_timeout_s');
 
     assert.deepEqual(tally.bad.slice(0, 20), [], `${tally.bad.length} request(s) lost, hung or answered wrongly`);
     assert.equal(tally.sent, tally.ok + tally.errors + tally.aborted, 'every request accounted for');

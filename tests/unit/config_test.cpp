@@ -138,3 +138,24 @@ TEST(Config, ShippedExamplesLoad) {
     EXPECT_FALSE(c.model_keys().empty());
   }
 }
+
+TEST(Config, ConnectionDeadlines) {
+  Config d = parse_config(with_sub(good_sub(), ""), "/cfg");
+  EXPECT_EQ(d.server.header_timeout_s, 10);
+  EXPECT_EQ(d.server.min_body_rate_bytes_s, 1024);
+  EXPECT_EQ(d.server.body_grace_s, 5);
+  EXPECT_EQ(d.server.send_timeout_s, 60);
+  Config c = parse_config(with_sub(good_sub(), R"(,"server":{"header_timeout_s":3,"min_body_rate_bytes_s":0,
+     "body_grace_s":1,"send_timeout_s":7})"), "/cfg");
+  EXPECT_EQ(c.server.header_timeout_s, 3);
+  EXPECT_EQ(c.server.min_body_rate_bytes_s, 0);
+  EXPECT_EQ(c.server.body_grace_s, 1);
+  EXPECT_EQ(c.server.send_timeout_s, 7);
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"header_timeout_s":0})")),
+            "server.header_timeout_s: must be between 1 and 3600");
+  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"send_timeout_s":"5"})")),
+            "server.send_timeout_s: must be an integer, got a string");
+  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"min_body_rate_bytes_s":-1})")),
+            "server.min_body_rate_bytes_s: must be between 0 and 1073741824");
+}

@@ -1,0 +1,63 @@
+#include "net/ConnectionServer.hpp"
+
+#include "net/RequestRunner.hpp"
+
+namespace aicore::host::net {
+
+ConnectionServer::ConnectionServer(Poco::Net::HTTPRequestHandlerFactory::Ptr factory, Poco::ThreadPool& pool,
+                                   const Poco::Net::ServerSocket& listener, bool tls,
+                                   Poco::Net::HTTPServerParams::Ptr params, const ConnectionSettings& settings,
+                                   ErrorAnswer error_answer)
+    : factory_(std::move(factory)),
+      params_(std::move(params)),
+      settings_(settings),
+      error_answer_(std::move(error_answer)),
+      work_(pool, params_->getMaxThreads(), params_->getMaxQueued(),
+            [this](Poco::Net::StreamSocket& s) { RequestRunner(s, *this).run(); }),
+      poller_(settings, listener, tls, [this](const Poco::Net::StreamSocket& s) {
+        // Full: closed unanswered, as Poco's dispatcher did (docs/failure-modes.md).
+        if (!work_.push(s)) Poco::Net::StreamSocket(s).close();
+      }) {}
+
+ConnectionServer::~ConnectionServer() { stop(); }
+
+void ConnectionServer::start() { poller_.start(); }
+
+void ConnectionServer::stop_accepting() {
+  stopping_ = true;
+  poller_.stop_accepting();
+}
+
+void ConnectionServer::stop() {
+  stopping_ = true;
+  poller_.stop();
+  {
+    std::lock_guard lock(serving_mu_);
+    cut_ = true;
+    for (auto& [impl, s] : serving_) {
+      try {
+        s.shutdown();  // the worker's next read or write fails; it returns and closes the socket
+      } catch (...) {
+      }
+    }
+  }
+  work_.stop();
+}
+
+void ConnectionServer::serving(const Poco::Net::StreamSocket& s, bool on) {
+  std::lock_guard lock(serving_mu_);
+  if (on) {
+    serving_[s.impl()] = s;
+    // Cut at once if stop() has already run: it will not look at this socket again.
+    if (cut_) {
+      try {
+        serving_[s.impl()].shutdown();
+      } catch (...) {
+      }
+    }
+  } else {
+    serving_.erase(s.impl());
+  }
+}
+
+}  // namespace aicore::host::net

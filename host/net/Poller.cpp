@@ -1,0 +1,284 @@
+#include "net/Poller.hpp"
+
+#include <Poco/Net/NetException.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace aicore::host::net {
+namespace {
+
+// How often deadlines are checked, and the longest the thread sleeps in one poll.
+constexpr auto kTick = std::chrono::milliseconds(100);
+
+}  // namespace
+
+Poller::Poller(const ConnectionSettings& s, const Poco::Net::ServerSocket& listener, bool tls, Dispatch dispatch)
+    : s_(s), listener_(listener), tls_(tls), dispatch_(std::move(dispatch)) {}
+
+Poller::~Poller() { stop(); }
+
+void Poller::start() {
+  listener_.setBlocking(false);
+  set_.add(listener_, Poco::Net::PollSet::POLL_READ);
+  thread_ = std::thread([this] { run(); });
+}
+
+void Poller::stop_accepting() {
+  std::lock_guard lock(mu_);
+  accepting_ = false;
+  close_listener_ = true;
+}
+
+void Poller::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mu_);
+  stopped_ = true;
+  for (auto& s : incoming_) {
+    try {
+      set_.remove(s);
+    } catch (...) {
+    }
+    s.close();
+  }
+  incoming_.clear();
+  for (auto& [impl, g] : guarded_) g.first.shutdown();
+  guarded_.clear();
+}
+
+void Poller::resume(const Poco::Net::StreamSocket& s) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_ || stopping_) {
+      Poco::Net::StreamSocket(s).close();
+      return;
+    }
+    incoming_.push_back(s);
+  }
+  // After it is in incoming_: the poller takes incoming_ before it looks at the events, so an
+  // event for this socket always finds its entry.
+  set_.add(s, Poco::Net::PollSet::POLL_READ);
+  cv_.notify_one();
+}
+
+void Poller::guard(const Poco::Net::StreamSocket& s, Clock::time_point deadline) {
+  std::lock_guard lock(mu_);
+  guarded_[s.impl()] = {s, deadline};
+}
+
+void Poller::unguard(const Poco::Net::StreamSocket& s) {
+  std::lock_guard lock(mu_);
+  guarded_.erase(s.impl());
+}
+
+void Poller::run() {
+  auto next_sweep = Clock::now() + kTick;
+  bool listening = true;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (stopping_) break;
+      if (close_listener_ && listening) {
+        close_listener_ = false;
+        listening = false;
+        set_.remove(listener_);
+        listener_.close();
+      }
+      // Poco's PollSet::poll returns at once when the set is empty: wait for work instead.
+      if (!listening && held_.empty() && incoming_.empty()) {
+        cv_.wait_for(lock, kTick, [&] { return stopping_ || !incoming_.empty(); });
+        if (stopping_) break;
+      }
+    }
+    Poco::Net::PollSet::SocketModeMap ready;
+    try {
+      ready = set_.poll(Poco::Timespan(0, std::chrono::duration_cast<std::chrono::microseconds>(kTick).count()));
+    } catch (const Poco::Exception& e) {
+      spdlog::error("connection poller: {}", e.displayText());
+    }
+    take_incoming();
+    auto now = Clock::now();
+    for (const auto& [sock, mode] : ready) {
+      if (listening && sock == listener_) {
+        accept_all(now);
+        continue;
+      }
+      auto it = held_.find(sock.impl());
+      if (it != held_.end()) on_readable(it, now);
+    }
+    if (now >= next_sweep) {
+      sweep(now);
+      next_sweep = now + kTick;
+    }
+  }
+  for (auto it = held_.begin(); it != held_.end();) close(it++);
+  if (listening) {
+    try {
+      set_.remove(listener_);
+    } catch (...) {
+    }
+    listener_.close();
+  }
+}
+
+void Poller::take_incoming() {
+  std::vector<Poco::Net::StreamSocket> in;
+  {
+    std::lock_guard lock(mu_);
+    in.swap(incoming_);
+  }
+  for (auto& s : in) {
+    auto* client = dynamic_cast<ClientSocket*>(s.impl());
+    held_.emplace(s.impl(), Held{s, client, {}});
+  }
+  held_count_.store(held_.size(), std::memory_order_relaxed);
+}
+
+void Poller::accept_all(Clock::time_point now) {
+  for (int i = 0; i < 256; ++i) {
+    Poco::Net::StreamSocket s;
+    ClientSocket* client = nullptr;
+    if (tls_) {
+      try {
+        s = listener_.acceptConnection();
+      } catch (const Poco::Exception&) {
+        return;  // nothing more to accept (the listener is non-blocking), or a failed accept
+      }
+    } else {
+      int fd;
+      do fd = ::accept4(listener_.impl()->sockfd(), nullptr, nullptr, SOCK_CLOEXEC);
+      while (fd < 0 && errno == EINTR);
+      if (fd < 0) {
+        if (errno == EMFILE || errno == ENFILE)
+          spdlog::warn("cannot accept a connection: out of file descriptors ({} held)", held_.size());
+        return;
+      }
+      client = new ClientSocket(fd);
+      s = Poco::Net::StreamSocket(client);  // takes ownership
+    }
+    try {
+      s.setNoDelay(true);
+      s.setSendTimeout(Poco::Timespan(s_.send_timeout_s, 0));
+      set_.add(s, Poco::Net::PollSet::POLL_READ);
+    } catch (const Poco::Exception& e) {
+      spdlog::debug("dropping a new connection: {}", e.displayText());
+      continue;
+    }
+    Held h{s, client, now + std::chrono::seconds(s_.header_timeout_s)};
+    if (client) {
+      client->phase = ClientSocket::Phase::Head;
+      client->idle = true;  // until its first byte; a new connection gets the head deadline
+      client->deadline = now + std::chrono::seconds(s_.header_timeout_s);
+    }
+    held_.emplace(s.impl(), std::move(h));
+  }
+  held_count_.store(held_.size(), std::memory_order_relaxed);
+}
+
+void Poller::on_readable(Map::iterator it, Clock::time_point now) {
+  ClientSocket* c = it->second.client;
+  if (!c) return hand_off(it);  // TLS: the worker does the handshake and reads the head, guarded
+  switch (c->phase) {
+    case ClientSocket::Phase::Head: {
+      const int n = c->fill(s_.max_head_bytes);
+      if (n == 0 || n == -2) return close(it);  // gone (a partial head is dropped silently)
+      if (c->idle && !c->pending().empty()) {
+        c->idle = false;
+        c->deadline = now + std::chrono::seconds(s_.header_timeout_s);
+      }
+      return after_head_bytes(it, now);
+    }
+    case ClientSocket::Phase::Skip: {
+      const int n = c->fill(64 * 1024);
+      if (n == 0 || n == -2) return close(it);
+      const size_t d = static_cast<size_t>(std::min<int64_t>(c->skip, static_cast<int64_t>(c->pending().size())));
+      c->drop(d);
+      c->skip -= static_cast<int64_t>(d);
+      if (c->skip > 0) return;
+      c->phase = ClientSocket::Phase::Head;
+      c->scanner.reset();
+      c->idle = c->pending().empty();
+      c->deadline = now + std::chrono::seconds(c->idle ? s_.keep_alive_timeout_s : s_.header_timeout_s);
+      if (!c->idle) after_head_bytes(it, now);
+      return;
+    }
+    case ClientSocket::Phase::Linger: {
+      const int n = c->fill(64 * 1024);
+      c->lingered += static_cast<int64_t>(c->pending().size());
+      c->drop(c->pending().size());
+      if (n == 0 || n == -2 || c->lingered > s_.max_linger_bytes) close(it);
+      return;
+    }
+  }
+}
+
+void Poller::after_head_bytes(Map::iterator it, Clock::time_point) {
+  ClientSocket* c = it->second.client;
+  switch (c->scanner.scan(c->pending())) {
+    case HeadScanner::State::Complete: return hand_off(it);
+    case HeadScanner::State::ObsFold:
+      c->reject_status = 400;
+      c->reject_message = "obsolete line folding in the request head is not allowed";
+      return hand_off(it);
+    case HeadScanner::State::Incomplete:
+      if (c->pending().size() >= s_.max_head_bytes) {
+        c->reject_status = 431;
+        c->reject_message = "request head larger than " + std::to_string(s_.max_head_bytes) + " bytes";
+        return hand_off(it);
+      }
+      return;
+  }
+}
+
+void Poller::hand_off(Map::iterator it) {
+  Poco::Net::StreamSocket s = it->second.sock;
+  try {
+    set_.remove(s);
+  } catch (...) {
+  }
+  held_.erase(it);
+  held_count_.store(held_.size(), std::memory_order_relaxed);
+  dispatch_(s);
+}
+
+void Poller::close(Map::iterator it) {
+  Poco::Net::StreamSocket s = it->second.sock;
+  try {
+    set_.remove(s);
+  } catch (...) {
+  }
+  held_.erase(it);
+  held_count_.store(held_.size(), std::memory_order_relaxed);
+  s.close();
+}
+
+void Poller::sweep(Clock::time_point now) {
+  for (auto it = held_.begin(); it != held_.end();) {
+    auto cur = it++;
+    const Clock::time_point deadline = cur->second.client ? cur->second.client->deadline : cur->second.first_bytes;
+    if (now >= deadline) close(cur);
+  }
+  std::lock_guard lock(mu_);
+  for (auto it = guarded_.begin(); it != guarded_.end();) {
+    if (now >= it->second.second) {
+      try {
+        it->second.first.shutdown();  // the worker's blocked read returns; it closes the connection
+      } catch (...) {
+      }
+      it = guarded_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace aicore::host::net

@@ -1,0 +1,264 @@
+#include "net/RequestRunner.hpp"
+
+#include <Poco/Buffer.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include <poll.h>
+
+#include "net/ClientSocket.hpp"
+#include "net/ConnectionServer.hpp"
+#include "net/Framing.hpp"
+
+namespace aicore::host::net {
+namespace {
+
+constexpr int kNextHeadWaitMs = 3;
+
+// The request line's path, only to pick the envelope of an error answered before Poco parsed
+// the head (or when it could not).
+std::string request_path(std::string_view head) {
+  const size_t sp = head.find(' ');
+  if (sp == std::string_view::npos) return {};
+  const size_t end = head.find_first_of(" ?\r\n", sp + 1);
+  std::string_view target = head.substr(sp + 1, end == std::string_view::npos ? std::string_view::npos : end - sp - 1);
+  return target.starts_with('/') ? std::string(target.substr(0, 256)) : std::string();
+}
+
+// Keeps the session from closing the socket when it is destroyed: the connection lives on.
+struct Detach {
+  Poco::Net::HTTPServerSession& session;
+  ~Detach() { session.detachSocket(); }
+};
+
+}  // namespace
+
+// What happens to the connection after a request.
+enum class After { KeepAlive, Close, Linger };
+
+struct RequestRunner::Served {
+  After after = After::Close;
+  int64_t unread_body = 0;
+};
+
+void RequestRunner::run() {
+  server_.serving(socket(), true);
+  try {
+    if (dynamic_cast<ClientSocket*>(socket().impl()))
+      run_plain();
+    else
+      run_tls();
+  } catch (const std::exception& e) {
+    spdlog::debug("connection ended: {}", e.what());
+    socket().close();
+  }
+  server_.serving(socket(), false);
+}
+
+void RequestRunner::error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
+                                 const std::string& message) {
+  Poco::Net::HTTPServerResponseImpl resp(session);
+  resp.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+  resp.setKeepAlive(false);
+  try {
+    server_.error_answer_(resp, path, status, message);
+  } catch (const Poco::Exception&) {
+  }
+}
+
+RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session, ClientSocket* c, size_t head_size,
+                                           std::string path, int served, bool guarded) {
+  using Poco::Net::HTTPServerRequestImpl;
+  using Poco::Net::HTTPServerResponseImpl;
+  auto& params = server_.params_;
+  Served out;
+  HTTPServerResponseImpl response(session);
+  std::unique_ptr<HTTPServerRequestImpl> req;
+  try {
+    req = std::make_unique<HTTPServerRequestImpl>(response, session, params.get());
+    if (guarded) server_.poller_.unguard(socket());
+  } catch (const Poco::Net::NoMessageException&) {
+    return out;  // the client closed before a request
+  } catch (const Poco::Net::MessageException& e) {
+    // `response` points at the request that failed to construct: answer with a fresh one.
+    error_answer(session, path, 400, "malformed request head: " + e.message());
+    out.after = After::Linger;
+    return out;
+  } catch (const Poco::SyntaxException&) {
+    error_answer(session, path, 400, "invalid Content-Length");
+    out.after = After::Linger;
+    return out;
+  }
+  path = req->getURI().substr(0, req->getURI().find('?'));
+  if (auto bad = framing_problem(*req)) {
+    error_answer(session, path, bad->status, bad->message);
+    out.after = After::Linger;
+    return out;
+  }
+
+  response.setDate(Poco::Timestamp());
+  response.setVersion(req->getVersion());
+  response.setKeepAlive(params->getKeepAlive() && req->getKeepAlive() &&
+                        served < server_.settings_.max_keep_alive_requests && !server_.stopping());
+  if (!params->getSoftwareVersion().empty()) response.set("Server", params->getSoftwareVersion());
+  try {
+    // The handler (and with it the request's in-flight slot) is gone before anything of the
+    // body is discarded: a client that drips the rest of an unwanted body holds no slot.
+    std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(server_.factory_->createRequestHandler(*req));
+    if (!handler) {
+      error_answer(session, path, 501, "not implemented");
+      out.after = After::Linger;
+      return out;
+    }
+    if (req->getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) response.sendContinue();
+    handler->handleRequest(*req, response);
+  } catch (const std::exception& e) {
+    spdlog::debug("request handler failed: {}", e.what());
+    if (!response.sent()) {
+      try {
+        error_answer(session, path, 500, "internal error");
+      } catch (...) {
+      }
+    }
+    return out;
+  }
+  if (!response.sent()) return out;
+
+  // How much of the body the handler left unread.
+  const int64_t declared = declared_body_length(*req);
+  if (declared < 0) {
+    out.unread_body = req->stream().eof() ? 0 : -1;  // chunked: read to its end or not
+  } else if (c) {
+    Poco::Buffer<char> left(0);
+    session.drainBuffer(left);
+    c->unread(left.begin(), left.size());
+    const int64_t consumed = c->delivered() - static_cast<int64_t>(left.size()) - static_cast<int64_t>(head_size);
+    out.unread_body = std::max<int64_t>(0, declared - consumed);
+  } else {
+    out.unread_body = declared == 0 || req->stream().eof() ? 0 : -1;
+  }
+  if (!response.getKeepAlive() || session.networkException()) {
+    out.after = out.unread_body == 0 && (!c || c->pending().empty()) ? After::Close : After::Linger;
+    return out;
+  }
+  if (out.unread_body < 0 || out.unread_body > server_.settings_.max_discard_bytes) {
+    out.after = After::Linger;
+    return out;
+  }
+  out.after = After::KeepAlive;
+  return out;
+}
+
+void RequestRunner::run_plain() {
+  auto* c = static_cast<ClientSocket*>(socket().impl());
+  const auto& st = server_.settings_;
+  Poco::Net::HTTPServerSession session(socket(), server_.params_);
+  Detach detach{session};
+  for (;;) {
+    const size_t head_size = c->scanner.head_size();
+    const std::string path = request_path(c->pending().substr(c->scanner.leading()));
+    c->scanner.reset();
+    c->reset_delivered();
+    Served r;
+    if (c->reject_status) {
+      error_answer(session, path, c->reject_status, c->reject_message);
+      c->reject_status = 0;
+      r.after = After::Linger;
+    } else {
+      r = serve(session, c, head_size, path, ++c->requests, false);
+    }
+    // Whatever Poco read ahead goes back in front of the socket, for the next head.
+    Poco::Buffer<char> left(0);
+    session.drainBuffer(left);
+    c->unread(left.begin(), left.size());
+
+    const auto now = Clock::now();
+    if (r.after == After::Close || server_.stopping()) {
+      socket().close();
+      return;
+    }
+    if (r.after == After::Linger) {
+      try {
+        socket().shutdownSend();  // the answer is complete: the client sees its end at once
+      } catch (...) {
+      }
+      c->phase = ClientSocket::Phase::Linger;
+      c->lingered = 0;
+      c->deadline = now + std::chrono::milliseconds(st.linger_ms);
+      server_.poller_.resume(socket());
+      return;
+    }
+    // Keep-alive: drop what already arrived of the unread body, then look for the next head.
+    const size_t d = static_cast<size_t>(std::min<int64_t>(r.unread_body, static_cast<int64_t>(c->pending().size())));
+    c->drop(d);
+    c->skip = r.unread_body - static_cast<int64_t>(d);
+    if (c->skip > 0) {
+      c->phase = ClientSocket::Phase::Skip;
+      c->deadline = now + std::chrono::milliseconds(st.discard_ms);
+      server_.poller_.resume(socket());
+      return;
+    }
+    // The next request may already be here (pipelined), or come in a moment (a client that
+    // sends its next request as soon as it has read the answer): wait a moment for it on this
+    // thread rather than paying the round trip through the poller. Bounded, so an idle client
+    // costs the worker at most kNextHeadWait.
+    if (c->pending().empty()) {
+      pollfd p{c->sockfd(), POLLIN, 0};
+      if (::poll(&p, 1, kNextHeadWaitMs) > 0) c->fill(st.max_head_bytes);
+    }
+    if (!c->pending().empty()) {
+      auto state = c->scanner.scan(c->pending());
+      if (state == HeadScanner::State::Complete) continue;
+      if (state == HeadScanner::State::ObsFold) {
+        c->reject_status = 400;
+        c->reject_message = "obsolete line folding in the request head is not allowed";
+        continue;
+      }
+    }
+    c->phase = ClientSocket::Phase::Head;
+    c->idle = c->pending().empty();
+    c->deadline = now + std::chrono::seconds(c->idle ? st.keep_alive_timeout_s : st.header_timeout_s);
+    server_.poller_.resume(socket());
+    return;
+  }
+}
+
+void RequestRunner::run_tls() {
+  // The poller cannot see inside TLS: the handshake and each head are read here, under the
+  // head deadline (the poller shuts the socket down if it passes). An idle keep-alive TLS
+  // connection waits on this thread (see docs/connection-layer.md).
+  const auto& st = server_.settings_;
+  Poco::Net::HTTPServerSession session(socket(), server_.params_);
+  Detach detach{session};
+  int served = 0;
+  if (!session.hasMoreRequests()) return;  // the first call only polls: the poller saw bytes
+  for (;;) {
+    // The guard covers the head only: serve() lifts it once Poco has parsed the head.
+    server_.poller_.guard(socket(), Clock::now() + std::chrono::seconds(st.header_timeout_s));
+    Served r;
+    try {
+      r = serve(session, nullptr, 0, std::string(), ++served, true);
+    } catch (...) {
+      server_.poller_.unguard(socket());
+      throw;
+    }
+    server_.poller_.unguard(socket());
+    if (r.after != After::KeepAlive || server_.stopping()) {
+      socket().close();
+      return;
+    }
+    // Poco's own wait: bytes it already buffered, or the socket readable within keep_alive_timeout_s.
+    if (!session.hasMoreRequests()) {
+      socket().close();
+      return;
+    }
+  }
+}
+
+}  // namespace aicore::host::net

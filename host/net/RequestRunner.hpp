@@ -1,0 +1,37 @@
+// Serves requests on a connection whose head is complete, on a worker thread: Poco parses the
+// head and body (HTTPServerSession, HTTPServerRequestImpl), the host's handler answers, and the
+// connection goes back to the poller — at once with the next request when its head is already
+// here, after discarding what the handler left of the body, or to linger before a close.
+#pragma once
+
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include <string>
+
+namespace aicore::host::net {
+
+class ConnectionServer;
+class ClientSocket;
+
+class RequestRunner {
+ public:
+  RequestRunner(const Poco::Net::StreamSocket& s, ConnectionServer& server) : socket_(s), server_(server) {}
+  void run();
+
+ private:
+  struct Served;
+  void run_plain();
+  void run_tls();
+  // One request: parse (Poco), check the framing, run the handler. `c`: the plain connection
+  // (null for TLS), `head_size` its head's bytes; `guarded`: lift the TLS head guard once parsed.
+  Served serve(Poco::Net::HTTPServerSession& session, ClientSocket* c, size_t head_size, std::string path, int served,
+               bool guarded);
+  void error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
+                    const std::string& message);
+  Poco::Net::StreamSocket& socket() { return socket_; }
+  Poco::Net::StreamSocket socket_;
+  ConnectionServer& server_;
+};
+
+}  // namespace aicore::host::net
