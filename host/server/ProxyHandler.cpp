@@ -68,6 +68,20 @@ std::optional<std::chrono::seconds> parse_retry_after(const std::string& v) {
   return std::chrono::seconds(std::stoll(v));
 }
 
+// Sends a complete JSON answer and says whether it left: into a client connection that is
+// already closed (the drain's end, a client that went away and reset) the access log must not
+// record the 200 nobody received.
+bool deliver_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body) {
+  const auto st = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status);
+  resp.setStatusAndReason(st, Poco::Net::HTTPResponse::getReasonForStatus(st));
+  resp.setContentType("application/json");
+  resp.setContentLength(static_cast<std::streamsize>(body.size()));
+  std::ostream& out = resp.send();
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  out.flush();
+  return out.good();
+}
+
 // How one upstream attempt ended.
 enum class Outcome { Done, Retry, Reauth };
 
@@ -106,6 +120,16 @@ void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
   } catch (const ClientGone&) {
     rec.status = 499;  // nginx's "client closed request"
     rec.error = "client disconnected";
+  } catch (const UpstreamAborted& e) {
+    // The drain deadline ended the request before its answer started: the client gets what a
+    // request arriving during the drain gets, and the access log says so.
+    if (!resp.sent()) {
+      resp.set("Retry-After", "1");
+      resp.setKeepAlive(false);
+      fail_(resp, rec, 503, "the proxy is shutting down; retry");
+    } else {
+      rec.error = e.what();
+    }
   } catch (const std::exception& e) {
     spdlog::error("request {}: {}", rec.id, redact(e.what()));
     if (!resp.sent()) {
@@ -204,6 +228,12 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   auto targets = rt.balancer.candidates(route->model_key);
   if (targets.empty()) return fail_(resp, rec, 404, "The model '" + model + "' has no deployment");
   AttemptPlan plan(std::move(targets), *rt_->cooldowns, rt.config.retry);
+  // Back-off waits end early when the drain deadline aborts the calls in flight.
+  plan.sleep = [](AttemptPlan::Clock::duration d) {
+    if (!InFlightCalls::process().sleep_for(d)) throw UpstreamAborted();
+  };
+  // retry.deadline_s bounds every attempt's waits too, until the answer starts reaching the client.
+  CallDeadline deadline{plan.deadline(), true, rt.config.retry.deadline_s};
 
   ResponseView rv{dialect_.name, route->model_key, ureq.context, 0, {}, {}};
   int last_status = 0;
@@ -235,6 +265,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     }
 
     UpstreamCall uc;
+    uc.deadline = &deadline;
     uc.url = t->url + ureq.target;
     uc.method = ureq.method;
     uc.body = ureq.body;
@@ -291,7 +322,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           rec.scan_usage(client_body);
           rec.status = 200;
           rec.mark_first_byte();
-          send_json(resp, 200, client_body);
+          if (!deliver_json(resp, 200, client_body)) throw ClientGone{};
           return;
         }
         handle_error(r);
@@ -312,6 +343,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             resp.set("X-Accel-Buffering", "no");
             out = &resp.send();
             started = true;
+            deadline.active = false;  // from here on only the read timeout bounds the stream
             rec.status = 200;
             rec.mark_first_byte();
           }
@@ -359,7 +391,9 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             return;
           }
           // The connection broke after events reached the client: end the stream with an error.
-          rt_->cooldowns->failed(t->url);
+          // (Cut by the drain deadline: the deployment did nothing wrong.)
+          if (dynamic_cast<const UpstreamAborted*>(&e)) rt_->cooldowns->release(t->url);
+          else rt_->cooldowns->failed(t->url);
           rec.error = redact(e.what());
           if (!client_gone) {
             try {
@@ -440,6 +474,9 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           }
         }
       }
+    } catch (const UpstreamAborted&) {
+      rt_->cooldowns->release(t->url);  // the proxy is stopping: no verdict on the deployment
+      throw;
     } catch (const UpstreamIoError& e) {
       last_status = 502;
       last_message = e.what();
