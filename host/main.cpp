@@ -24,6 +24,7 @@
 #include "server/Handlers.hpp"
 #include "server/Reloader.hpp"
 #include "server/Runtime.hpp"
+#include "upstream/InFlightCalls.hpp"
 
 #ifndef AICORE_VERSION
 #define AICORE_VERSION "0.0.0"
@@ -232,6 +233,18 @@ class ProxyApp : public Poco::Util::ServerApplication {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(sc.drain_timeout_s);
     while (holder->in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (holder->in_flight.load() > 0) {
+      // The deadline is hard: the upstream calls still running are aborted (their sockets shut
+      // down, waits ended), so each request ends at once with what its client can still get — a
+      // 503 before its answer started, an error event in a stream — and its access line says so.
+      // Repeated: a call that was connecting during one pass is caught by the next.
+      spdlog::warn("drain deadline reached: ending {} request(s) still in flight", holder->in_flight.load());
+      const auto grace = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+      do {
+        InFlightCalls::process().abort_all();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      } while (holder->in_flight.load() > 0 && std::chrono::steady_clock::now() < grace);
+    }
     server.stop();
     pool.joinAll();
     spdlog::info("stopped");

@@ -193,13 +193,16 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
 
 void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "upstream");
-  note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host"}, warnings);
+  note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host",
+                               "max_response_bytes"}, warnings);
   if (v.contains("connect_timeout_s")) u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
   if (v.contains("read_timeout_s")) u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
   if (v.contains("token_timeout_s")) u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
   if (v.contains("verify_tls")) u.verify_tls = get_bool(v["verify_tls"], "upstream.verify_tls");
   if (v.contains("pool_size_per_host")) u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
   if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
+  if (v.contains("max_response_bytes"))
+    u.max_response_bytes = get_int(v["max_response_bytes"], "upstream.max_response_bytes", 65536, int64_t(1) << 34);
 }
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {

@@ -59,6 +59,7 @@ struct UpstreamSettings {
   bool verify_tls = true;
   std::string ca_file;       // empty: the system CA store
   int pool_size_per_host = 128;
+  int64_t max_response_bytes = 64 << 20;  // a 2xx answer (not a stream) beyond it fails over
 };
 
 struct RetrySettings {

@@ -30,6 +30,7 @@ std::string upstream_message(const std::string& body) {
 
 UpstreamCall upstream_call(const Exchange& x, const Target& t, const SubAccount& sub, const std::string& token) {
   UpstreamCall call;
+  call.deadline = x.deadline;
   call.url = t.url + x.upstream.target;
   call.method = x.upstream.method;
   call.body = x.upstream.body;
@@ -73,6 +74,8 @@ Outcome attempt(Exchange& x, const Target& t, bool may_reauthorize) {
     Outcome o = x.stream ? relay_stream(x, call) : relay_whole(x, call);
     if (o.then == Outcome::Then::Reauthorize && may_reauthorize) x.rt.tokens->invalidate(sub.name, token);
     return o;
+  } catch (const UpstreamAborted&) {
+    throw;  // the drain deadline: the whole request ends (forward settles the claim)
   } catch (const UpstreamIoError& e) {
     spdlog::warn("request {}: {} deployment {}: {}", x.rec.id, sub.name, x.rec.deployment, redact(e.what()));
     return Outcome::retry(Outcome::Health::Failing, 502, e.what());

@@ -15,6 +15,7 @@
 #include "server/AccessLog.hpp"
 #include "server/Dialect.hpp"
 #include "server/Runtime.hpp"
+#include "upstream/CallDeadline.hpp"
 
 namespace aicore::host {
 
@@ -33,6 +34,7 @@ struct Exchange {
   bool stream = false;          // read_fields: whether it asked for a stream
   std::optional<Route> route;   // convert: the model key and its provider plugin
   UpstreamRequest upstream;     // convert: what the plugin made of the request
+  CallDeadline* deadline = nullptr;  // forward: retry.deadline_s, until the answer starts
 
   // Answers the client with an error in its dialect's envelope and records it. Always false, so a
   // stage can `return x.fail(...)`.

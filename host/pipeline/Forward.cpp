@@ -2,6 +2,7 @@
 
 #include "pipeline/Attempt.hpp"
 #include "retry/Failover.hpp"
+#include "upstream/InFlightCalls.hpp"
 
 namespace aicore::host {
 
@@ -12,11 +13,25 @@ void forward(Exchange& x) {
     return;
   }
   Failover failover(std::move(targets), *x.rt.cooldowns, x.rt.config.retry);
+  // Back-off waits end early when the drain deadline aborts the calls in flight.
+  failover.plan().sleep = [](AttemptPlan::Clock::duration d) {
+    if (!InFlightCalls::process().sleep_for(d)) throw UpstreamAborted();
+  };
+  // retry.deadline_s bounds every attempt's waits too, until the answer starts reaching the client.
+  CallDeadline deadline{failover.plan().deadline(), true, x.rt.config.retry.deadline_s};
+  x.deadline = &deadline;
   while (auto t = failover.next()) {
     x.rec.attempts = failover.attempts();
     x.rec.subaccount = x.rt.subaccount(t->subaccount).name;
     x.rec.deployment = deployment_id(t->url);
-    if (!failover.settle(attempt(x, *t, failover.can_reauthorize()))) return;
+    Outcome o;
+    try {
+      o = attempt(x, *t, failover.can_reauthorize());
+    } catch (const UpstreamAborted&) {
+      failover.settle(Outcome::finished(Outcome::Health::Unknown));  // stopping: no verdict on the deployment
+      throw;
+    }
+    if (!failover.settle(o)) return;
   }
   x.rec.attempts = failover.attempts();
   const GiveUp g = failover.give_up(x.model);

@@ -31,7 +31,10 @@ Outcome relay_whole(Exchange& x, const UpstreamCall& call) {
   x.rec.scan_usage(client_body);
   x.rec.status = 200;
   x.rec.mark_first_byte();
-  send_json(x.resp, 200, client_body);
+  if (!deliver_json(x.resp, 200, client_body)) {
+    x.rec.status = 499;  // nginx's "client closed request"
+    x.rec.error = "client disconnected";
+  }
   return done;
 }
 

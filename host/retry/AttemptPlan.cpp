@@ -20,7 +20,7 @@ bool AttemptPlan::fits_(Clock::duration wait) const {
 
 std::optional<Target> AttemptPlan::next() {
   const size_t n = targets_.size();
-  if (n == 0 || attempts_ >= s_.max_attempts) return std::nullopt;
+  if (n == 0 || attempts_ >= s_.max_attempts || Clock::now() >= deadline_) return std::nullopt;
   for (;;) {
     bool untried = false;
     for (size_t i = 0; i < n; ++i) {

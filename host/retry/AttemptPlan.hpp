@@ -28,6 +28,8 @@ class AttemptPlan {
   std::optional<Target> next();
 
   int attempts() const { return attempts_; }
+  // retry.deadline_s from the plan's start: no attempt starts, and no wait ends, after it.
+  Clock::time_point deadline() const { return deadline_; }
   // When giving up because everything cools down: how long until a deployment frees up.
   std::chrono::seconds retry_after() const { return retry_after_; }
   bool gave_up_cooling() const { return gave_up_cooling_; }

@@ -93,6 +93,17 @@ void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view
   resp.sendBuffer(body.data(), body.size());
 }
 
+bool deliver_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body) {
+  const auto st = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status);
+  resp.setStatusAndReason(st, Poco::Net::HTTPResponse::getReasonForStatus(st));
+  resp.setContentType("application/json");
+  resp.setContentLength(static_cast<std::streamsize>(body.size()));
+  std::ostream& out = resp.send();
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
+  out.flush();
+  return out.good();
+}
+
 HeaderList::HeaderList(const Poco::Net::HTTPServerRequest& req, bool include_secrets) {
   for (const auto& [name, value] : req) {
     std::string n = Poco::toLower(name);

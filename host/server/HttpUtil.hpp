@@ -40,6 +40,10 @@ std::string read_body(Poco::Net::HTTPServerRequest& req, const ServerSettings& s
 // Sends a complete JSON answer.
 void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body);
 
+// The same, saying whether it left: into a client connection that is already closed (the drain's
+// end, a client that went away and reset) the access log must not record the 200 nobody received.
+bool deliver_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body);
+
 // The request's headers with lower-case names, as the ABI passes them. Owns the strings; the
 // acp_header views point into it.
 class HeaderList {

@@ -8,7 +8,7 @@ namespace {
 
 // The first SSE event that carries data, read by the SDK's parser (the one the plugins use).
 std::optional<SseEvent> first_event(std::string_view events) {
-  SseParser parser;
+  SseParser parser(std::string_view::npos);  // one write of the plugin's, already in memory
   std::optional<SseEvent> first;
   parser.feed(events, [&](const SseEvent& e) {
     if (!first && e.has_data) first = e;  // only the first counts (an error may come with [DONE])

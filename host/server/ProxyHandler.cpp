@@ -21,6 +21,16 @@ void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
   resp.set("x-request-id", x.rec.id);
   try {
     if (admit(x) && read_fields(x) && convert(x)) forward(x);
+  } catch (const UpstreamAborted& e) {
+    // The drain deadline ended the request before its answer started: the client gets what a
+    // request arriving during the drain gets, and the access log says so.
+    if (!resp.sent()) {
+      resp.set("Retry-After", "1");
+      resp.setKeepAlive(false);
+      x.fail(503, "the proxy is shutting down; retry");
+    } else {
+      x.rec.error = e.what();
+    }
   } catch (const std::exception& e) {
     spdlog::error("request {}: {}", x.rec.id, redact(e.what()));
     if (!resp.sent())

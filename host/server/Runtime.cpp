@@ -26,6 +26,7 @@ FetchedToken fetch_token(Runtime& rt, const std::string& subaccount_name) {
   // A slow token endpoint must not hold every request of the subaccount for read_timeout_s
   // (minutes, sized for long generations): it gets its own, short timeout.
   call.read_timeout_s = rt.config.upstream.token_timeout_s;
+  call.max_body_bytes = kMaxTokenAnswerBytes;  // a JWT and a few fields; anything larger fails
   for (auto& [n, v] : req.headers) {
     if (n == "Content-Type" || n == "content-type")
       call.content_type = v;

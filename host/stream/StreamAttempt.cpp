@@ -73,7 +73,8 @@ Outcome relay_stream(Exchange& x, const UpstreamCall& call) {
     if (relay.client_gone()) return client_left(x);
     x.rec.error = redact(e.what());
     relay.end_with_error(502, std::string("upstream stream interrupted: ") + e.what());
-    return Outcome::finished(Health::Failing);
+    // Cut by the drain deadline, the deployment did nothing wrong.
+    return Outcome::finished(dynamic_cast<const UpstreamAborted*>(&e) ? Health::Unknown : Health::Failing);
   }
   if (relay.client_gone()) return client_left(x);
   if (r.status < 200 || r.status >= 300) return judge_upstream_error(x, r);

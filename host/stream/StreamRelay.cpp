@@ -37,6 +37,7 @@ void StreamRelay::start_() {
   resp.set("Cache-Control", "no-cache");
   resp.set("X-Accel-Buffering", "no");
   out_ = &resp.send();
+  if (x_.deadline) x_.deadline->active = false;  // from here on only the read timeout bounds the stream
   x_.rec.status = 200;
   x_.rec.mark_first_byte();
 }

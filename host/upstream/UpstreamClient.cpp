@@ -8,13 +8,18 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Timespan.h>
 
+#include <chrono>
+
 #include <istream>
 #include <algorithm>
+
+#include "upstream/BodyReader.hpp"
 
 namespace aicore::host {
 namespace {
 
-Poco::Timespan seconds(int s) { return Poco::Timespan(static_cast<long>(s), 0); }
+// Pooled connections idle longer than this are closed rather than reused.
+constexpr auto kMaxIdle = std::chrono::seconds(30);
 
 // Poco's HTTPClientSession writes a request's header twice when it has a Content-Length: once
 // into an unbuffered CountingOutputStream, one virtual call per character, to size the stream,
@@ -58,28 +63,28 @@ UpstreamClient::UpstreamClient(const UpstreamSettings& settings) : settings_(set
 }
 
 UpstreamClient::Session UpstreamClient::acquire_(const Url& u, bool& reused) {
-  {
-    std::lock_guard lock(mu_);
-    auto it = idle_.find(u.origin());
-    if (it != idle_.end() && !it->second.empty()) {
-      Session s = std::move(it->second.back());
+  for (;;) {
+    Session s;
+    {
+      std::lock_guard lock(mu_);
+      auto it = idle_.find(u.origin());
+      if (it == idle_.end() || it->second.empty()) break;
+      s = std::move(it->second.back());
       it->second.pop_back();
+    }
+    // Checked before anything is written on it: one the server closed while idle is dropped
+    // here, so the request never goes out on it (nothing to re-send).
+    if (s->reusable(kMaxIdle)) {
       reused = true;
       return s;
     }
   }
   reused = false;
-  Session s;
-  if (u.https)
-    s = std::make_unique<Poco::Net::HTTPSClientSession>(u.host, u.port, tls_);
-  else
-    s = std::make_unique<Poco::Net::HTTPClientSession>(u.host, u.port);
-  s->setKeepAlive(true);
-  s->setKeepAliveTimeout(seconds(30));
-  return s;
+  return UpstreamSession::open(u, tls_);
 }
 
 void UpstreamClient::release_(const Url& u, Session s) {
+  s->idle_since = UpstreamSession::Clock::now();
   std::lock_guard lock(mu_);
   auto& v = idle_[u.origin()];
   if (static_cast<int>(v.size()) < settings_.pool_size_per_host) v.push_back(std::move(s));
@@ -98,70 +103,104 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
   } catch (const std::exception& e) {
     throw UpstreamIoError(std::string("bad upstream URL: ") + e.what());
   }
-  // A pooled connection may have been closed by the server while idle; that shows up as a failure
-  // before any response byte, and then one fresh connection is tried.
-  for (int attempt = 0;; ++attempt) {
-    bool reused = false;
-    Session s = acquire_(u, reused);
-    bool got_response = false;
-    try {
-      const int read_s = call.read_timeout_s > 0 ? call.read_timeout_s : settings_.read_timeout_s;
-      s->setTimeout(seconds(settings_.connect_timeout_s), seconds(read_s), seconds(read_s));
-      UpstreamHttpRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
-      req.setHost(u.host, u.port);
-      req.setKeepAlive(true);
-      for (const auto& [n, v] : call.headers) req.set(n, v);
-      if (!call.body.empty() || call.method == "POST") {
-        req.setContentType(call.content_type);
-        req.setContentLength(static_cast<std::streamsize>(call.body.size()));
-      }
-      std::ostream& os = s->sendRequest(req);
-      os.write(call.body.data(), static_cast<std::streamsize>(call.body.size()));
-      Poco::Net::HTTPResponse resp;
-      std::istream& is = s->receiveResponse(resp);
-      got_response = true;
-      UpstreamResponse out;
-      out.status = static_cast<int>(resp.getStatus());
-      out.content_type = resp.getContentType();
-      out.retry_after = resp.get("Retry-After", "");
-      const bool ok = out.status >= 200 && out.status < 300;
-      if (on_bytes && ok) {
-        if (on_start && *on_start) (*on_start)(out);
-        char buf[16384];
-        for (;;) {
-          // peek() blocks until the next piece arrives; readsome() then takes what is buffered,
-          // so every upstream event is passed on as soon as it is received.
-          if (is.peek() == std::char_traits<char>::eof()) break;
-          std::streamsize n = is.readsome(buf, sizeof buf);
-          if (n <= 0) continue;
-          if (!(*on_bytes)(std::string_view(buf, static_cast<size_t>(n)))) {
-            s->abort();  // client gone: drop this connection rather than drain it
-            return out;
-          }
-        }
-        if (is.bad()) throw UpstreamIoError("upstream connection lost mid-stream");
-      } else {
-        // Straight into the string: an ostringstream per answer cost a stream set-up (locale
-        // facets, dynamic_casts) and a second copy.
-        if (resp.hasContentLength() && resp.getContentLength64() > 0)
-          out.body.reserve(static_cast<size_t>(std::min<int64_t>(resp.getContentLength64(), 64 << 20)));
-        char buf[16384];
-        while (is.read(buf, sizeof buf) || is.gcount() > 0) out.body.append(buf, static_cast<size_t>(is.gcount()));
-        if (is.bad()) throw UpstreamIoError("upstream connection lost while reading the body");
-      }
-      if (resp.getKeepAlive()) release_(u, std::move(s));
-      return out;
-    } catch (const UpstreamIoError&) {
-      throw;
-    } catch (const Poco::TimeoutException&) {
-      throw UpstreamIoError(got_response ? "upstream read timed out" : "upstream did not answer in time");
-    } catch (const Poco::Exception& e) {
-      if (reused && !got_response && attempt == 0) continue;
-      throw UpstreamIoError("upstream " + u.origin() + ": " + e.displayText());
-    } catch (const std::exception& e) {
-      if (reused && !got_response && attempt == 0) continue;
-      throw UpstreamIoError("upstream " + u.origin() + ": " + e.what());
+  const CallDeadline* deadline = call.deadline;
+  auto deadline_error = [&] {
+    return UpstreamIoError("upstream did not answer within retry.deadline_s (" + std::to_string(deadline->seconds) + " s)");
+  };
+  // A wait of `limit`, capped by the deadline while it applies.
+  auto wait = [&](int limit_s) {
+    auto d = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::seconds(limit_s));
+    if (deadline) d = std::chrono::duration_cast<std::chrono::microseconds>(deadline->cap(d));
+    if (d.count() <= 0) throw deadline_error();
+    return Poco::Timespan(d.count());
+  };
+  const int read_s = call.read_timeout_s > 0 ? call.read_timeout_s : settings_.read_timeout_s;
+
+  bool reused = false;
+  Session s = acquire_(u, reused);
+  InFlightCalls::Entry entry(*calls_, *s);  // declared after the session: leaves before it closes
+  bool sent = false;          // the whole request was written
+  bool got_response = false;  // its status line and headers arrived
+  try {
+    s->set_timeouts(wait(settings_.connect_timeout_s), wait(read_s), wait(read_s));
+    s->connect();
+    calls_->check();  // aborted while connecting: the drain's shutdown may have missed this socket
+    UpstreamHttpRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
+    req.setHost(u.host, u.port);
+    req.setKeepAlive(true);
+    for (const auto& [n, v] : call.headers) req.set(n, v);
+    if (!call.body.empty() || call.method == "POST") {
+      req.setContentType(call.content_type);
+      req.setContentLength(static_cast<std::streamsize>(call.body.size()));
     }
+    std::ostream& os = s->http().sendRequest(req);
+    os.write(call.body.data(), static_cast<std::streamsize>(call.body.size()));
+    os.flush();
+    sent = os.good();
+    Poco::Net::HTTPResponse resp;
+    std::istream& is = s->http().receiveResponse(resp);
+    got_response = true;
+    UpstreamResponse out;
+    out.status = static_cast<int>(resp.getStatus());
+    out.content_type = resp.getContentType();
+    out.retry_after = resp.get("Retry-After", "");
+    const bool ok = out.status >= 200 && out.status < 300;
+    const bool streaming = on_bytes && ok;
+    BodyReader body(*s, resp, is, streaming ? "mid-stream" : "while reading the body");
+    const int64_t max = !ok ? kMaxErrorBodyBytes : call.max_body_bytes > 0 ? call.max_body_bytes : settings_.max_response_bytes;
+    if (!streaming && ok && body.declared() > max)
+      throw UpstreamIoError("upstream answer of " + std::to_string(body.declared()) + " bytes exceeds the limit of " +
+                            std::to_string(max) + " bytes (upstream.max_response_bytes)");
+    if (on_start && *on_start && streaming) (*on_start)(out);
+    if (!streaming && body.declared() > 0)
+      out.body.reserve(static_cast<size_t>(std::min(body.declared(), max)));
+    bool complete = true;
+    char buf[16384];
+    for (;;) {
+      if (deadline && deadline->active) s->set_receive_timeout(wait(read_s));
+      size_t n;
+      try {
+        n = body.read(buf, sizeof buf);
+      } catch (const UpstreamIoError&) {
+        if (body.timed_out() && deadline && deadline->passed()) throw deadline_error();
+        throw;
+      }
+      if (n == 0) break;
+      if (streaming) {
+        if (!(*on_bytes)(std::string_view(buf, n))) {
+          complete = false;  // client gone: drop this connection rather than drain it
+          break;
+        }
+        continue;
+      }
+      const size_t room = static_cast<size_t>(max) - out.body.size();
+      out.body.append(buf, std::min(n, room));
+      if (n > room) {
+        if (ok)
+          throw UpstreamIoError("upstream answer exceeds the limit of " + std::to_string(max) +
+                                " bytes (upstream.max_response_bytes)");
+        complete = false;  // an error body: its first kMaxErrorBodyBytes say what went wrong
+        break;
+      }
+    }
+    entry.leave();
+    if (complete && resp.getKeepAlive()) release_(u, std::move(s));
+    return out;
+  } catch (const UpstreamIoError&) {
+    calls_->check();  // a body cut by the drain's shutdown is that, not the upstream's doing
+    throw;
+  } catch (const Poco::TimeoutException&) {
+    calls_->check();
+    if (deadline && deadline->passed()) throw deadline_error();
+    throw UpstreamIoError(got_response ? "upstream read timed out" : "upstream did not answer in time");
+  } catch (const Poco::Exception& e) {
+    calls_->check();  // the drain's shutdown, not the upstream
+    // Nothing is sent again here: once written, the request may have reached the upstream.
+    throw UpstreamIoError("upstream " + u.origin() + ": " + e.displayText() +
+                          (reused && sent && !got_response ? " (on a reused connection, after the request was sent)" : ""));
+  } catch (const std::exception& e) {
+    calls_->check();
+    throw UpstreamIoError("upstream " + u.origin() + ": " + e.what());
   }
 }
 

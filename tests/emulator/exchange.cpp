@@ -7,6 +7,7 @@
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace aicore::emulator {
 
@@ -59,6 +60,19 @@ void Exchange::send(int status, std::string_view contentType, std::string_view b
     abortConnection(pendingAbort->reset);
     return;
   }
+  if (pendingTruncate) {
+    // The whole Content-Length is promised, only the first bytes come, then FIN.
+    const size_t n = *pendingTruncate < 0 ? body.size() / 2 : std::min<size_t>(body.size(), *pendingTruncate);
+    resp_.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+    resp_.setContentType(std::string(contentType));
+    for (const auto& [k, v] : extra) resp_.set(k, v);
+    resp_.setContentLength(static_cast<std::streamsize>(body.size()));
+    std::ostream& os = resp_.send();
+    os.write(body.data(), static_cast<std::streamsize>(n));
+    os.flush();
+    abortConnection(false);
+    return;
+  }
   resp_.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
   resp_.setContentType(std::string(contentType));
   for (const auto& [k, v] : extra) resp_.set(k, v);
@@ -75,6 +89,32 @@ std::ostream& Exchange::startStream(std::string_view contentType) {
   answered_ = true;
   status_ = 200;
   return resp_.send();
+}
+
+bool Exchange::writeEvent(std::ostream& out, std::string_view bytes) {
+  if (pendingTruncate) {
+    const long long cut = *pendingTruncate < 0 ? static_cast<long long>(bytes.size() / 2) : *pendingTruncate - streamed_;
+    if (cut < static_cast<long long>(bytes.size())) {
+      // This chunk is announced whole and sent in part, written past Poco's chunked stream.
+      out.flush();
+      char size[24];
+      std::snprintf(size, sizeof size, "%zx\r\n", bytes.size());
+      std::string raw = size;
+      raw.append(bytes.substr(0, static_cast<size_t>(std::max<long long>(cut, 0))));
+      if (auto* s = socketOf(req_)) {
+        try {
+          s->sendBytes(raw.data(), static_cast<int>(raw.size()));
+        } catch (...) {
+        }
+      }
+      abortConnection(false);
+      return false;
+    }
+  }
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.flush();
+  streamed_ += static_cast<long long>(bytes.size());
+  return out.good();
 }
 
 void Exchange::abortConnection(bool reset) {

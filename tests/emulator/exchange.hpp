@@ -57,6 +57,10 @@ class Exchange {
 
   // Sends 200 headers for a chunked event stream and returns the body stream.
   std::ostream& startStream(std::string_view contentType);
+  // Writes one streamed event as its own chunk. An armed truncate fault cuts the body inside the
+  // chunk holding its byte `after_bytes` (or half-way through the first event) and closes the
+  // connection (FIN) with no last chunk. False once the stream is dead.
+  bool writeEvent(std::ostream& out, std::string_view bytes);
 
   // Closes the TCP connection now, with FIN (drop) or RST (reset); nothing more is sent.
   void abortConnection(bool reset);
@@ -66,6 +70,8 @@ class Exchange {
   int status() const { return status_; }
 
   std::optional<PendingAbort> pendingAbort;
+  // A truncate fault: body bytes sent before the connection closes (-1: half-way; see README).
+  std::optional<long long> pendingTruncate;
   // Annotations for the request log.
   std::string deploymentId;
   std::string clientId;
@@ -75,6 +81,7 @@ class Exchange {
   Poco::Net::HTTPServerRequest& req_;
   Poco::Net::HTTPServerResponse& resp_;
   std::string path_, query_, body_;
+  long long streamed_ = 0;  // body bytes of the stream sent so far
   bool answered_ = false;
   bool aborted_ = false;
   int status_ = 0;

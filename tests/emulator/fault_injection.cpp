@@ -73,6 +73,10 @@ bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth, std
         os.flush();
       }
       return true;
+    case FaultKind::Truncate:
+      // Armed: the answer goes out cut short (Exchange::send, Exchange::writeEvent).
+      ex.pendingTruncate = f->afterBytes;
+      return false;
     case FaultKind::Drop:
     case FaultKind::Reset: {
       const bool reset = f->kind == FaultKind::Reset;

@@ -22,6 +22,8 @@ const char* faultKindName(FaultKind kind) {
       return "reset";
     case FaultKind::StreamError:
       return "stream_error";
+    case FaultKind::Truncate:
+      return "truncate";
   }
   return "?";
 }
@@ -38,7 +40,7 @@ Fault parseFault(const Json& j) {
   if (!j.is_object()) throw std::invalid_argument("body must be a JSON object");
   for (const auto& [key, _] : j.items())
     if (key != "target" && key != "kind" && key != "count" && key != "retry_after" && key != "delay_ms" &&
-        key != "after_events" && key != "after_done")
+        key != "after_events" && key != "after_done" && key != "after_bytes")
       throw std::invalid_argument("unknown field '" + key + "'");
   Fault f;
   if (auto it = j.find("target"); it != j.end()) {
@@ -68,13 +70,16 @@ Fault parseFault(const Json& j) {
     f.kind = FaultKind::Reset;
   else if (kind == "stream_error")
     f.kind = FaultKind::StreamError;
+  else if (kind == "truncate")
+    f.kind = FaultKind::Truncate;
   else
-    throw std::invalid_argument("'kind' must be one of 429, 500, 503, 401, slow, drop, reset, stream_error");
+    throw std::invalid_argument("'kind' must be one of 429, 500, 503, 401, slow, drop, reset, stream_error, truncate");
   f.count = intField(j, "count", 1, -1);
   if (f.count == 0) throw std::invalid_argument("'count' must be >= 1, or -1 for until cleared");
   f.retryAfter = intField(j, "retry_after", -1, 0);
   f.delayMs = intField(j, "delay_ms", 0, 0);
   f.afterEvents = intField(j, "after_events", 0, 0);
+  f.afterBytes = intField(j, "after_bytes", -1, 0);
   if (auto it = j.find("after_done"); it != j.end() && !it->is_null()) {
     if (!it->is_boolean()) throw std::invalid_argument("'after_done' must be a boolean");
     f.afterDone = it->get<bool>();
@@ -88,6 +93,7 @@ Json faultToJson(const Fault& f) {
   if (f.delayMs > 0) j["delay_ms"] = f.delayMs;
   if (f.kind == FaultKind::Drop || f.kind == FaultKind::Reset) j["after_events"] = f.afterEvents;
   if (f.afterDone) j["after_done"] = true;
+  if (f.kind == FaultKind::Truncate && f.afterBytes >= 0) j["after_bytes"] = f.afterBytes;
   return j;
 }
 

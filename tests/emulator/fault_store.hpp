@@ -10,7 +10,7 @@
 
 namespace aicore::emulator {
 
-enum class FaultKind { Status429, Status500, Status503, Status401, Slow, Drop, Reset, StreamError };
+enum class FaultKind { Status429, Status500, Status503, Status401, Slow, Drop, Reset, StreamError, Truncate };
 
 struct Fault {
   std::string target = "*";  // deployment id, "oauth", or "*" (any deployment, not oauth)
@@ -20,6 +20,7 @@ struct Fault {
   int delayMs = 0;      // sleep before acting (the whole point of "slow")
   int afterEvents = 0;  // drop/reset: events streamed before the connection dies
   bool afterDone = false;  // drop/reset: only after the whole stream and its [DONE] (azure)
+  long long afterBytes = -1;  // truncate: body bytes sent before the cut; -1: half-way (see README)
 };
 
 const char* faultKindName(FaultKind kind);

@@ -23,12 +23,11 @@ bool SseWriter::beforeEvent() {
 
 bool SseWriter::data(std::string_view payload) {
   if (!beforeEvent()) return false;
-  out_.write("data: ", 6);
-  out_.write(payload.data(), static_cast<std::streamsize>(payload.size()));
-  out_.write("\n\n", 2);
-  out_.flush();
+  std::string event;
+  event.reserve(payload.size() + 8);
+  event.append("data: ").append(payload).append("\n\n");
   ++events_;
-  if (!out_.good()) dead_ = true;  // the client went away
+  if (!ex_.writeEvent(out_, event)) dead_ = true;  // the client went away, or a truncate fault
   return !dead_;
 }
 

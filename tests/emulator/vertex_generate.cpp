@@ -134,10 +134,8 @@ class VertexStream {
     if (ex_.pendingAbort && events_ >= ex_.pendingAbort->afterEvents) return abort();
     if (events_ > 0 && delayMs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delayMs_));
     std::string bytes = sse_ ? "data: " + dump(j) + "\r\n\r\n" : (events_ == 0 ? "[" : "\n,\r\n") + j.dump(2);
-    out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out_.flush();
     ++events_;
-    if (!out_.good()) dead_ = true;
+    if (!ex_.writeEvent(out_, bytes)) dead_ = true;
     return !dead_;
   }
 

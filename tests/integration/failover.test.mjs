@@ -1,5 +1,7 @@
 // Never lose a request: failover, cooldowns, timeouts and broken streams, driven through the
-// emulator's fault injection and observed from the official openai SDK.
+// emulator's fault injection and observed from the official openai SDK. Tests that need no
+// cooldown left over from an earlier one start their own proxy; nothing waits for a cooldown by
+// sleeping: where a test needs one to end, it polls what the emulator records.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
@@ -11,23 +13,33 @@ let client;
 const ask = (content, extra = {}) => client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content }], ...extra });
 const deploymentsHit = async () => (await emulator.requests())
   .filter((r) => r.path.endsWith('/chat/completions')).map((r) => `${r.deployment}:${r.status}`);
+const post = (url, body) => fetch(url + '/v1/chat/completions', {
+  method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' }, body: JSON.stringify(body),
+});
+
+const retry = { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 1500, deadline_s: 10, rate_limit_cooldown_s: 5,
+  failure_threshold: 2, failure_cooldown_s: 1, max_cooldown_s: 5 };
+// A proxy of its own (no cooldowns from earlier tests), the shared client pointed at it.
+async function freshProxy(extra = {}) {
+  await proxy?.stop();
+  const cfg = writeConfig(emulator.url, { extra: { retry, upstream: { read_timeout_s: 1 }, ...extra } });
+  proxy = await startProxy(cfg.path);
+  client = new OpenAI({ baseURL: proxy.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 });
+  await emulator.reset();
+}
+// Polls `fn` until it is true (every 50 ms, at most `ms`).
+async function until(fn, what, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (await fn()) return; await new Promise((r) => setTimeout(r, 50)); }
+  assert.fail(`timed out waiting for ${what}`);
+}
 
 before(async () => {
   emulator = await startEmulator();
-  const cfg = writeConfig(emulator.url, {
-    extra: {
-      retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 300, deadline_s: 10, rate_limit_cooldown_s: 5,
-        failure_threshold: 2, failure_cooldown_s: 1, max_cooldown_s: 5 },
-      upstream: { read_timeout_s: 1 },
-    },
-  });
-  proxy = await startProxy(cfg.path);
-  client = new OpenAI({ baseURL: proxy.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 });
+  await freshProxy();
   await ask('warm up tokens');
 });
 after(async () => { await proxy?.stop(); await emulator?.stop(); });
-
-const settle = () => new Promise((r) => setTimeout(r, 1100));  // let 1 s failure cooldowns pass
 
 test('429 with Retry-After on one deployment: the client sees 200 and the cooled one is skipped', async () => {
   await emulator.reset();
@@ -42,8 +54,10 @@ test('429 with Retry-After on one deployment: the client sees 200 and the cooled
 });
 
 test('every candidate cooling: a bounded wait, then 429 with Retry-After', async () => {
-  // d-gpt4o is still cooling from the previous test (30 s); rate-limit the other one too.
-  await emulator.reset();
+  // Both deployments answer 429 with a Retry-After (cooled for max_cooldown_s, 5 s): longer than
+  // max_delay_ms, so the proxy does not wait for them.
+  await freshProxy();
+  await emulator.fault({ target: 'd-gpt4o', kind: '429', count: 1, retry_after: 20 });
   await emulator.fault({ target: 'd-gpt4o-b', kind: '429', count: 1, retry_after: 20 });
   const t0 = Date.now();
   const r = await fetch(proxy.url + '/v1/chat/completions', {
@@ -59,15 +73,7 @@ test('every candidate cooling: a bounded wait, then 429 with Retry-After', async
 });
 
 test('500s on every deployment once: a second round succeeds', async () => {
-  // A fresh proxy so the cooldowns of the tests above are gone.
-  await proxy.stop();
-  const cfg = writeConfig(emulator.url, {
-    extra: { retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 1500, deadline_s: 10, failure_threshold: 2,
-      failure_cooldown_s: 1, max_cooldown_s: 5 }, upstream: { read_timeout_s: 1 } },
-  });
-  proxy = await startProxy(cfg.path);
-  client = new OpenAI({ baseURL: proxy.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 });
-  await emulator.reset();
+  await freshProxy();
   await emulator.fault({ target: 'd-gpt4o', kind: '500', count: 1 });
   await emulator.fault({ target: 'd-gpt4o-b', kind: '500', count: 1 });
   assert.equal((await ask('survive')).choices[0].message.content, 'Echo: survive');
@@ -76,24 +82,26 @@ test('500s on every deployment once: a second round succeeds', async () => {
 });
 
 test('a deployment failing repeatedly is cooled, skipped, then probed again', async () => {
-  await settle();
-  await emulator.reset();
+  await freshProxy();
   await emulator.fault({ target: 'd-gpt4o', kind: '500', count: 2 });
   for (let i = 0; i < 6; i++) assert.equal((await ask(`c${i}`)).choices[0].message.content, `Echo: c${i}`);
   let hits = await deploymentsHit();
   assert.equal(hits.filter((h) => h === 'd-gpt4o:500').length, 2, hits.join(' '));
   const afterCooling = hits.slice(hits.lastIndexOf('d-gpt4o:500') + 1);
   assert.ok(afterCooling.every((h) => h === 'd-gpt4o-b:200'), `cooled deployment skipped: ${hits.join(' ')}`);
-  await settle();
+  // Once its cooldown (1 s) ends, a request probes it and it is back in rotation.
   await emulator.reset();
-  for (let i = 0; i < 4; i++) await ask(`p${i}`);
+  let i = 0;
+  await until(async () => {
+    await ask(`p${i++}`);
+    return (await deploymentsHit()).includes('d-gpt4o:200');
+  }, 'the cooled deployment to be probed again');
   hits = await deploymentsHit();
   assert.ok(hits.includes('d-gpt4o:200'), `probed again and back in rotation: ${hits.join(' ')}`);
 });
 
 test('a slow upstream hits the read timeout and the request fails over', async () => {
-  await settle();
-  await emulator.reset();
+  await freshProxy();
   await emulator.fault({ target: 'd-gpt4o', kind: 'slow', delay_ms: 3000, count: 1 });
   await emulator.fault({ target: 'd-gpt4o-b', kind: 'slow', delay_ms: 3000, count: 1 });
   const t0 = Date.now();
@@ -103,8 +111,7 @@ test('a slow upstream hits the read timeout and the request fails over', async (
 });
 
 test('a 429 before the first streamed byte fails over invisibly', async () => {
-  await settle();
-  await emulator.reset();
+  await freshProxy();
   await emulator.fault({ target: 'd-gpt4o', kind: '429', count: 1, retry_after: 1 });
   await emulator.fault({ target: 'd-gpt4o-b', kind: '429', count: 1, retry_after: 1 });
   await emulator.fault({ target: 'd-gpt4o', kind: '500', count: 1 });
@@ -115,8 +122,7 @@ test('a 429 before the first streamed byte fails over invisibly', async () => {
 });
 
 test('an error event as the first streamed event fails over invisibly', async () => {
-  await settle();
-  await emulator.reset();
+  await freshProxy();
   await emulator.fault({ target: '*', kind: 'stream_error', count: 1 });
   const stream = await ask('error first', { stream: true });
   let text = '';
@@ -128,8 +134,7 @@ test('an error event as the first streamed event fails over invisibly', async ()
 });
 
 test('a stream dropped mid-way ends with an error, never a silent truncation', async () => {
-  await new Promise((r) => setTimeout(r, 2100));
-  await emulator.reset();
+  await freshProxy();
   await emulator.fault({ target: '*', kind: 'drop', after_events: 3, count: 2 });
   const stream = await ask('one two three four five six seven eight', { stream: true });
   let text = '';
@@ -165,6 +170,40 @@ test('a connection broken at any event, even right after [DONE], never yields ev
     if (!parsed.some((j) => j.error)) assert.equal(text, `Echo: ${content}`, `after ${k} events`);
   }
   } finally { await own.stop(); }
+});
+
+test('an answer cut short of its Content-Length fails over instead of passing for complete', async () => {
+  await freshProxy();
+  await emulator.fault({ target: '*', kind: 'truncate', count: 1 });
+  assert.equal((await ask('whole please')).choices[0].message.content, 'Echo: whole please');
+  const recs = (await emulator.requests()).filter((r) => r.path.endsWith('/chat/completions'));
+  assert.deepEqual(recs.map((r) => r.fault ?? null), ['truncate', null]);
+  assert.notEqual(recs[0].deployment, recs[1].deployment);
+  assert.match(proxy.logs(), /upstream closed the connection while reading the body after \d+ of \d+ bytes/);
+});
+
+test('a stream cut inside its first event, before anything reached the client, fails over invisibly', async () => {
+  await freshProxy();
+  await emulator.fault({ target: '*', kind: 'truncate', after_bytes: 40, count: 1 });
+  const stream = await ask('cut early', { stream: true });
+  let text = '';
+  for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+  assert.equal(text, 'Echo: cut early');
+  const recs = (await emulator.requests()).filter((r) => r.path.endsWith('/chat/completions'));
+  assert.deepEqual(recs.map((r) => r.fault ?? null), ['truncate', null]);
+});
+
+test('retry.deadline_s bounds the whole request, its attempts included', async () => {
+  // Each attempt may wait 30 s for an answer (read_timeout_s); the request may take 2 s in all.
+  await freshProxy({ retry: { ...retry, deadline_s: 2 }, upstream: { read_timeout_s: 30 } });
+  await emulator.fault({ target: '*', kind: 'slow', delay_ms: 8000, count: 2 });
+  const t0 = Date.now();
+  const r = await post(proxy.url, { model: 'gpt-4o', messages: [{ role: 'user', content: 'in time?' }] });
+  const ms = Date.now() - t0;
+  assert.equal(r.status, 502);
+  assert.match((await r.json()).error.message, /upstream failed after 1 attempt\(s\): upstream did not answer within retry\.deadline_s \(2 s\)/);
+  assert.ok(ms >= 1900 && ms < 4000, `answered after ${ms} ms`);
+  await emulator.clearFaults();
 });
 
 test('the token endpoint down: a clear 502 naming the subaccount, then recovery', async () => {

@@ -12,9 +12,13 @@ const chat = (url, key, content = 'x') => fetch(url + '/v1/chat/completions', {
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(fn, what) {
-  for (let i = 0; i < 50; i++) { if (await fn()) return; await sleep(100); }
+  for (let i = 0; i < 200; i++) { if (await fn()) return; await sleep(25); }
   assert.fail(`timed out waiting for ${what}`);
 }
+// A queued fault is taken when its request reaches the emulator (before a slow one sleeps): no
+// pending faults means the requests are in flight upstream.
+const reachedUpstream = (emulator) => until(async () =>
+  (await (await fetch(emulator.url + '/_emulator/faults')).json()).length === 0, 'the requests to reach the upstream');
 
 test('SIGHUP reloads keys and refuses a broken config, keeping the old one', async () => {
   const emulator = await startEmulator();
@@ -44,7 +48,7 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
     assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);  // tokens cached
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
     const inflight = chat(proxy.url, 'test-key-1', 'finish me');
-    await sleep(300);
+    await reachedUpstream(emulator);
     const exited = proxy.stop();  // SIGTERM
     const r = await inflight;
     assert.equal(r.status, 200);
@@ -73,9 +77,9 @@ test('during the drain, a new request on an idle keep-alive connection gets 503 
     // Keep the server busy so the drain lasts, then use the idle connection again.
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
     const inflight = chat(proxy.url, 'test-key-1', 'hold the drain');
-    await sleep(300);
+    await reachedUpstream(emulator);
     const exited = proxy.stop();
-    await sleep(200);
+    await until(async () => /shutting down: no new connections/.test(proxy.logs()), 'the drain to begin');
     got = '';
     sock.write(request);
     await closed;
@@ -95,7 +99,7 @@ test('at capacity the proxy answers 503 with Retry-After at once', async () => {
     assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 2 });
     const slow = [chat(proxy.url, 'test-key-1'), chat(proxy.url, 'test-key-1')];
-    await sleep(300);
+    await reachedUpstream(emulator);
     const t0 = Date.now();
     const busy = await chat(proxy.url, 'test-key-1');
     assert.equal(busy.status, 503);
@@ -104,5 +108,64 @@ test('at capacity the proxy answers 503 with Retry-After at once', async () => {
     assert.match((await busy.json()).error.message, /capacity/);
     for (const r of await Promise.all(slow)) assert.equal(r.status, 200);
     assert.equal((await chat(proxy.url, 'test-key-1')).status, 200, 'serves again once a slot frees');
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
+
+test('the drain deadline is hard: a request still waiting for its upstream gets 503 and the proxy exits', async () => {
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url, { extra: { server: { drain_timeout_s: 1 }, upstream: { read_timeout_s: 120 } } });
+  const proxy = await startProxy(cfg.path);
+  try {
+    assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);  // tokens cached
+    await emulator.fault({ target: '*', kind: 'slow', delay_ms: 6000, count: 1 });
+    const inflight = chat(proxy.url, 'test-key-1', 'never answered');
+    await reachedUpstream(emulator);
+    const t0 = Date.now();
+    const exited = proxy.stop();  // SIGTERM
+    const r = await inflight;
+    assert.equal(r.status, 503);
+    assert.equal(r.headers.get('retry-after'), '1');
+    assert.match((await r.json()).error.message, /the proxy is shutting down/);
+    assert.equal(await exited, 0);
+    const ms = Date.now() - t0;
+    assert.ok(ms < 5000, `exited ${ms} ms after SIGTERM (drain_timeout_s 1, the upstream answers after 6 s)`);
+    assert.match(proxy.logs(), /drain deadline reached: ending 1 request\(s\) still in flight/);
+    assert.match(proxy.logs(), /access id=req_\w+ POST \/v1\/chat\/completions .*status=503 .*error=the proxy is shutting down/);
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
+
+test('the drain deadline ends a running stream with an error event, and the access log says so', async () => {
+  const emulator = await startEmulator(['--chunk-delay-ms', '200']);
+  const cfg = writeConfig(emulator.url, { extra: { server: { drain_timeout_s: 1 } } });
+  const proxy = await startProxy(cfg.path);
+  try {
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ');  // ~12 s of events
+    const r = await fetch(proxy.url + '/v1/chat/completions', {
+      method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: words }] }),
+    });
+    assert.equal(r.status, 200);
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes(' w0')) {  // the stream is under way
+      const { done, value } = await reader.read();
+      assert.ok(!done, 'the stream ended before its first words');
+      text += decoder.decode(value, { stream: true });
+    }
+    const t0 = Date.now();
+    const exited = proxy.stop();  // SIGTERM
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    const events = text.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+    assert.equal(events.at(-1), '[DONE]');
+    assert.match(events.at(-2), /"error":\{"message":"upstream stream interrupted: the proxy is shutting down/);
+    assert.ok(!events.slice(0, -1).some((e) => e === '[DONE]'));
+    assert.equal(await exited, 0);
+    assert.ok(Date.now() - t0 < 5000, 'exited soon after the drain deadline');
+    assert.match(proxy.logs(), /access id=req_\w+ POST \/v1\/chat\/completions .*status=200 .*error=the proxy is shutting down/);
   } finally { await proxy.stop(); await emulator.stop(); }
 });
