@@ -48,6 +48,8 @@ void ClientSocket::drop(size_t n) {
   if (off_ == buf_.size()) {
     buf_.clear();
     off_ = 0;
+    // An idle connection should not keep the buffer of a large head it once sent.
+    if (buf_.capacity() > 65536) buf_.shrink_to_fit();
   }
 }
 
