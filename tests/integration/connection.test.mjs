@@ -293,3 +293,17 @@ test('with server.max_queued heads already waiting for a worker, one more connec
     assert.equal((await slow).status, 200);
   } finally { await s.stop(); }
 });
+
+test('server.max_keep_alive_requests: the last allowed answer closes the connection', async () => {
+  const s = await impatientStack({ max_keep_alive_requests: 2 });
+  try {
+    const c = connect(s.proxy.url);
+    await c.ready;
+    c.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.waitClosed();
+    const got = answers(c.got);
+    assert.deepEqual(got.map((a) => a.status), [200, 200]);
+    assert.doesNotMatch(got[0].head, /connection: close/i);
+    assert.match(got[1].head, /connection: close/i);
+  } finally { await s.stop(); }
+});
