@@ -249,6 +249,7 @@ test('1,500 connections dripping header bytes do not delay /health or a chat req
       const c = await timed(async () => { const r = await chat(); await r.text(); return r; });
       assert.equal(c.r.status, 200);
       assert.ok(c.ms < 1000, `chat took ${c.ms.toFixed(0)} ms`);
+      console.log(`# with ${open} drippers: /health ${h.ms.toFixed(1)} ms, chat ${c.ms.toFixed(1)} ms`);
     }
     assert.equal(drippers.filter((c) => c.got !== '').length, 0, 'no dripper got an answer');
   } finally {
