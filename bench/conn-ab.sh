@@ -9,6 +9,7 @@
 # AB_CONNS (64). Prints requests/s per run and the proxy's CPU time per request.
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n 2,8p "$0"; exit 2; }
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (bench/run.sh installs it)" >&2; exit 2; }
 secs=${AB_SECONDS:-5}
 rounds=${AB_ROUNDS:-3}
 conns=${AB_CONNS:-64}

@@ -1,5 +1,5 @@
 // aicore-proxy: the host process. Parses the command line, loads the config and plugins, starts
-// the Poco HTTP server with its own thread pool, and waits for SIGINT/SIGTERM.
+// the connection layer (host/net, over Poco) with its own thread pool, and waits for SIGINT/SIGTERM.
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/Context.h>

@@ -24,6 +24,22 @@ int ClientSocket::available() {
   return static_cast<int>(buf_.size() - off_) + StreamSocketImpl::available();
 }
 
+void ClientSocket::setReceiveTimeout(const Poco::Timespan& timeout) {
+  if (timeout.totalMicroseconds() == receive_timeout_us_) return;
+  StreamSocketImpl::setReceiveTimeout(timeout);
+  receive_timeout_us_ = timeout.totalMicroseconds();
+}
+
+Poco::Net::SocketAddress ClientSocket::address() {
+  if (!address_) address_ = StreamSocketImpl::address();
+  return *address_;
+}
+
+Poco::Net::SocketAddress ClientSocket::peerAddress() {
+  if (!peer_) peer_ = StreamSocketImpl::peerAddress();
+  return *peer_;
+}
+
 int ClientSocket::fill(size_t max_pending) {
   const size_t have = buf_.size() - off_;
   if (have >= max_pending) return -1;
@@ -48,6 +64,8 @@ void ClientSocket::drop(size_t n) {
   if (off_ == buf_.size()) {
     buf_.clear();
     off_ = 0;
+    // An idle connection should not keep the buffer of a large head it once sent.
+    if (buf_.capacity() > 65536) buf_.shrink_to_fit();
   }
 }
 

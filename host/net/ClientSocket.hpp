@@ -5,8 +5,10 @@
 #pragma once
 
 #include <Poco/Net/StreamSocketImpl.h>
+#include <Poco/Timespan.h>
 
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,6 +27,12 @@ class ClientSocket : public Poco::Net::StreamSocketImpl {
   using StreamSocketImpl::receiveBytes;
   int receiveBytes(void* buffer, int length, int flags = 0) override;
   int available() override;
+  // Poco sets the receive timeout again for every request (HTTPServerSession's constructor): the
+  // syscall is skipped when the value does not change.
+  void setReceiveTimeout(const Poco::Timespan& timeout) override;
+  // Poco asks for both addresses for every request (getsockname, getpeername); they do not change.
+  Poco::Net::SocketAddress address() override;
+  Poco::Net::SocketAddress peerAddress() override;
 
   // The poller's non-blocking read: appends what the kernel has, up to `max_pending` bytes
   // pending in total. Returns the number of bytes read, 0 at end of stream, -1 when nothing is
@@ -60,6 +68,8 @@ class ClientSocket : public Poco::Net::StreamSocketImpl {
  private:
   std::string buf_;
   size_t off_ = 0;
+  Poco::Timespan::TimeDiff receive_timeout_us_ = -1;
+  std::optional<Poco::Net::SocketAddress> address_, peer_;
   int64_t delivered_ = 0;
 };
 

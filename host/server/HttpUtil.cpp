@@ -11,6 +11,7 @@
 #include <istream>
 #include <random>
 
+#include "net/BytesAtHand.hpp"
 #include "net/Framing.hpp"
 
 namespace aicore::host {
@@ -38,6 +39,8 @@ std::string read_body(Poco::Net::HTTPServerRequest& req, const ServerSettings& s
   // The minimum rate: after the grace period the body must have arrived at min_body_rate_bytes_s
   // on average, so each wait for more bytes ends when the count would fall behind.
   auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
+  // A body already at hand (the usual small one, read with the head) needs no pacing.
+  if (impl && declared > 0 && net::bytes_at_hand(*impl) >= declared) impl = nullptr;
   const auto start = std::chrono::steady_clock::now();
   const auto silence = std::chrono::seconds(server.client_timeout_s);
   auto timeout_set = std::chrono::steady_clock::duration(silence);

@@ -249,6 +249,7 @@ test('1,500 connections dripping header bytes do not delay /health or a chat req
       const c = await timed(async () => { const r = await chat(); await r.text(); return r; });
       assert.equal(c.r.status, 200);
       assert.ok(c.ms < 1000, `chat took ${c.ms.toFixed(0)} ms`);
+      console.log(`# with ${open} drippers: /health ${h.ms.toFixed(1)} ms, chat ${c.ms.toFixed(1)} ms`);
     }
     assert.equal(drippers.filter((c) => c.got !== '').length, 0, 'no dripper got an answer');
   } finally {
@@ -291,5 +292,19 @@ test('with server.max_queued heads already waiting for a worker, one more connec
     assert.deepEqual([b.got, c.got].map((g) => answers(g).map((a) => a.status)).sort(), [[], [200]],
       'one waited in the queue and was served, the other was refused');
     assert.equal((await slow).status, 200);
+  } finally { await s.stop(); }
+});
+
+test('server.max_keep_alive_requests: the last allowed answer closes the connection', async () => {
+  const s = await impatientStack({ max_keep_alive_requests: 2 });
+  try {
+    const c = connect(s.proxy.url);
+    await c.ready;
+    c.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await c.waitClosed();
+    const got = answers(c.got);
+    assert.deepEqual(got.map((a) => a.status), [200, 200]);
+    assert.doesNotMatch(got[0].head, /connection: close/i);
+    assert.match(got[1].head, /connection: close/i);
   } finally { await s.stop(); }
 });

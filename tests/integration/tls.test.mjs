@@ -84,3 +84,41 @@ test('upstream certificates are verified by default; upstream.ca_file trusts a p
     } finally { await trusting.stop(); }
   } finally { await fakeSap.stop(); await emulator.stop(); }
 });
+
+test('HTTPS: a head that drips after the handshake is cut at server.header_timeout_s; keep-alive still works', async () => {
+  const { connect } = await import('node:tls');
+  const tls = selfSigned();
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url, {
+    extra: { server: { tls_cert_file: tls.cert, tls_key_file: tls.key, header_timeout_s: 1 } },
+  });
+  const proxy = await startProxy(cfg.path);
+  const { port } = new URL(proxy.url);
+  const open = () => new Promise((resolve) => {
+    const s = connect({ port: Number(port), host: '127.0.0.1', ca: readFileSync(tls.cert) }, () => resolve(s));
+    s.got = '';
+    s.on('data', (d) => { s.got += d; });
+    s.on('error', () => {});
+  });
+  try {
+    const drip = await open();
+    const t0 = Date.now();
+    const closed = new Promise((r) => drip.on('close', r));
+    const head = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
+    let i = 0;
+    const timer = setInterval(() => drip.write(head[i++ % head.length]), 200);
+    await closed;
+    clearInterval(timer);
+    const took = Date.now() - t0;
+    assert.ok(took >= 900 && took < 3000, `closed after ${took} ms (header_timeout_s 1)`);
+    assert.equal(drip.got, '');
+
+    // Two requests on one HTTPS connection.
+    const ka = await open();
+    ka.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    const twice = new Promise((r) => { ka.on('data', () => { if ((ka.got.match(/HTTP\/1\.1 200/g) ?? []).length === 2) r(); }); });
+    ka.once('data', () => ka.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    await twice;
+    ka.destroy();
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
