@@ -14,6 +14,7 @@
 #include "server/HttpUtil.hpp"
 #include "server/LeadingError.hpp"
 #include "server/PluginOutput.hpp"
+#include "server/RequestCost.hpp"
 
 namespace aicore::host {
 namespace {
@@ -108,6 +109,16 @@ void ProxyHandler::fail_(Poco::Net::HTTPServerResponse& resp, AccessRecord& rec,
   send_json(resp, status, error_body(dialect_.family, status, message, type, code));
 }
 
+void ProxyHandler::refuse_memory_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+                                  AccessRecord& rec, bool body_unread) {
+  resp.set("Retry-After", "1");
+  if (body_unread) resp.setKeepAlive(false);  // its body is not read
+  fail_(resp, rec, 503,
+        "the proxy is at its memory budget for requests in flight (server.max_inflight_body_bytes); retry shortly");
+  // Let the client finish sending, so that it reads the answer instead of a reset connection.
+  if (body_unread) linger_discard(req, rt_->config.server.max_body_bytes, 10000);
+}
+
 void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
   AccessRecord rec;
   rec.id = new_request_id();
@@ -150,6 +161,20 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     return fail_(resp, rec, 405, "method " + req.getMethod() + " not allowed on " + rec.path + "; use POST");
   }
 
+  // The memory budget, decided before the body is read: reading holds the declared length (a
+  // chunked body: up to max_body_bytes), and a request it cannot take now gets 503 at once.
+  MemoryBudget::Lease lease(budget_);
+  const int64_t budget = rt.config.server.max_inflight_body_bytes;
+  {
+    const std::streamsize declared = req.getChunkedTransferEncoding() ? -1
+                                     : req.hasContentLength()          ? req.getContentLength()
+                                                                       : 0;  // no body (RFC 9112)
+    if (declared <= rt.config.server.max_body_bytes) {  // larger: read_body answers 413
+      const int64_t reading = declared >= 0 ? declared : rt.config.server.max_body_bytes;
+      if (!lease.reserve(reading, budget)) return refuse_memory_(req, resp, rec, declared != 0);
+    }
+  }
+
   std::string body;
   try {
     body = read_body(req, rt.config.server.max_body_bytes);
@@ -161,6 +186,18 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   } catch (const BodyIncomplete& e) {
     resp.setKeepAlive(false);  // the connection is out of step with the request
     return fail_(resp, rec, 408, e.what());
+  }
+
+  // Then what converting it holds at its peak (the plugin's documents of it), before that memory
+  // is spent: a body that could never fit is too large, one that does not fit now waits.
+  {
+    const int64_t cost = conversion_cost(body);
+    if (cost > budget)
+      return fail_(resp, rec, 413,
+                   "request body of " + std::to_string(body.size()) + " bytes would need about " + std::to_string(cost >> 20) +
+                       " MiB of memory to convert, more than server.max_inflight_body_bytes allows",
+                   dialect_.family == Family::Anthropic ? "request_too_large" : "");
+    if (!lease.reserve(cost, budget)) return refuse_memory_(req, resp, rec, false);
   }
 
   // The host reads only what it routes on: model and stream. The plugin validates the rest.
@@ -224,6 +261,9 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     return;
   }
   spdlog::debug("request {} upstream body: {}", rec.id, redact(ureq.body));
+  // Converted: the client's body and the plugin's documents are gone; the upstream body stays.
+  std::string().swap(body);
+  lease.set(static_cast<int64_t>(ureq.body.size()));
 
   auto targets = rt.balancer.candidates(route->model_key);
   if (targets.empty()) return fail_(resp, rec, 404, "The model '" + model + "' has no deployment");
@@ -234,6 +274,11 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   };
   // retry.deadline_s bounds every attempt's waits too, until the answer starts reaching the client.
   CallDeadline deadline{plan.deadline(), true, rt.config.retry.deadline_s};
+  // One call for every attempt: its body (up to max_body_bytes and more) is not copied per attempt.
+  UpstreamCall uc;
+  uc.deadline = &deadline;
+  uc.method = ureq.method;
+  uc.body = std::move(ureq.body);
 
   ResponseView rv{dialect_.name, route->model_key, ureq.context, 0, {}, {}};
   int last_status = 0;
@@ -264,11 +309,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
       continue;
     }
 
-    UpstreamCall uc;
-    uc.deadline = &deadline;
     uc.url = t->url + ureq.target;
-    uc.method = ureq.method;
-    uc.body = ureq.body;
     uc.headers = {{"Authorization", "Bearer " + token}, {"AI-Resource-Group", sub.resource_group}};
     for (const auto& h : ureq.headers) uc.headers.push_back(h);
 
@@ -304,6 +345,8 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
     try {
       if (!stream) {
         UpstreamResponse r = rt_->upstream->send(uc);
+        // The answer and its conversion are held now, counted whatever the budget says.
+        lease.set(static_cast<int64_t>(uc.body.size()) + conversion_cost(r.body));
         if (r.status >= 200 && r.status < 300) {
           rt_->cooldowns->succeeded(t->url);
           rv.status = r.status;
