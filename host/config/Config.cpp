@@ -166,7 +166,7 @@ std::string existing_file(const json& v, const std::string& path, const std::str
 void parse_server(const json& v, ServerSettings& s, const std::string& base_dir, std::vector<std::string>& warnings) {
   const std::string p = "server";
   need_object(v, p);
-  note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "client_timeout_s",
+  note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "max_inflight_body_bytes", "client_timeout_s",
                       "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s",
                       "tls_cert_file", "tls_key_file", "header_timeout_s", "min_body_rate_bytes_s", "body_grace_s",
                       "send_timeout_s"}, warnings);
@@ -174,6 +174,11 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
   if (v.contains("max_body_bytes")) s.max_body_bytes = get_int(v["max_body_bytes"], "server.max_body_bytes", 1024, int64_t(1) << 34);
+  if (v.contains("max_inflight_body_bytes"))
+    s.max_inflight_body_bytes = get_int(v["max_inflight_body_bytes"], "server.max_inflight_body_bytes", 1 << 20, int64_t(1) << 40);
+  if (s.max_inflight_body_bytes < s.max_body_bytes)
+    fail("server.max_inflight_body_bytes", "must be at least server.max_body_bytes (" + std::to_string(s.max_body_bytes) +
+                                               "), or a body of that size could never be read");
   if (v.contains("client_timeout_s")) s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
   if (v.contains("header_timeout_s")) s.header_timeout_s = (int)get_int(v["header_timeout_s"], "server.header_timeout_s", 1, 3600);
   if (v.contains("min_body_rate_bytes_s")) s.min_body_rate_bytes_s = (int)get_int(v["min_body_rate_bytes_s"], "server.min_body_rate_bytes_s", 0, 1 << 30);

@@ -38,7 +38,10 @@ struct ServerSettings {
   int min_threads = 8;
   int max_threads = 1280;             // each open stream holds one thread: 1,000+ streams at once
   int max_queued = 1024;              // accepted connections waiting for a thread
-  int64_t max_body_bytes = 64 << 20;  // generous enough for image-heavy requests
+  int64_t max_body_bytes = 32 << 20;  // Anthropic's own request limit, the largest of the upstreams
+  // What model requests in flight may hold in memory at once: bodies, the plugins' documents of
+  // them, converted bodies, answers (server/RequestCost.hpp). Beyond it: 503 + Retry-After.
+  int64_t max_inflight_body_bytes = int64_t(2) << 30;
   int client_timeout_s = 120;         // longest silence while a request body is read
   int header_timeout_s = 10;          // a request head must be complete this long after its first byte
   int min_body_rate_bytes_s = 1024;   // after body_grace_s, a body slower than this on average is cut (408)

@@ -1,6 +1,7 @@
 #include "pipeline/Admit.hpp"
 
 #include "server/HttpUtil.hpp"
+#include "server/RequestCost.hpp"
 
 namespace aicore::host {
 
@@ -17,12 +18,50 @@ bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& r
   return false;
 }
 
+namespace {
+
+// 503 + Retry-After: the memory budget cannot take this request now.
+bool refuse_memory(Exchange& x, bool body_unread) {
+  x.resp.set("Retry-After", "1");
+  if (body_unread) x.resp.setKeepAlive(false);  // its body is not read (the connection layer lingers)
+  return x.fail(503, "the proxy is at its memory budget for requests in flight (server.max_inflight_body_bytes); "
+                     "retry shortly");
+}
+
+// Decided before the body is read: reading holds the declared length (a chunked body: up to
+// max_body_bytes), and a request the budget cannot take now gets 503 at once.
+bool reserve_for_reading(Exchange& x) {
+  const auto& s = x.rt.config.server;
+  const std::streamsize declared = x.req.getChunkedTransferEncoding() ? -1
+                                   : x.req.hasContentLength()          ? x.req.getContentLength()
+                                                                       : 0;  // no body (RFC 9112)
+  if (declared > s.max_body_bytes) return true;  // read_body answers 413
+  const int64_t reading = declared >= 0 ? declared : s.max_body_bytes;
+  return x.memory.reserve(reading, s.max_inflight_body_bytes) || refuse_memory(x, declared != 0);
+}
+
+// Then what converting it holds at its peak (the plugin's documents of it), before that memory
+// is spent: a body that could never fit is too large, one that does not fit now waits.
+bool reserve_for_converting(Exchange& x) {
+  const int64_t budget = x.rt.config.server.max_inflight_body_bytes;
+  const int64_t cost = conversion_cost(x.body);
+  if (cost > budget)
+    return x.fail(413,
+                  "request body of " + std::to_string(x.body.size()) + " bytes would need about " +
+                      std::to_string(cost >> 20) + " MiB of memory to convert, more than server.max_inflight_body_bytes allows",
+                  x.family() == Family::Anthropic ? "request_too_large" : "");
+  return x.memory.reserve(cost, budget) || refuse_memory(x, false);
+}
+
+}  // namespace
+
 bool admit(Exchange& x) {
   if (!authorize(x.rt, x.family(), x.req, x.resp, x.rec)) return false;
   if (x.req.getMethod() != "POST") {
     x.resp.set("Allow", "POST");
     return x.fail(405, "method " + x.req.getMethod() + " not allowed on " + x.rec.path + "; use POST");
   }
+  if (!reserve_for_reading(x)) return false;
   try {
     x.body = read_body(x.req, x.rt.config.server);
   } catch (const BodyTooLarge& e) {
@@ -32,7 +71,7 @@ bool admit(Exchange& x) {
     x.resp.setKeepAlive(false);  // the connection is out of step with the request
     return x.fail(408, e.what());
   }
-  return true;
+  return reserve_for_converting(x);
 }
 
 }  // namespace aicore::host

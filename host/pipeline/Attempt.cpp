@@ -28,15 +28,12 @@ std::string upstream_message(const std::string& body) {
   return raw.empty() ? "no body" : raw;
 }
 
-UpstreamCall upstream_call(const Exchange& x, const Target& t, const SubAccount& sub, const std::string& token) {
-  UpstreamCall call;
-  call.deadline = x.deadline;
-  call.url = t.url + x.upstream.target;
-  call.method = x.upstream.method;
-  call.body = x.upstream.body;
-  call.headers = {{"Authorization", "Bearer " + token}, {"AI-Resource-Group", sub.resource_group}};
-  for (const auto& h : x.upstream.headers) call.headers.push_back(h);
-  return call;
+// What changes from one attempt to the next: the deployment and the token.
+const UpstreamCall& aim(Exchange& x, const Target& t, const SubAccount& sub, const std::string& token) {
+  x.call.url = t.url + x.upstream.target;
+  x.call.headers = {{"Authorization", "Bearer " + token}, {"AI-Resource-Group", sub.resource_group}};
+  for (const auto& h : x.upstream.headers) x.call.headers.push_back(h);
+  return x.call;
 }
 
 }  // namespace
@@ -69,7 +66,7 @@ Outcome attempt(Exchange& x, const Target& t, bool may_reauthorize) {
     spdlog::warn("request {}: {}", x.rec.id, redact(e.what()));
     return Outcome::retry(Outcome::Health::Unknown, 502, e.what());
   }
-  const UpstreamCall call = upstream_call(x, t, sub, token);
+  const UpstreamCall& call = aim(x, t, sub, token);
   try {
     Outcome o = x.stream ? relay_stream(x, call) : relay_whole(x, call);
     if (o.then == Outcome::Then::Reauthorize && may_reauthorize) x.rt.tokens->invalidate(sub.name, token);

@@ -39,6 +39,9 @@ bool convert(Exchange& x) {
   }
   if (x.upstream.local_status > 0) return answer_locally(x);
   spdlog::debug("request {} upstream body: {}", x.rec.id, redact(x.upstream.body));
+  // Converted: the client's body and the plugin's documents are gone; the upstream body stays.
+  std::string().swap(x.body);
+  x.memory.set(static_cast<int64_t>(x.upstream.body.size()));
   return true;
 }
 

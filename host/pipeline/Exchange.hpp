@@ -14,20 +14,24 @@
 #include "routing/Router.hpp"
 #include "server/AccessLog.hpp"
 #include "server/Dialect.hpp"
+#include "server/MemoryBudget.hpp"
 #include "server/Runtime.hpp"
 #include "upstream/CallDeadline.hpp"
+#include "upstream/UpstreamClient.hpp"
 
 namespace aicore::host {
 
 struct Exchange {
-  Exchange(Poco::Net::HTTPServerRequest& rq, Poco::Net::HTTPServerResponse& rs, const Runtime& r, const Dialect& d)
-      : req(rq), resp(rs), rt(r), dialect(d) {}
+  Exchange(Poco::Net::HTTPServerRequest& rq, Poco::Net::HTTPServerResponse& rs, const Runtime& r, const Dialect& d,
+           MemoryBudget& budget)
+      : req(rq), resp(rs), rt(r), dialect(d), memory(budget) {}
 
   Poco::Net::HTTPServerRequest& req;
   Poco::Net::HTTPServerResponse& resp;
   const Runtime& rt;
   const Dialect& dialect;
   AccessRecord rec;
+  MemoryBudget::Lease memory;   // what this request holds of server.max_inflight_body_bytes
 
   std::string body;             // admit: the client's body
   std::string model;            // read_fields: the model the client asked for
@@ -35,6 +39,7 @@ struct Exchange {
   std::optional<Route> route;   // convert: the model key and its provider plugin
   UpstreamRequest upstream;     // convert: what the plugin made of the request
   CallDeadline* deadline = nullptr;  // forward: retry.deadline_s, until the answer starts
+  UpstreamCall call;            // forward: one call for every attempt, its body never copied per attempt
 
   // Answers the client with an error in its dialect's envelope and records it. Always false, so a
   // stage can `return x.fail(...)`.

@@ -20,6 +20,9 @@ void forward(Exchange& x) {
   // retry.deadline_s bounds every attempt's waits too, until the answer starts reaching the client.
   CallDeadline deadline{failover.plan().deadline(), true, x.rt.config.retry.deadline_s};
   x.deadline = &deadline;
+  x.call.deadline = &deadline;
+  x.call.method = x.upstream.method;
+  x.call.body = std::move(x.upstream.body);
   while (auto t = failover.next()) {
     x.rec.attempts = failover.attempts();
     x.rec.subaccount = x.rt.subaccount(t->subaccount).name;

@@ -6,11 +6,14 @@
 #include "pipeline/Attempt.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/PluginOutput.hpp"
+#include "server/RequestCost.hpp"
 
 namespace aicore::host {
 
 Outcome relay_whole(Exchange& x, const UpstreamCall& call) {
   const UpstreamResponse r = x.rt.upstream->send(call);
+  // The answer and its conversion are held now, counted whatever the budget says.
+  x.memory.set(static_cast<int64_t>(call.body.size()) + conversion_cost(r.body));
   if (r.status < 200 || r.status >= 300) return judge_upstream_error(x, r);
   // From here on the deployment did its job, whatever the plugin makes of its answer.
   const Outcome done = Outcome::finished(Outcome::Health::Fine);

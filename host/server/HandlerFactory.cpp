@@ -86,7 +86,7 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   auto rt = holder_->get();
   if (dialect) {
     if (holder_->in_flight.load(std::memory_order_relaxed) >= max_in_flight_) return new BusyHandler(dialect->family);
-    return new Counted<ProxyHandler>(*holder_, rt, *dialect);
+    return new Counted<ProxyHandler>(*holder_, rt, *dialect, holder_->body_budget);
   }
   if (path == "/v1/models" || path == "/models") return new ModelsHandler(rt);
   if (path == "/health" || path == "/healthz") return new HealthHandler(rt);

@@ -13,7 +13,7 @@
 namespace aicore::host {
 
 void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
-  Exchange x(req, resp, *rt_, dialect_);
+  Exchange x(req, resp, *rt_, dialect_, budget_);
   x.rec.id = new_request_id();
   x.rec.method = req.getMethod();
   x.rec.path = req.getURI().substr(0, req.getURI().find('?'));

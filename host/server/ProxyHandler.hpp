@@ -7,18 +7,21 @@
 #include <memory>
 
 #include "server/Dialect.hpp"
+#include "server/MemoryBudget.hpp"
 #include "server/Runtime.hpp"
 
 namespace aicore::host {
 
 class ProxyHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  ProxyHandler(std::shared_ptr<Runtime> rt, const Dialect& d) : rt_(std::move(rt)), dialect_(d) {}
+  ProxyHandler(std::shared_ptr<Runtime> rt, const Dialect& d, MemoryBudget& budget)
+      : rt_(std::move(rt)), dialect_(d), budget_(budget) {}
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override;
 
  private:
   std::shared_ptr<Runtime> rt_;  // held for the whole request: a reload never changes it mid-flight
   const Dialect& dialect_;
+  MemoryBudget& budget_;  // the process's, shared by every model request
 };
 
 }  // namespace aicore::host

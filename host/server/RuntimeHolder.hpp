@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "server/MemoryBudget.hpp"
 #include "server/Runtime.hpp"
 
 namespace aicore::host {
@@ -27,6 +28,8 @@ class RuntimeHolder {
   std::atomic<int> in_flight{0};
   // Set on SIGTERM/SIGINT: requests that still arrive on open keep-alive connections are refused.
   std::atomic<bool> draining{false};
+  // What model requests in flight hold in memory (server.max_inflight_body_bytes).
+  MemoryBudget body_budget;
 
  private:
   mutable std::mutex mu_;

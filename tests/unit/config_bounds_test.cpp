@@ -32,3 +32,16 @@ TEST(ConfigBounds, UpstreamMaxResponseBytes) {
   EXPECT_EQ(error_of(R"(,"upstream":{"max_response_bytes":"64M"})"),
             "upstream.max_response_bytes: must be an integer, got a string");
 }
+
+TEST(ConfigBounds, BodyLimitAndInflightBudget) {
+  const Config c = parse_config(config(""), ".");
+  EXPECT_EQ(c.server.max_body_bytes, 32 << 20);
+  EXPECT_EQ(c.server.max_inflight_body_bytes, int64_t(2) << 30);
+  EXPECT_EQ(parse_config(config(R"(,"server":{"max_inflight_body_bytes":1073741824})"), ".").server.max_inflight_body_bytes,
+            int64_t(1) << 30);
+  EXPECT_EQ(error_of(R"(,"server":{"max_inflight_body_bytes":1000})"),
+            "server.max_inflight_body_bytes: must be between 1048576 and 1099511627776");
+  EXPECT_EQ(error_of(R"(,"server":{"max_body_bytes":67108864,"max_inflight_body_bytes":33554432})"),
+            "server.max_inflight_body_bytes: must be at least server.max_body_bytes (67108864), or a body of that size "
+            "could never be read");
+}
