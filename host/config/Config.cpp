@@ -228,11 +228,13 @@ void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::
 
 void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "plugins");
-  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models"}, warnings);
+  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models", "allow_insecure_permissions"}, warnings);
   if (v.contains("dir")) {
     std::string d = get_string(v["dir"], "plugins.dir");
     p.dir = fs::path(d).is_absolute() ? d : (fs::path(base_dir) / d).string();
   }
+  if (v.contains("allow_insecure_permissions"))
+    p.allow_insecure_permissions = get_bool(v["allow_insecure_permissions"], "plugins.allow_insecure_permissions");
   if (v.contains("enabled")) p.enabled = get_string_list(v["enabled"], "plugins.enabled");
   if (v.contains("disabled")) p.disabled = get_string_list(v["disabled"], "plugins.disabled");
   if (v.contains("settings")) {

@@ -80,6 +80,7 @@ struct PluginSettings {
   std::vector<std::string> disabled;
   std::map<std::string, std::string> settings;    // plugin name -> settings JSON
   std::map<std::string, std::string> model_map;   // model key -> plugin name (overrides detection)
+  bool allow_insecure_permissions = false;        // load plugins from files others may write (development)
 };
 
 struct Config {

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "log/Log.hpp"
+#include "plugin/OutputChecks.hpp"
 #include "retry/AttemptPlan.hpp"
 #include "server/BodyScan.hpp"
 #include "server/HttpUtil.hpp"
@@ -188,6 +189,13 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
   if (!route->provider->convert_request(call, ureq, pf)) {
     if (pf.status == ACP_ERR_INTERNAL) spdlog::error("request {}: plugin {}: {}", rec.id, rec.plugin, redact(pf.message));
     return fail_(resp, rec, status_for(pf), pf.message, pf.type);
+  }
+  if (auto bad = ureq.local_status > 0 ? local_status_problem(ureq.local_status)
+                                       : upstream_request_problem(ureq, RequestKind::Inference)) {
+    const bool local = ureq.local_status > 0;
+    spdlog::error("request {}: plugin {} produced an invalid {}: {}", rec.id, rec.plugin, local ? "answer" : "upstream request", *bad);
+    return fail_(resp, rec, local ? 502 : 500,
+                 "plugin " + rec.plugin + " produced an invalid " + (local ? "answer: " : "upstream request: ") + *bad);
   }
   if (ureq.local_status > 0) {  // answered by the plugin itself, e.g. count_tokens
     if (auto bad = json_body_problem(ureq.local_body)) {
