@@ -160,7 +160,7 @@ class ProxyApp : public Poco::Util::ServerApplication {
     config.host = current.config.host;
     config.port = current.config.port;
     PluginSet plugins = load_plugins(plugin_dir(opt, config), config);
-    auto rt = Runtime::build(std::move(config), std::move(plugins));
+    auto rt = Runtime::build(std::move(config), std::move(plugins), &current);
     for (const auto& m : rt->router->orphans())
       throw ConfigError("subAccounts.*.deployment_models." + m + ": no enabled provider plugin serves this model");
     return rt;
