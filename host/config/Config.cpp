@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "log/JsonErrorText.hpp"
+
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -75,7 +78,25 @@ void note_unknown(const json& obj, const std::string& path, std::initializer_lis
 
 bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
 
-ServiceKey parse_service_key(const json& key, const std::string& path) {
+// A SAP URL in clear text beyond this machine: the client secret, bearer tokens and prompts
+// cross the network readable. Allowed (the emulator and test setups use it), but said loudly.
+void note_plain_http(const std::string& url, const std::string& path, std::vector<std::string>& warnings) {
+  if (url.rfind("http://", 0) != 0) return;
+  const size_t end = url.find_first_of("/?#", 7);
+  std::string host = url.substr(7, end == std::string::npos ? std::string::npos : end - 7);
+  if (auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+  if (host.starts_with('['))
+    host = host.substr(1, host.find(']') - 1);  // [::1]:port (npos - 1 keeps the rest when unclosed)
+  else
+    host = host.substr(0, host.find(':'));
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0) return;
+  warnings.push_back(path + ": http:// to " + host +
+                     " (not this machine): the client secret, tokens and prompts cross the network unencrypted; "
+                     "use https://");
+}
+
+ServiceKey parse_service_key(const json& key, const std::string& path, std::vector<std::string>& warnings) {
   need_object(key, path);
   ServiceKey k;
   auto field = [&](const char* name) -> std::string {
@@ -87,12 +108,14 @@ ServiceKey parse_service_key(const json& key, const std::string& path) {
   k.url = field("url");
   if (!is_url(k.url)) fail(join(path, "url"), "must be an http(s) URL");
   while (!k.url.empty() && k.url.back() == '/') k.url.pop_back();
+  note_plain_http(k.url, join(path, "url"), warnings);
   if (key.contains("identityzoneid") && !key.at("identityzoneid").is_null())
     k.identityzoneid = get_string(key.at("identityzoneid"), join(path, "identityzoneid"), false);
   if (!key.contains("serviceurls")) fail(join(path, "serviceurls"), "missing");
   const json& su = need_object(key.at("serviceurls"), join(path, "serviceurls"));
   if (!su.contains("AI_API_URL")) fail(join(path, "serviceurls.AI_API_URL"), "missing");
   k.ai_api_url = get_string(su.at("AI_API_URL"), join(path, "serviceurls.AI_API_URL"));
+  note_plain_http(k.ai_api_url, join(path, "serviceurls.AI_API_URL"), warnings);
   k.json = key.dump();
   return k;
 }
@@ -109,8 +132,9 @@ json parse_json(const std::string& text, const std::string& path) {
     return json::parse(text);
   } catch (const json::exception& e) {
     // nlohmann's message carries line and column, which is what a user needs. Not only
-    // parse_error: a number beyond a double ("port": 1e999) is an out_of_range.
-    fail(path, std::string("invalid JSON: ") + e.what());
+    // parse_error: a number beyond a double ("port": 1e999) is an out_of_range. Without the
+    // input it quotes: that can be a secret (log/JsonErrorText.hpp).
+    fail(path, "invalid JSON: " + json_error_text(e));
   }
 }
 
@@ -124,14 +148,14 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
   if (v.contains("resource_group")) s.resource_group = get_string(v.at("resource_group"), join(path, "resource_group"));
 
   if (v.contains("service_key")) {
-    s.key = parse_service_key(v.at("service_key"), join(path, "service_key"));
+    s.key = parse_service_key(v.at("service_key"), join(path, "service_key"), warnings);
   } else if (v.contains("service_key_json")) {
     std::string rel = get_string(v.at("service_key_json"), join(path, "service_key_json"));
     fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
     std::error_code ec;
     if (!fs::is_regular_file(p, ec)) fail(join(path, "service_key_json"), "file not found: " + rel);
     json key = parse_json(read_file(p), join(path, "service_key_json") + " (" + rel + ")");
-    s.key = parse_service_key(key, join(path, "service_key_json") + " (" + rel + ")");
+    s.key = parse_service_key(key, join(path, "service_key_json") + " (" + rel + ")", warnings);
   } else {
     fail(join(path, "service_key_json"), "missing (give service_key_json or an inline service_key)");
   }
@@ -149,6 +173,7 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
     for (size_t i = 0; i < urls.size(); ++i) {
       if (!is_url(urls[i])) fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
       while (urls[i].size() > 8 && urls[i].back() == '/') urls[i].pop_back();
+      note_plain_http(urls[i], mp + "[" + std::to_string(i) + "]", warnings);
     }
     s.deployment_models.emplace_back(it.key(), std::move(urls));
   }
