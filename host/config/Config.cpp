@@ -180,6 +180,22 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
   return s;
 }
 
+// The oldest TLS version accepted: 1.2 or 1.3 (1.0 and 1.1 are broken and not offered).
+std::string get_tls_version(const json& v, const std::string& path) {
+  std::string s = get_string(v, path);
+  if (s != "1.2" && s != "1.3") fail(path, "must be \"1.2\" or \"1.3\", got '" + s + "'");
+  return s;
+}
+
+// An OpenSSL cipher list; whether OpenSSL knows the ciphers is checked when the TLS context is
+// made (host/tls), under the same field name.
+std::string get_cipher_list(const json& v, const std::string& path) {
+  std::string s = get_string(v, path);
+  if (s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:+-!@=_.,") != std::string::npos)
+    fail(path, "must be an OpenSSL cipher list (letters, digits and : + - ! @ = _ . ,)");
+  return s;
+}
+
 std::string existing_file(const json& v, const std::string& path, const std::string& base_dir) {
   std::string rel = get_string(v, path);
   fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
@@ -193,7 +209,7 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   need_object(v, p);
   note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "client_timeout_s",
                       "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s",
-                      "tls_cert_file", "tls_key_file"}, warnings);
+                      "tls_cert_file", "tls_key_file", "tls_min_version", "tls_ciphers"}, warnings);
   if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
@@ -209,17 +225,22 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   if (v.contains("tls_key_file")) s.tls_key_file = existing_file(v["tls_key_file"], "server.tls_key_file", base_dir);
   if (s.tls_cert_file.empty() != s.tls_key_file.empty())
     fail(s.tls_cert_file.empty() ? "server.tls_cert_file" : "server.tls_key_file", "TLS needs both a certificate and a key");
+  if (v.contains("tls_min_version")) s.tls_min_version = get_tls_version(v["tls_min_version"], "server.tls_min_version");
+  if (v.contains("tls_ciphers")) s.tls_ciphers = get_cipher_list(v["tls_ciphers"], "server.tls_ciphers");
 }
 
 void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "upstream");
-  note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host"}, warnings);
+  note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host",
+                                "tls_min_version", "tls_ciphers"}, warnings);
   if (v.contains("connect_timeout_s")) u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
   if (v.contains("read_timeout_s")) u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
   if (v.contains("token_timeout_s")) u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
   if (v.contains("verify_tls")) u.verify_tls = get_bool(v["verify_tls"], "upstream.verify_tls");
   if (v.contains("pool_size_per_host")) u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
   if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
+  if (v.contains("tls_min_version")) u.tls_min_version = get_tls_version(v["tls_min_version"], "upstream.tls_min_version");
+  if (v.contains("tls_ciphers")) u.tls_ciphers = get_cipher_list(v["tls_ciphers"], "upstream.tls_ciphers");
 }
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {

@@ -34,6 +34,12 @@ struct SubAccount {
   std::vector<std::pair<std::string, std::vector<std::string>>> deployment_models;
 };
 
+// TLS 1.2 cipher suites for both sides: ECDHE key exchange and AEAD ciphers only (Mozilla's
+// "intermediate" profile without DHE). TLS 1.3 suites are OpenSSL's, all of them modern.
+inline constexpr const char* kDefaultTlsCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 struct ServerSettings {
   int min_threads = 8;
   int max_threads = 1280;             // each open stream holds one thread: 1,000+ streams at once
@@ -46,6 +52,8 @@ struct ServerSettings {
   int drain_timeout_s = 30;           // on SIGTERM, how long in-flight requests may finish
   std::string tls_cert_file;          // both set: the listener speaks HTTPS (PEM files)
   std::string tls_key_file;
+  std::string tls_min_version = "1.2";   // "1.2" or "1.3"
+  std::string tls_ciphers = kDefaultTlsCiphers;  // OpenSSL cipher list for TLS 1.2
 };
 
 struct UpstreamSettings {
@@ -55,6 +63,8 @@ struct UpstreamSettings {
   bool verify_tls = true;
   std::string ca_file;       // empty: the system CA store
   int pool_size_per_host = 128;
+  std::string tls_min_version = "1.2";
+  std::string tls_ciphers = kDefaultTlsCiphers;
 };
 
 struct RetrySettings {

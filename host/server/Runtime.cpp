@@ -5,6 +5,7 @@
 #include "log/Log.hpp"
 #include "plugin/HostApi.hpp"
 #include "plugin/OutputChecks.hpp"
+#include "tls/TlsPolicy.hpp"
 
 namespace aicore::host {
 namespace {
@@ -75,6 +76,7 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins, const 
   rt->config = std::move(config);
   rt->plugins = std::move(plugins);
   rt->started_unix = host_api()->unix_time();
+  check_tls_policies(rt->config);
   if (!rt->config.client_keys.empty() && !rt->plugins.client_auth)
     throw ConfigError("secret_authentication_tokens: keys are configured but no client-auth plugin is loaded "
                       "(enable the 'auth' plugin); refusing to start open");

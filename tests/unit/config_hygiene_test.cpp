@@ -1,6 +1,6 @@
 // What the config says about secrets and transport: a malformed key file never prints any of its
-// secret, plain http:// towards other machines is warned about, and the plugin-permission setting
-// is validated with a field-exact error.
+// secret, plain http:// towards other machines is warned about, and the TLS and plugin-permission
+// settings are validated with field-exact errors.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -123,6 +123,29 @@ TEST(ConfigHygiene, PlainHttpToAnotherMachineIsWarnedAbout) {
     "serviceurls":{"AI_API_URL":"http://localhost:9"}})";
   EXPECT_EQ(warnings_of(with_sub(local_key, "http://[::1]:9/d")), "");
   EXPECT_EQ(warnings_of(with_sub(kKey)), "");
+}
+
+TEST(ConfigHygiene, TlsSettingsAreValidated) {
+  Config c = parse_config(with_sub(kKey), ".");
+  EXPECT_EQ(c.server.tls_min_version, "1.2");
+  EXPECT_EQ(c.upstream.tls_min_version, "1.2");
+  EXPECT_EQ(c.server.tls_ciphers, kDefaultTlsCiphers);
+  EXPECT_EQ(c.upstream.tls_ciphers, kDefaultTlsCiphers);
+  c = parse_config(with_sub(kKey, "https://api.example/d/1",
+                            R"(,"server":{"tls_min_version":"1.3","tls_ciphers":"ECDHE-RSA-AES256-GCM-SHA384"},)"
+                            R"("upstream":{"tls_min_version":"1.3"})"),
+                   ".");
+  EXPECT_EQ(c.server.tls_min_version, "1.3");
+  EXPECT_EQ(c.server.tls_ciphers, "ECDHE-RSA-AES256-GCM-SHA384");
+  EXPECT_EQ(c.upstream.tls_min_version, "1.3");
+  EXPECT_EQ(error_of(with_sub(kKey, "https://api.example/d/1", R"(,"server":{"tls_min_version":"1.1"})")),
+            "server.tls_min_version: must be \"1.2\" or \"1.3\", got '1.1'");
+  EXPECT_EQ(error_of(with_sub(kKey, "https://api.example/d/1", R"(,"upstream":{"tls_min_version":1.2})")),
+            "upstream.tls_min_version: must be a string, got a number");
+  EXPECT_EQ(error_of(with_sub(kKey, "https://api.example/d/1", R"(,"upstream":{"tls_ciphers":"AES GCM"})")),
+            "upstream.tls_ciphers: must be an OpenSSL cipher list (letters, digits and : + - ! @ = _ . ,)");
+  EXPECT_EQ(error_of(with_sub(kKey, "https://api.example/d/1", R"(,"server":{"tls_ciphers":""})")),
+            "server.tls_ciphers: must not be empty");
 }
 
 TEST(ConfigHygiene, AllowInsecurePluginPermissionsIsABoolean) {
