@@ -164,36 +164,41 @@ TEST(Concurrency, TokenCacheWithExpiryInvalidationAndAFlakyEndpoint) {
 
 // Refresh ahead of expiry while every thread keeps asking: one caller refreshes, the others keep
 // the current token, and a failing refresh (every third) never costs a request its token while
-// the current one is still valid. Each token carries the (fake) time it expires.
+// the current one is still valid. Each token carries the (fake) time it expires and lives 400 s,
+// so it is due for refresh after 200 s. Time moves in rounds: all threads ask 50 times each, then
+// the clock jumps 1-59 s, so a token can only expire if the cache failed to refresh it in the (at
+// least three) rounds of its 200-second window.
 TEST(Concurrency, TokenRefreshAheadNeverFailsARequestWhileATokenIsValid) {
   SharedClock clock;
   TokenCache cache([&clock] { return clock.now(); });
   std::atomic<int> fetches{0}, failures{0}, expired{0};
   auto fetch = [&]() -> FetchedToken {
     const int n = fetches.fetch_add(1) + 1;
-    const int64_t expires_ms = clock.ms.load() + 3'600'000;
+    const int64_t expires_ms = clock.ms.load() + 400'000;
     slow_endpoint();
     if (n % 3 == 0) throw TokenError("subaccount sub: token endpoint unreachable");
-    return FetchedToken{std::to_string(expires_ms), 3600};
+    return FetchedToken{std::to_string(expires_ms), 400};
   };
   ASSERT_FALSE(cache.get("sub", fetch).empty());
-  run_threads(kThreads, [&](int id) {
-    std::mt19937 rng(7 + id);
-    for (int i = 0; i < 2000; ++i) {
-      const int64_t asked_ms = clock.ms.load();
-      try {
-        const std::string tok = cache.get("sub", fetch);
-        if (std::stoll(tok) <= asked_ms) expired.fetch_add(1);
-      } catch (const TokenError&) {
-        failures.fetch_add(1);
+  std::mt19937 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    run_threads(kThreads, [&](int) {
+      for (int i = 0; i < 50; ++i) {
+        const int64_t asked_ms = clock.ms.load();
+        try {
+          const std::string tok = cache.get("sub", fetch);
+          if (std::stoll(tok) <= asked_ms) expired.fetch_add(1);
+        } catch (const TokenError&) {
+          failures.fetch_add(1);
+        }
       }
-      if (rng() % 40 == 0) clock.advance(seconds(rng() % 60));  // into and through refresh windows
-    }
-  });
+    });
+    clock.advance(seconds(1 + rng() % 59));  // into and through refresh windows
+  }
   EXPECT_EQ(failures.load(), 0);
   EXPECT_EQ(expired.load(), 0);
-  EXPECT_GT(fetches.load(), 2) << "the clock moved through refresh windows";
-  EXPECT_LT(fetches.load(), kThreads * 2000 / 20) << "one refresher at a time, backing off after a failure";
+  EXPECT_GT(fetches.load(), 20) << "the clock moved through refresh windows";
+  EXPECT_LT(fetches.load(), 200) << "one refresher at a time, backing off after a failure";
 }
 
 // SIGHUP: request threads take the current runtime and use its tokens and cooldowns while the
@@ -247,11 +252,12 @@ TEST(Concurrency, RuntimeSwapsKeepSharedTokensAndCooldowns) {
   });
   reloader.join();
   EXPECT_GT(requests.load(), 0);
+  const std::string current = holder.get()->tokens->get("sub");  // cred-2's token
+  EXPECT_EQ(holder.get()->tokens->get("sub"), current);
   // One token for cred-1 across 200 swaps, one for cred-2; requests still running on an old
   // runtime after cred-1 was dropped may fetch it once more.
   EXPECT_GE(fetches.load(), 2);
   EXPECT_LE(fetches.load(), 2 + kThreads);
-  EXPECT_EQ(holder.get()->tokens->get("sub"), holder.get()->tokens->get("sub"));
 }
 
 TEST(Concurrency, BalancerRoundRobinAcrossModels) {
