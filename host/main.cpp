@@ -25,6 +25,7 @@
 #include "server/Reloader.hpp"
 #include "server/Runtime.hpp"
 #include "upstream/InFlightCalls.hpp"
+#include "tls/ListenerCertificate.hpp"
 
 #ifndef AICORE_VERSION
 #define AICORE_VERSION "0.0.0"
@@ -161,7 +162,7 @@ class ProxyApp : public Poco::Util::ServerApplication {
     config.host = current.config.host;
     config.port = current.config.port;
     PluginSet plugins = load_plugins(plugin_dir(opt, config), config);
-    auto rt = Runtime::build(std::move(config), std::move(plugins));
+    auto rt = Runtime::build(std::move(config), std::move(plugins), &current);
     for (const auto& m : rt->router->orphans())
       throw ConfigError("subAccounts.*.deployment_models." + m + ": no enabled provider plugin serves this model");
     return rt;
@@ -189,16 +190,18 @@ class ProxyApp : public Poco::Util::ServerApplication {
 
     std::unique_ptr<Poco::Net::ServerSocket> socket;
     const bool tls = !sc.tls_cert_file.empty();
+    Poco::Net::Context::Ptr listener_tls;  // its certificate reloads on SIGHUP
     try {
       Poco::Net::SocketAddress addr(rt->config.host, rt->config.port);
       if (tls) {
-        Poco::Net::initializeSSL();
-        Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, sc.tls_key_file,
-                                                             sc.tls_cert_file, "", Poco::Net::Context::VERIFY_NONE);
-        socket = std::make_unique<Poco::Net::SecureServerSocket>(addr, 1024, ctx);
+        listener_tls = make_listener_context(sc);
+        socket = std::make_unique<Poco::Net::SecureServerSocket>(addr, 1024, listener_tls);
       } else {
         socket = std::make_unique<Poco::Net::ServerSocket>(addr, 1024);
       }
+    } catch (const ConfigError& e) {
+      std::cerr << "aicore-proxy: config error: " << e.what() << "\n";
+      return kExitConfig;
     } catch (const Poco::Exception& e) {
       spdlog::critical("cannot listen on {}:{}: {}", rt->config.host, rt->config.port, e.displayText());
       return 1;
@@ -211,7 +214,11 @@ class ProxyApp : public Poco::Util::ServerApplication {
     net::ConnectionServer server(new HandlerFactory(holder, max_in_flight), pool, *socket, tls, params, cs,
                                  send_connection_error);
     server.start();
-    Reloader reloader(holder, [&opt, holder] { return rebuild(opt, *holder->get()); });
+    Reloader reloader(holder, [&opt, holder, listener_tls] {
+      auto next = rebuild(opt, *holder->get());
+      if (listener_tls) reload_listener_certificate(*listener_tls, next->config.server);
+      return next;
+    });
 
     if (rt->config.client_keys.empty()) {
       if (is_loopback(rt->config.host))

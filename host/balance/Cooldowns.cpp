@@ -20,7 +20,19 @@ bool Cooldowns::try_acquire(const std::string& url) {
 
 void Cooldowns::succeeded(const std::string& url) {
   std::lock_guard lock(mu_);
-  states_.erase(url);
+  auto it = states_.find(url);
+  if (it == states_.end()) return;
+  State& st = it->second;
+  if (now_() < st.rate_limited_until) {
+    // This request started before another one was told to back off: the upstream's Retry-After
+    // still holds. The failure history goes; the deployment is closed once the limit ends.
+    st.until = st.rate_limited_until;
+    st.failures = 0;
+    st.cooldowns = 0;
+    st.probing = false;
+    return;
+  }
+  states_.erase(it);
 }
 
 void Cooldowns::release(const std::string& url) {
@@ -40,6 +52,7 @@ void Cooldowns::rate_limited(const std::string& url, std::optional<seconds> retr
   seconds d = retry_after ? *retry_after : seconds(s_.rate_limit_cooldown_s);
   d = std::clamp(d, seconds(1), seconds(s_.max_cooldown_s));
   cool_(st, d);
+  st.rate_limited_until = std::max(st.rate_limited_until, now_() + d);
 }
 
 void Cooldowns::failed(const std::string& url) {
@@ -73,6 +86,16 @@ Cooldowns::Clock::duration Cooldowns::wait_for_any(const std::vector<Target>& ta
     best = std::min(best, it->second.until - now);
   }
   return best;
+}
+
+void Cooldowns::configure(const RetrySettings& s) {
+  std::lock_guard lock(mu_);
+  s_ = s;
+}
+
+void Cooldowns::retain(const std::vector<std::string>& urls) {
+  std::lock_guard lock(mu_);
+  std::erase_if(states_, [&](const auto& kv) { return std::find(urls.begin(), urls.end(), kv.first) == urls.end(); });
 }
 
 }  // namespace aicore::host

@@ -2,6 +2,9 @@
 // Retry-After (or a configured period); repeated failures (5xx, timeouts, connection errors) cool
 // it for growing periods. When a cooldown ends the deployment is half-open: one request probes it
 // while the others keep avoiding it; success closes it again, failure cools it for longer.
+// A success never shortens a Retry-After the upstream asked for (another request may have got the
+// 429 while this one was running). The state outlives a configuration: on SIGHUP the new runtime
+// takes it over, so a deployment URL that stays keeps its cooldown.
 #pragma once
 
 #include <chrono>
@@ -26,6 +29,7 @@ class Cooldowns {
 
   // Claims `url` for an attempt: false while it cools down, or while another request probes it.
   bool try_acquire(const std::string& url);
+  // The deployment answered: forget its failures. An active rate-limit cooldown stays.
   void succeeded(const std::string& url);
   void rate_limited(const std::string& url, std::optional<std::chrono::seconds> retry_after);
   void failed(const std::string& url);
@@ -37,9 +41,15 @@ class Cooldowns {
   Clock::duration wait_for_any(const std::vector<Target>& targets) const;
   bool cooling(const std::string& url) const;
 
+  // New settings from a reload; the state of every deployment stays.
+  void configure(const RetrySettings& s);
+  // Forgets deployments not in `urls` (a reload removed them).
+  void retain(const std::vector<std::string>& urls);
+
  private:
   struct State {
     Clock::time_point until{};
+    Clock::time_point rate_limited_until{};  // what the last 429s asked for
     int failures = 0;        // consecutive
     int cooldowns = 0;       // consecutive cooldowns, for the growing period
     bool probing = false;    // a half-open probe is in flight

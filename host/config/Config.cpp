@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "log/JsonErrorText.hpp"
+
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -75,7 +78,25 @@ void note_unknown(const json& obj, const std::string& path, std::initializer_lis
 
 bool is_url(const std::string& s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
 
-ServiceKey parse_service_key(const json& key, const std::string& path) {
+// A SAP URL in clear text beyond this machine: the client secret, bearer tokens and prompts
+// cross the network readable. Allowed (the emulator and test setups use it), but said loudly.
+void note_plain_http(const std::string& url, const std::string& path, std::vector<std::string>& warnings) {
+  if (url.rfind("http://", 0) != 0) return;
+  const size_t end = url.find_first_of("/?#", 7);
+  std::string host = url.substr(7, end == std::string::npos ? std::string::npos : end - 7);
+  if (auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+  if (host.starts_with('['))
+    host = host.substr(1, host.find(']') - 1);  // [::1]:port (npos - 1 keeps the rest when unclosed)
+  else
+    host = host.substr(0, host.find(':'));
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0) return;
+  warnings.push_back(path + ": http:// to " + host +
+                     " (not this machine): the client secret, tokens and prompts cross the network unencrypted; "
+                     "use https://");
+}
+
+ServiceKey parse_service_key(const json& key, const std::string& path, std::vector<std::string>& warnings) {
   need_object(key, path);
   ServiceKey k;
   auto field = [&](const char* name) -> std::string {
@@ -87,12 +108,14 @@ ServiceKey parse_service_key(const json& key, const std::string& path) {
   k.url = field("url");
   if (!is_url(k.url)) fail(join(path, "url"), "must be an http(s) URL");
   while (!k.url.empty() && k.url.back() == '/') k.url.pop_back();
+  note_plain_http(k.url, join(path, "url"), warnings);
   if (key.contains("identityzoneid") && !key.at("identityzoneid").is_null())
     k.identityzoneid = get_string(key.at("identityzoneid"), join(path, "identityzoneid"), false);
   if (!key.contains("serviceurls")) fail(join(path, "serviceurls"), "missing");
   const json& su = need_object(key.at("serviceurls"), join(path, "serviceurls"));
   if (!su.contains("AI_API_URL")) fail(join(path, "serviceurls.AI_API_URL"), "missing");
   k.ai_api_url = get_string(su.at("AI_API_URL"), join(path, "serviceurls.AI_API_URL"));
+  note_plain_http(k.ai_api_url, join(path, "serviceurls.AI_API_URL"), warnings);
   k.json = key.dump();
   return k;
 }
@@ -109,8 +132,9 @@ json parse_json(const std::string& text, const std::string& path) {
     return json::parse(text);
   } catch (const json::exception& e) {
     // nlohmann's message carries line and column, which is what a user needs. Not only
-    // parse_error: a number beyond a double ("port": 1e999) is an out_of_range.
-    fail(path, std::string("invalid JSON: ") + e.what());
+    // parse_error: a number beyond a double ("port": 1e999) is an out_of_range. Without the
+    // input it quotes: that can be a secret (log/JsonErrorText.hpp).
+    fail(path, "invalid JSON: " + json_error_text(e));
   }
 }
 
@@ -124,14 +148,14 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
   if (v.contains("resource_group")) s.resource_group = get_string(v.at("resource_group"), join(path, "resource_group"));
 
   if (v.contains("service_key")) {
-    s.key = parse_service_key(v.at("service_key"), join(path, "service_key"));
+    s.key = parse_service_key(v.at("service_key"), join(path, "service_key"), warnings);
   } else if (v.contains("service_key_json")) {
     std::string rel = get_string(v.at("service_key_json"), join(path, "service_key_json"));
     fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
     std::error_code ec;
     if (!fs::is_regular_file(p, ec)) fail(join(path, "service_key_json"), "file not found: " + rel);
     json key = parse_json(read_file(p), join(path, "service_key_json") + " (" + rel + ")");
-    s.key = parse_service_key(key, join(path, "service_key_json") + " (" + rel + ")");
+    s.key = parse_service_key(key, join(path, "service_key_json") + " (" + rel + ")", warnings);
   } else {
     fail(join(path, "service_key_json"), "missing (give service_key_json or an inline service_key)");
   }
@@ -149,9 +173,26 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
     for (size_t i = 0; i < urls.size(); ++i) {
       if (!is_url(urls[i])) fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
       while (urls[i].size() > 8 && urls[i].back() == '/') urls[i].pop_back();
+      note_plain_http(urls[i], mp + "[" + std::to_string(i) + "]", warnings);
     }
     s.deployment_models.emplace_back(it.key(), std::move(urls));
   }
+  return s;
+}
+
+// The oldest TLS version accepted: 1.2 or 1.3 (1.0 and 1.1 are broken and not offered).
+std::string get_tls_version(const json& v, const std::string& path) {
+  std::string s = get_string(v, path);
+  if (s != "1.2" && s != "1.3") fail(path, "must be \"1.2\" or \"1.3\", got '" + s + "'");
+  return s;
+}
+
+// An OpenSSL cipher list; whether OpenSSL knows the ciphers is checked when the TLS context is
+// made (host/tls), under the same field name.
+std::string get_cipher_list(const json& v, const std::string& path) {
+  std::string s = get_string(v, path);
+  if (s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:+-!@=_.,") != std::string::npos)
+    fail(path, "must be an OpenSSL cipher list (letters, digits and : + - ! @ = _ . ,)");
   return s;
 }
 
@@ -169,7 +210,7 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "max_inflight_body_bytes", "client_timeout_s",
                       "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s",
                       "tls_cert_file", "tls_key_file", "header_timeout_s", "min_body_rate_bytes_s", "body_grace_s",
-                      "send_timeout_s"}, warnings);
+                      "send_timeout_s", "tls_min_version", "tls_ciphers"}, warnings);
   if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
@@ -194,12 +235,14 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   if (v.contains("tls_key_file")) s.tls_key_file = existing_file(v["tls_key_file"], "server.tls_key_file", base_dir);
   if (s.tls_cert_file.empty() != s.tls_key_file.empty())
     fail(s.tls_cert_file.empty() ? "server.tls_cert_file" : "server.tls_key_file", "TLS needs both a certificate and a key");
+  if (v.contains("tls_min_version")) s.tls_min_version = get_tls_version(v["tls_min_version"], "server.tls_min_version");
+  if (v.contains("tls_ciphers")) s.tls_ciphers = get_cipher_list(v["tls_ciphers"], "server.tls_ciphers");
 }
 
 void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "upstream");
   note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host",
-                               "max_response_bytes"}, warnings);
+                               "max_response_bytes", "tls_min_version", "tls_ciphers"}, warnings);
   if (v.contains("connect_timeout_s")) u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
   if (v.contains("read_timeout_s")) u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
   if (v.contains("token_timeout_s")) u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
@@ -208,6 +251,8 @@ void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_
   if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
   if (v.contains("max_response_bytes"))
     u.max_response_bytes = get_int(v["max_response_bytes"], "upstream.max_response_bytes", 65536, int64_t(1) << 34);
+  if (v.contains("tls_min_version")) u.tls_min_version = get_tls_version(v["tls_min_version"], "upstream.tls_min_version");
+  if (v.contains("tls_ciphers")) u.tls_ciphers = get_cipher_list(v["tls_ciphers"], "upstream.tls_ciphers");
 }
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {
@@ -241,11 +286,13 @@ void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::
 
 void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "plugins");
-  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models"}, warnings);
+  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models", "allow_insecure_permissions"}, warnings);
   if (v.contains("dir")) {
     std::string d = get_string(v["dir"], "plugins.dir");
     p.dir = fs::path(d).is_absolute() ? d : (fs::path(base_dir) / d).string();
   }
+  if (v.contains("allow_insecure_permissions"))
+    p.allow_insecure_permissions = get_bool(v["allow_insecure_permissions"], "plugins.allow_insecure_permissions");
   if (v.contains("enabled")) p.enabled = get_string_list(v["enabled"], "plugins.enabled");
   if (v.contains("disabled")) p.disabled = get_string_list(v["disabled"], "plugins.disabled");
   if (v.contains("settings")) {

@@ -34,6 +34,12 @@ struct SubAccount {
   std::vector<std::pair<std::string, std::vector<std::string>>> deployment_models;
 };
 
+// TLS 1.2 cipher suites for both sides: ECDHE key exchange and AEAD ciphers only (Mozilla's
+// "intermediate" profile without DHE). TLS 1.3 suites are OpenSSL's, all of them modern.
+inline constexpr const char* kDefaultTlsCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 struct ServerSettings {
   int min_threads = 8;
   int max_threads = 1280;             // each open stream holds one thread: 1,000+ streams at once
@@ -53,6 +59,8 @@ struct ServerSettings {
   int drain_timeout_s = 30;           // on SIGTERM, how long in-flight requests may finish
   std::string tls_cert_file;          // both set: the listener speaks HTTPS (PEM files)
   std::string tls_key_file;
+  std::string tls_min_version = "1.2";   // "1.2" or "1.3"
+  std::string tls_ciphers = kDefaultTlsCiphers;  // OpenSSL cipher list for TLS 1.2
 };
 
 struct UpstreamSettings {
@@ -63,6 +71,8 @@ struct UpstreamSettings {
   std::string ca_file;       // empty: the system CA store
   int pool_size_per_host = 128;
   int64_t max_response_bytes = 64 << 20;  // a 2xx answer (not a stream) beyond it fails over
+  std::string tls_min_version = "1.2";
+  std::string tls_ciphers = kDefaultTlsCiphers;
 };
 
 struct RetrySettings {
@@ -88,6 +98,7 @@ struct PluginSettings {
   std::vector<std::string> disabled;
   std::map<std::string, std::string> settings;    // plugin name -> settings JSON
   std::map<std::string, std::string> model_map;   // model key -> plugin name (overrides detection)
+  bool allow_insecure_permissions = false;        // load plugins from files others may write (development)
 };
 
 struct Config {

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <mutex>
 
+#include "log/LogEscape.hpp"
+
 namespace aicore::host {
 
 void setup_logging(const LogSettings& settings, bool debug) {
@@ -15,7 +17,7 @@ void setup_logging(const LogSettings& settings, bool debug) {
     logger = spdlog::stderr_color_mt("aicore");
   else
     logger = spdlog::basic_logger_mt("aicore", settings.file);
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+  logger->set_formatter(make_log_formatter());  // one line per message, control characters escaped
   logger->set_level(debug ? spdlog::level::debug : spdlog::level::from_str(settings.level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);

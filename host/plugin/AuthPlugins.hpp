@@ -37,6 +37,7 @@ class UpstreamAuthPlugin {
   UpstreamAuthPlugin(std::shared_ptr<PluginLibrary> lib, const acp_upstream_auth_v1& t, const std::string& settings_json);
   ~UpstreamAuthPlugin();
   UpstreamAuthPlugin(const UpstreamAuthPlugin&) = delete;
+  const std::string& name() const { return lib_->name(); }
   bool build_token_request(std::string_view service_key_json, UpstreamRequest& out, PluginFailure& fail) const;
   bool parse_token_response(int status, std::string_view body, Token& out, PluginFailure& fail) const;
 

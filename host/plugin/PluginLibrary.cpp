@@ -22,7 +22,9 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::string& file) {
   if (d->struct_size < offsetof(acp_plugin_descriptor, interfaces) + sizeof(void*))
     throw std::runtime_error("descriptor too small (" + std::to_string(d->struct_size) + " bytes)");
   const std::string plugin_name = d->name ? d->name : "?";
-  if (d->abi_major != ACP_ABI_VERSION_MAJOR)
+  // A newer minor version may call host functions this host lacks (the SDK's entry point refuses
+  // such a host itself; this covers plugins written against abi.h alone).
+  if (d->abi_major != ACP_ABI_VERSION_MAJOR || d->abi_minor > ACP_ABI_VERSION_MINOR)
     throw std::runtime_error("plugin " + plugin_name + " built for ABI " + std::to_string(d->abi_major) + "." +
                              std::to_string(d->abi_minor) + ", host speaks " + std::to_string(ACP_ABI_VERSION_MAJOR) +
                              "." + std::to_string(ACP_ABI_VERSION_MINOR) + ": not loaded");

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "plugin/PluginFiles.hpp"
+
 namespace aicore::host {
 namespace fs = std::filesystem;
 
@@ -57,6 +59,15 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
     spdlog::error("plugin folder {} does not exist: no plugins loaded", dir);
     return set;
   }
+  const bool insecure_ok = config.plugins.allow_insecure_permissions;
+  if (auto bad = unsafe_plugin_path(dir)) {
+    if (!insecure_ok) {
+      spdlog::error("plugin folder {}: {}: no plugins loaded (fix the permissions, or set "
+                    "plugins.allow_insecure_permissions for development)", dir, *bad);
+      return set;
+    }
+    spdlog::warn("plugin folder {}: {} (accepted: plugins.allow_insecure_permissions)", dir, *bad);
+  }
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.is_regular_file() && e.path().extension() == ".so") files.push_back(e.path());
   std::sort(files.begin(), files.end());
@@ -64,9 +75,35 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
   for (const auto& f : files) {
     PluginReport r;
     r.file = f.string();
+    // A plugin's name is its file name without ".so" (the name its descriptor must declare), so
+    // the enabled/disabled lists apply before the library is opened: a disabled plugin's code,
+    // its static constructors and entry point included, never runs.
+    const std::string name = f.stem().string();
+    const bool enabled = (config.plugins.enabled.empty() || listed(config.plugins.enabled, name)) &&
+                         !listed(config.plugins.disabled, name);
+    if (!enabled) {
+      r.name = name;
+      r.status = "disabled";
+      spdlog::info("plugin {} ({}) is disabled by the config: not loaded", name, r.file);
+      set.reports.push_back(std::move(r));
+      continue;
+    }
+    if (auto bad = unsafe_plugin_path(r.file)) {
+      if (!insecure_ok) {
+        r.status = *bad + ": not loaded (fix the permissions, or set plugins.allow_insecure_permissions for development)";
+        spdlog::error("plugin {}: {}", r.file, r.status);
+        set.reports.push_back(std::move(r));
+        continue;
+      }
+      spdlog::warn("plugin {}: {} (accepted: plugins.allow_insecure_permissions)", r.file, *bad);
+    }
     std::shared_ptr<PluginLibrary> lib;
     try {
       lib = PluginLibrary::load(r.file);
+      if (lib->name() != name)
+        throw std::runtime_error("declares the name '" + lib->name() + "': a plugin's file must be named <name>.so (" +
+                                 lib->name() + ".so), so that plugins.enabled and plugins.disabled apply before it "
+                                 "is loaded; not used");
     } catch (const std::exception& e) {
       r.status = e.what();
       spdlog::error("plugin {}: {}", r.file, e.what());
@@ -77,23 +114,6 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
     r.version = lib->version();
     r.abi = lib->abi_version();
     r.interfaces = lib->interface_names();
-    const bool enabled = (config.plugins.enabled.empty() || listed(config.plugins.enabled, r.name)) &&
-                         !listed(config.plugins.disabled, r.name);
-    if (!enabled) {
-      r.status = "disabled";
-      spdlog::info("plugin {} ({}) is disabled by the config", r.name, r.file);
-      set.reports.push_back(std::move(r));
-      continue;
-    }
-    bool dup = false;
-    for (const auto& prev : set.reports)
-      if (prev.name == r.name && prev.status == "loaded") dup = true;
-    if (dup) {
-      r.status = "another plugin named " + r.name + " is already loaded";
-      spdlog::error("plugin {}: {}", r.file, r.status);
-      set.reports.push_back(std::move(r));
-      continue;
-    }
     try {
       if (const void* t = lib->find_interface(ACP_IFACE_PROVIDER_V1))
         set.providers.push_back(std::make_shared<Provider>(lib, read_table<acp_provider_v1>(t), settings_for(config, r.name)));

@@ -66,7 +66,11 @@ std::unique_ptr<ProviderStream> Provider::open_stream(const ResponseView& v, Plu
   acp_response_in in = to_c(v);
   acp_stream* s = nullptr;
   ErrorSink err;
-  if (!done(t_.stream_open(adapter_, &in, &s, &err.sink), err, fail)) return nullptr;
+  if (!done(t_.stream_open(adapter_, &in, &s, &err.sink), err, fail)) {
+    // The ABI promises stream_close for every handle the plugin hands out, failure or not.
+    if (s) t_.stream_close(s);
+    return nullptr;
+  }
   if (!s) {
     fail = PluginFailure{ACP_ERR_INTERNAL, 500, "api_error", "plugin returned no stream"};
     return nullptr;

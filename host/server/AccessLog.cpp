@@ -23,6 +23,18 @@ int64_t number_after(std::string_view text, std::string_view key) {
   return any ? v : -1;
 }
 
+// A value the client chose, as one key=value field: spaces escaped so that a model named
+// "x status=200" cannot add fields (control characters are escaped by the log formatter).
+std::string field(const std::string& v) {
+  if (v.empty()) return "-";
+  std::string out;
+  for (char c : v) {
+    if (c == ' ') out += "\\x20";
+    else out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 void AccessRecord::scan_usage(std::string_view text) {
@@ -40,7 +52,7 @@ void AccessRecord::write() const {
   spdlog::info(
       "access id={} {} {} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} stream={} "
       "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={}{}{}",
-      id, method, path, dialect.empty() ? "-" : dialect, model.empty() ? "-" : model, plugin.empty() ? "-" : plugin,
+      id, field(method), field(path), dialect.empty() ? "-" : dialect, field(model), plugin.empty() ? "-" : plugin,
       subaccount.empty() ? "-" : subaccount, deployment.empty() ? "-" : deployment, status, attempts, stream, ms,
       ttfb_ms, prompt_tokens, completion_tokens, error.empty() ? "" : " error=", error);
 }

@@ -35,7 +35,8 @@ void Reloader::run_() {
     spdlog::info("SIGHUP: reloading the configuration");
     try {
       auto rt = build_();
-      holder_->set(std::move(rt));
+      holder_->set(rt);
+      rt->settle_shared_state();
       spdlog::info("configuration reloaded; requests already running finish on the previous one");
     } catch (const std::exception& e) {
       spdlog::error("configuration reload refused, keeping the current one: {}", redact(e.what()));

@@ -4,20 +4,53 @@
 
 #include "log/Log.hpp"
 #include "plugin/HostApi.hpp"
+#include "plugin/OutputChecks.hpp"
+#include "tls/TlsPolicy.hpp"
 
 namespace aicore::host {
 namespace {
 
-// Asks the upstream-auth plugin how to request a token, performs the request, and reads the answer.
-FetchedToken fetch_token(Runtime& rt, const std::string& subaccount_name) {
-  const SubAccount* sub = nullptr;
-  for (const auto& s : rt.config.subaccounts)
-    if (s.name == subaccount_name) sub = &s;
-  if (!sub) throw TokenError("unknown subaccount " + subaccount_name);
+// What identifies a credential in the token cache: the whole token request the upstream-auth
+// plugin builds from the service key (token URL, client id and secret). A reload that leaves it
+// unchanged keeps the token; any change fetches a new one.
+std::string token_cache_key(const UpstreamRequest& req) {
+  std::string key = req.method + '\n' + req.target + '\n';
+  for (const auto& [n, v] : req.headers) key += n + ": " + v + '\n';
+  return key + '\n' + req.body;
+}
+
+// Performs the token request and reads the answer through the upstream-auth plugin.
+FetchedToken fetch_token(const Runtime& rt, const std::string& subaccount, const UpstreamCall& call) {
+  UpstreamResponse resp;
+  try {
+    resp = rt.upstream->send(call);
+  } catch (const std::exception& e) {
+    throw TokenError("subaccount " + subaccount + ": token endpoint unreachable: " + redact(e.what()));
+  }
+  Token tok;
+  PluginFailure fail;
+  if (!rt.plugins.upstream_auth->parse_token_response(resp.status, resp.body, tok, fail))
+    throw TokenError("subaccount " + subaccount + ": token request failed (HTTP " + std::to_string(resp.status) +
+                     "): " + redact(fail.message));
+  Redactor::instance().add(tok.access_token);
+  spdlog::debug("token fetched for subaccount {} (expires in {} s)", subaccount, tok.expires_in_s);
+  return FetchedToken{tok.access_token, tok.expires_in_s};
+}
+
+// Asks the upstream-auth plugin once how this subaccount's token is requested.
+SubaccountTokens::Source token_source(const Runtime& rt, const SubAccount& sub) {
   UpstreamRequest req;
   PluginFailure fail;
-  if (!rt.plugins.upstream_auth->build_token_request(sub->key.json, req, fail))
-    throw TokenError("subaccount " + sub->name + ": cannot build token request: " + fail.message);
+  std::string problem;
+  if (!rt.plugins.upstream_auth->build_token_request(sub.key.json, req, fail))
+    problem = "cannot build token request: " + fail.message;
+  else if (auto bad = upstream_request_problem(req, RequestKind::Token))
+    problem = "plugin " + rt.plugins.upstream_auth->name() + " built an invalid token request: " + *bad;
+  if (!problem.empty()) {
+    // Every request for the subaccount gets this error (the others keep working).
+    std::string error = "subaccount " + sub.name + ": " + redact(problem);
+    return {"unusable:" + sub.name, [error]() -> FetchedToken { throw TokenError(error); }};
+  }
   UpstreamCall call;
   call.url = req.target;
   call.method = req.method;
@@ -33,28 +66,18 @@ FetchedToken fetch_token(Runtime& rt, const std::string& subaccount_name) {
     else
       call.headers.emplace_back(n, v);
   }
-  UpstreamResponse resp;
-  try {
-    resp = rt.upstream->send(call);
-  } catch (const std::exception& e) {
-    throw TokenError("subaccount " + sub->name + ": token endpoint unreachable: " + redact(e.what()));
-  }
-  Token tok;
-  if (!rt.plugins.upstream_auth->parse_token_response(resp.status, resp.body, tok, fail))
-    throw TokenError("subaccount " + sub->name + ": token request failed (HTTP " + std::to_string(resp.status) +
-                     "): " + redact(fail.message));
-  Redactor::instance().add(tok.access_token);
-  spdlog::debug("token fetched for subaccount {} (expires in {} s)", sub->name, tok.expires_in_s);
-  return FetchedToken{tok.access_token, tok.expires_in_s};
+  const Runtime* self = &rt;
+  return {token_cache_key(req), [self, name = sub.name, call] { return fetch_token(*self, name, call); }};
 }
 
 }  // namespace
 
-std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins) {
+std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins, const Runtime* previous) {
   auto rt = std::make_unique<Runtime>();
   rt->config = std::move(config);
   rt->plugins = std::move(plugins);
   rt->started_unix = host_api()->unix_time();
+  check_tls_policies(rt->config);
   if (!rt->config.client_keys.empty() && !rt->plugins.client_auth)
     throw ConfigError("secret_authentication_tokens: keys are configured but no client-auth plugin is loaded "
                       "(enable the 'auth' plugin); refusing to start open");
@@ -65,10 +88,11 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins) {
     spdlog::warn("model '{}' matches no enabled provider plugin: requests for it answer 404", m);
   for (size_t i = 0; i < rt->config.subaccounts.size(); ++i)
     for (const auto& [model, urls] : rt->config.subaccounts[i].deployment_models) rt->balancer.add(model, i, urls);
-  rt->cooldowns = std::make_unique<Cooldowns>(rt->config.retry);
   rt->upstream = std::make_unique<UpstreamClient>(rt->config.upstream);
-  Runtime* self = rt.get();
-  rt->tokens = std::make_unique<TokenCache>([self](const std::string& sub) { return fetch_token(*self, sub); });
+  std::map<std::string, SubaccountTokens::Source> sources;
+  for (const auto& sub : rt->config.subaccounts) sources[sub.name] = token_source(*rt, sub);
+  rt->tokens = std::make_unique<SubaccountTokens>(inherit_token_cache(previous), std::move(sources));
+  rt->cooldowns = inherit_cooldowns(rt->config, previous);
   return rt;
 }
 

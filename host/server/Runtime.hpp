@@ -1,4 +1,4 @@
-// Everything a request needs, built once at start-up and shared read-only by the handlers
+// Everything a request needs, built once per configuration and shared read-only by the handlers
 // (the token cache, balancer counters and connection pool are internally synchronised).
 #pragma once
 
@@ -11,7 +11,7 @@
 #include "config/Config.hpp"
 #include "plugin/PluginRegistry.hpp"
 #include "routing/Router.hpp"
-#include "tokens/TokenCache.hpp"
+#include "tokens/SubaccountTokens.hpp"
 #include "upstream/UpstreamClient.hpp"
 
 namespace aicore::host {
@@ -21,16 +21,27 @@ struct Runtime {
   PluginSet plugins;
   std::unique_ptr<Router> router;
   Balancer balancer;
-  std::unique_ptr<Cooldowns> cooldowns;
+  // Shared with the runtime a reload replaces, and with the one that replaces this one: a
+  // deployment URL keeps its cooldown, an unchanged credential its token (see RuntimeState.cpp).
+  std::shared_ptr<Cooldowns> cooldowns;
   std::unique_ptr<UpstreamClient> upstream;
-  std::unique_ptr<TokenCache> tokens;
+  std::unique_ptr<SubaccountTokens> tokens;
   int64_t started_unix = 0;
 
-  // Builds the runtime from a validated config and the loaded plugins. Throws ConfigError when
-  // the combination cannot serve (e.g. client keys configured but no client-auth plugin).
-  static std::unique_ptr<Runtime> build(Config config, PluginSet plugins);
+  // Builds the runtime from a validated config and the loaded plugins; `previous` (on SIGHUP)
+  // hands over its tokens and cooldowns. Throws ConfigError when the combination cannot serve
+  // (e.g. client keys configured but no client-auth plugin).
+  static std::unique_ptr<Runtime> build(Config config, PluginSet plugins, const Runtime* previous = nullptr);
 
   const SubAccount& subaccount(size_t i) const { return config.subaccounts[i]; }
+
+  // The shared state this runtime starts from: `previous`'s, or fresh (RuntimeState.cpp).
+  static std::shared_ptr<Cooldowns> inherit_cooldowns(const Config& config, const Runtime* previous);
+  static std::shared_ptr<TokenCache> inherit_token_cache(const Runtime* previous);
+  // Once this runtime has replaced the previous one: applies its retry settings to the shared
+  // cooldowns and drops the tokens and cooldowns of credentials and deployments it no longer has.
+  // (Not in build(): a reload refused after building must leave the running state untouched.)
+  void settle_shared_state() const;
 };
 
 }  // namespace aicore::host

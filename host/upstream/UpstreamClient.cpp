@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "upstream/BodyReader.hpp"
+#include "tls/TlsPolicy.hpp"
 
 namespace aicore::host {
 namespace {
@@ -48,19 +49,10 @@ class UpstreamHttpRequest final : public Poco::Net::HTTPRequest {
   mutable std::string head_;  // rendered on the first write(); the request is not changed after sendRequest
 };
 
-struct SslInit {
-  SslInit() { Poco::Net::initializeSSL(); }
-};
-
 }  // namespace
 
-UpstreamClient::UpstreamClient(const UpstreamSettings& settings) : settings_(settings) {
-  static SslInit once;
-  using Poco::Net::Context;
-  // Verification is on unless the operator turned it off; the system CA store unless a bundle is given.
-  Context::VerificationMode mode = settings_.verify_tls ? Context::VERIFY_RELAXED : Context::VERIFY_NONE;
-  tls_ = new Context(Context::TLS_CLIENT_USE, "", "", settings_.ca_file, mode, 9, settings_.ca_file.empty());
-}
+UpstreamClient::UpstreamClient(const UpstreamSettings& settings)
+    : settings_(settings), tls_(make_upstream_context(settings_)) {}
 
 UpstreamClient::Session UpstreamClient::acquire_(const Url& u, bool& reused) {
   for (;;) {

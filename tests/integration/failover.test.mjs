@@ -206,27 +206,44 @@ test('retry.deadline_s bounds the whole request, its attempts included', async (
   await emulator.clearFaults();
 });
 
-test('the token endpoint down: a clear 502 naming the subaccount, then recovery', async () => {
+test('the token endpoint down: a clear 502 naming the subaccount, few token calls, then recovery', async () => {
   const cfg = writeConfig(emulator.url, {
     models: { a: { 'gpt-4o': [`${emulator.url}/v2/inference/deployments/d-gpt4o`] }, b: {} },
     aliases: {},
     extra: { retry: { max_attempts: 2, base_delay_ms: 10, max_delay_ms: 50, deadline_s: 5 } },
   });
   const solo = await startProxy(cfg.path);
+  const chat = (content) => fetch(solo.url + '/v1/chat/completions', {
+    method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content }] }),
+  });
+  const tokenCalls = async () => (await emulator.requests()).filter((r) => r.path === '/oauth/token').length;
   try {
     await emulator.reset();
-    await emulator.fault({ target: 'oauth', kind: '500', count: 10 });
-    const r = await fetch(solo.url + '/v1/chat/completions', {
-      method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
-    });
+    await emulator.fault({ target: 'oauth', kind: '500', count: -1 });
+    const r = await chat('x');
     assert.equal(r.status, 502);
     const body = await r.json();
     assert.match(body.error.message, /sub-a/);
     assert.ok(!/demo-secret/.test(JSON.stringify(body)));
+    // The failure is remembered (1 s, doubling up to 30 s): 20 more requests and the request's
+    // own second attempt cost the token endpoint nothing.
+    for (let i = 0; i < 20; i++) {
+      const again = await chat('x');
+      assert.equal(again.status, 502);
+      assert.match((await again.json()).error.message, /sub-a: token request failed \(HTTP 500\).*next token request in \d+ s/);
+    }
+    assert.equal(await tokenCalls(), 1);
     await emulator.clearFaults();
-    const ok = await new OpenAI({ baseURL: solo.url + '/v1', apiKey: 'test-key-1', maxRetries: 0 })
-      .chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'back' }] });
-    assert.equal(ok.choices[0].message.content, 'Echo: back');
+    // Recovery once the back-off has passed: poll the proxy itself, no fixed wait.
+    const t0 = Date.now();
+    let ok;
+    while (!ok && Date.now() - t0 < 5000) {
+      const res = await chat('back');
+      if (res.status === 200) ok = await res.json();
+      else { await res.body?.cancel(); await new Promise((r) => setTimeout(r, 50)); }  // poll interval
+    }
+    assert.equal(ok?.choices[0].message.content, 'Echo: back');
+    assert.ok(await tokenCalls() <= 3, 'at most one token call per back-off period');
   } finally { await solo.stop(); }
 });

@@ -43,3 +43,39 @@ test('broken plugin output becomes a 5xx or an error event, and the log names th
     assert.match(proxy.logs(), /plugin misbehaving stream: plugin misbehaving wrote a malformed stream event/);
   } finally { await proxy.stop(); await emulator.stop(); }
 });
+
+test('a plugin cannot smuggle CR/LF or override the host\'s headers: 500 naming it, nothing sent upstream', async () => {
+  const plugins = mkdtempSync(join(tmpdir(), 'aicore-plugins-'));
+  for (const so of ['auth.so', 'openai.so']) copyFileSync(join(BUILD_DIR, 'plugins', so), join(plugins, so));
+  copyFileSync(join(BUILD_DIR, 'tests/abi/hostile-plugins/misbehaving.so'), join(plugins, 'misbehaving.so'));
+  const emulator = await startEmulator();
+  const dep = `${emulator.url}/v2/inference/deployments/d-gpt4o`;
+  const bad = ['bad-target', 'bad-header', 'bad-auth', 'bad-group', 'bad-length', 'bad-status'];
+  const models = Object.fromEntries([['gpt-4o', [dep]], ...bad.map((m) => [m, [dep]])]);
+  const cfg = writeConfig(emulator.url, { models: { a: models, b: { 'gpt-4o': [dep] } }, aliases: {} });
+  const proxy = await startProxy(cfg.path, ['--plugin-dir', plugins]);
+  const chat = (model) => fetch(proxy.url + '/v1/chat/completions', {
+    method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  const expected = {
+    'bad-target': [500, /plugin misbehaving produced an invalid upstream request: target '.*\\x0d\\x0aX-Smuggled.*' contains whitespace or control characters/],
+    'bad-header': [500, /plugin misbehaving produced an invalid upstream request: header X-Note has a value with control characters/],
+    'bad-auth': [500, /plugin misbehaving produced an invalid upstream request: header authorization is set by the host; a plugin may not set it/],
+    'bad-group': [500, /header AI-Resource-Group is set by the host/],
+    'bad-length': [500, /header Content-Length is set by the host/],
+    'bad-status': [502, /plugin misbehaving produced an invalid answer: status 1000 is not a final HTTP status \(200-599\)/],
+  };
+  try {
+    assert.equal((await chat('gpt-4o')).status, 200);
+    await emulator.clearRequests();
+    for (const [model, [status, message]] of Object.entries(expected)) {
+      const r = await chat(model);
+      assert.equal(r.status, status, model);
+      assert.match((await r.json()).error.message, message, model);
+    }
+    assert.deepEqual(await emulator.requests(), [], 'nothing reached the upstream');
+    assert.match(proxy.logs(), /error request req_\w+: plugin misbehaving produced an invalid upstream request: header authorization/);
+    assert.equal((await chat('gpt-4o')).status, 200, 'everyone else is unaffected');
+  } finally { await proxy.stop(); await emulator.stop(); }
+});

@@ -2,6 +2,7 @@
 // drains in-flight requests before exiting 0, and a full proxy answers 503 instead of queueing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
@@ -11,10 +12,14 @@ const chat = (url, key, content = 'x') => fetch(url + '/v1/chat/completions', {
   body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content }] }),
 });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Polls observable state (never a fixed wait standing in for synchronisation).
 async function until(fn, what) {
-  for (let i = 0; i < 200; i++) { if (await fn()) return; await sleep(25); }
+  for (let i = 0; i < 100; i++) { if (await fn()) return; await sleep(50); }
   assert.fail(`timed out waiting for ${what}`);
 }
+// The emulator takes a fault when its request arrives (before the fault's delay): once none is
+// pending, the slow requests are in flight upstream.
+const faultTaken = (emulator) => async () => (await emulator.pendingFaults()).length === 0;
 // A queued fault is taken when its request reaches the emulator (before a slow one sleeps): no
 // pending faults means the requests are in flight upstream.
 const reachedUpstream = (emulator) => until(async () =>
@@ -48,7 +53,7 @@ test('SIGTERM lets an in-flight request finish, then exits 0', async () => {
     assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);  // tokens cached
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
     const inflight = chat(proxy.url, 'test-key-1', 'finish me');
-    await reachedUpstream(emulator);
+    await until(faultTaken(emulator), 'the request to reach the upstream');
     const exited = proxy.stop();  // SIGTERM
     const r = await inflight;
     assert.equal(r.status, 200);
@@ -70,16 +75,24 @@ test('during the drain, a new request on an idle keep-alive connection gets 503 
   const body = JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'keep me' }] });
   const request = `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer test-key-1\r\n` +
     `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+  // A second idle keep-alive connection, to watch /health on.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const health = () => new Promise((r) => {
+    http.get({ host: '127.0.0.1', port: Number(port), path: '/health', agent }, (res) => { res.resume(); r(res.statusCode); })
+      .on('error', () => r(0));
+  });
   try {
     await new Promise((r) => sock.once('connect', r));
+    assert.equal(await health(), 200);
     sock.write(request);
     await until(async () => got.includes('Echo: keep me'), 'the first answer');
     // Keep the server busy so the drain lasts, then use the idle connection again.
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
     const inflight = chat(proxy.url, 'test-key-1', 'hold the drain');
-    await reachedUpstream(emulator);
+    await until(faultTaken(emulator), 'the request to reach the upstream');
     const exited = proxy.stop();
-    await until(async () => /shutting down: no new connections/.test(proxy.logs()), 'the drain to begin');
+    // The drain has begun once /health, asked on another connection opened before, says so.
+    await until(async () => (await health()) === 503, 'the drain to begin');
     got = '';
     sock.write(request);
     await closed;
@@ -88,7 +101,7 @@ test('during the drain, a new request on an idle keep-alive connection gets 503 
     assert.match(got, /shutting down/);
     assert.equal((await inflight).status, 200, 'the request in flight still finishes');
     assert.equal(await exited, 0);
-  } finally { sock.destroy(); await proxy.stop(); await emulator.stop(); }
+  } finally { sock.destroy(); agent.destroy(); await proxy.stop(); await emulator.stop(); }
 });
 
 test('at capacity the proxy answers 503 with Retry-After at once', async () => {
@@ -99,7 +112,7 @@ test('at capacity the proxy answers 503 with Retry-After at once', async () => {
     assert.equal((await chat(proxy.url, 'test-key-1')).status, 200);
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 2 });
     const slow = [chat(proxy.url, 'test-key-1'), chat(proxy.url, 'test-key-1')];
-    await reachedUpstream(emulator);
+    await until(faultTaken(emulator), 'both requests to reach the upstream');
     const t0 = Date.now();
     const busy = await chat(proxy.url, 'test-key-1');
     assert.equal(busy.status, 503);

@@ -1,6 +1,6 @@
 // The host's shared state under many request threads, for ThreadSanitizer: every request thread
 // shares one TokenCache, one Balancer, one Cooldowns table (through its own AttemptPlan) and the
-// log Redactor. These tests drive them the way ProxyHandler does — claim a target, give a verdict
+// log Redactor, and takes its Runtime from the RuntimeHolder that SIGHUP swaps. These tests drive them the way ProxyHandler does — claim a target, give a verdict
 // (success, failure, 429, release), invalidate tokens after a 401 — from many threads at once,
 // with a shared fake clock that the plans' back-off "sleeps" advance, so cooldowns begin, end and
 // go half-open constantly. TSan reports any data race; the assertions check what must hold
@@ -19,6 +19,8 @@
 #include "balance/Cooldowns.hpp"
 #include "log/Log.hpp"
 #include "retry/AttemptPlan.hpp"
+#include "server/RuntimeHolder.hpp"
+#include "tokens/SubaccountTokens.hpp"
 #include "tokens/TokenCache.hpp"
 
 using namespace aicore::host;
@@ -120,24 +122,28 @@ TEST(Concurrency, AttemptPlansShareCooldownsAndTheBalancer) {
   }
 }
 
+// A slow token endpoint without sleeping: yields long enough for waiters to pile up.
+void slow_endpoint() {
+  for (int i = 0; i < 200; ++i) std::this_thread::yield();
+}
+
 TEST(Concurrency, TokenCacheWithExpiryInvalidationAndAFlakyEndpoint) {
   SharedClock clock;
   std::atomic<int> fetches{0}, failures{0}, served{0}, empty{0};
-  TokenCache cache(
-      [&](const std::string& sub) -> FetchedToken {
-        const int n = fetches.fetch_add(1) + 1;
-        std::this_thread::sleep_for(microseconds(200));  // a slow token endpoint: waiters pile up
-        if (n % 7 == 0) throw TokenError("subaccount " + sub + ": token endpoint unreachable");
-        return FetchedToken{sub + "-tok-" + std::to_string(n), n % 3 == 0 ? 400 : 3600};
-      },
-      [&clock] { return clock.now(); });
+  TokenCache cache([&clock] { return clock.now(); });
   run_threads(kThreads, [&](int id) {
     std::mt19937 rng(99 + id);
     const std::string subs[] = {"sub-a", "sub-b", "sub-c"};
     for (int i = 0; i < 600; ++i) {
       const std::string& sub = subs[rng() % 3];
+      auto fetch = [&]() -> FetchedToken {
+        const int n = fetches.fetch_add(1) + 1;
+        slow_endpoint();
+        if (n % 7 == 0) throw TokenError("subaccount " + sub + ": token endpoint unreachable");
+        return FetchedToken{sub + "-tok-" + std::to_string(n), n % 3 == 0 ? 400 : 3600};
+      };
       try {
-        std::string tok = cache.get(sub);
+        std::string tok = cache.get(sub, fetch);
         served.fetch_add(1);
         if (tok.empty()) empty.fetch_add(1);
         else EXPECT_EQ(tok.rfind(sub + "-tok-", 0), 0u) << tok;  // never another subaccount's token
@@ -154,6 +160,104 @@ TEST(Concurrency, TokenCacheWithExpiryInvalidationAndAFlakyEndpoint) {
   // A waiter woken after a successful fetch may find the token already invalidated by another
   // thread's 401: it must look again, never hand out an empty token ("Bearer " upstream).
   EXPECT_EQ(empty.load(), 0);
+}
+
+// Refresh ahead of expiry while every thread keeps asking: one caller refreshes, the others keep
+// the current token, and a failing refresh (every third) never costs a request its token while
+// the current one is still valid. Each token carries the (fake) time it expires and lives 400 s,
+// so it is due for refresh after 200 s. Time moves in rounds: all threads ask 50 times each, then
+// the clock jumps 1-59 s, so a token can only expire if the cache failed to refresh it in the (at
+// least three) rounds of its 200-second window.
+TEST(Concurrency, TokenRefreshAheadNeverFailsARequestWhileATokenIsValid) {
+  SharedClock clock;
+  TokenCache cache([&clock] { return clock.now(); });
+  std::atomic<int> fetches{0}, failures{0}, expired{0};
+  auto fetch = [&]() -> FetchedToken {
+    const int n = fetches.fetch_add(1) + 1;
+    const int64_t expires_ms = clock.ms.load() + 400'000;
+    slow_endpoint();
+    if (n % 3 == 0) throw TokenError("subaccount sub: token endpoint unreachable");
+    return FetchedToken{std::to_string(expires_ms), 400};
+  };
+  ASSERT_FALSE(cache.get("sub", fetch).empty());
+  std::mt19937 rng(3);
+  for (int round = 0; round < 200; ++round) {
+    run_threads(kThreads, [&](int) {
+      for (int i = 0; i < 50; ++i) {
+        const int64_t asked_ms = clock.ms.load();
+        try {
+          const std::string tok = cache.get("sub", fetch);
+          if (std::stoll(tok) <= asked_ms) expired.fetch_add(1);
+        } catch (const TokenError&) {
+          failures.fetch_add(1);
+        }
+      }
+    });
+    clock.advance(seconds(1 + rng() % 59));  // into and through refresh windows
+  }
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(expired.load(), 0);
+  EXPECT_GT(fetches.load(), 20) << "the clock moved through refresh windows";
+  EXPECT_LT(fetches.load(), 200) << "one refresher at a time, backing off after a failure";
+}
+
+// SIGHUP: request threads take the current runtime and use its tokens and cooldowns while the
+// reload thread builds runtimes that take over the previous one's shared state and swaps them
+// in. Tokens of an unchanged credential survive every swap; a changed one gets its own.
+TEST(Concurrency, RuntimeSwapsKeepSharedTokensAndCooldowns) {
+  std::atomic<int> fetches{0};
+  std::atomic<bool> stop{false};
+  auto fetch = [&] {
+    const int n = fetches.fetch_add(1) + 1;
+    return FetchedToken{"tok-" + std::to_string(n), 3600};
+  };
+  auto make = [&](const Runtime* previous, const std::string& credential) {
+    auto rt = std::make_shared<Runtime>();
+    SubAccount sub;
+    sub.name = "sub";
+    sub.deployment_models = {{"m", {"https://d/1", "https://d/2"}}};
+    rt->config.subaccounts = {sub};
+    rt->config.retry = fast_settings();
+    std::map<std::string, SubaccountTokens::Source> sources{{"sub", {credential, fetch}}};
+    rt->tokens = std::make_unique<SubaccountTokens>(Runtime::inherit_token_cache(previous), std::move(sources));
+    rt->cooldowns = Runtime::inherit_cooldowns(rt->config, previous);
+    return rt;
+  };
+  RuntimeHolder holder(make(nullptr, "cred-1"));
+  std::atomic<int> requests{0};
+  std::thread reloader([&] {
+    for (int i = 0; i < 300; ++i) {
+      auto next = make(holder.get().get(), i < 200 ? "cred-1" : "cred-2");
+      holder.set(next);
+      next->settle_shared_state();
+    }
+    stop = true;
+  });
+  run_threads(kThreads, [&](int id) {
+    std::mt19937 rng(id);
+    while (!stop) {
+      std::shared_ptr<Runtime> rt = holder.get();  // held for the whole "request"
+      const std::string tok = rt->tokens->get("sub");
+      EXPECT_EQ(tok.rfind("tok-", 0), 0u);
+      const std::string url = rng() % 2 ? "https://d/1" : "https://d/2";
+      if (rt->cooldowns->try_acquire(url)) {
+        switch (rng() % 4) {
+          case 0: rt->cooldowns->rate_limited(url, seconds(1)); break;
+          case 1: rt->cooldowns->failed(url); break;
+          default: rt->cooldowns->succeeded(url);
+        }
+      }
+      requests.fetch_add(1);
+    }
+  });
+  reloader.join();
+  EXPECT_GT(requests.load(), 0);
+  const std::string current = holder.get()->tokens->get("sub");  // cred-2's token
+  EXPECT_EQ(holder.get()->tokens->get("sub"), current);
+  // One token for cred-1 across 200 swaps, one for cred-2; requests still running on an old
+  // runtime after cred-1 was dropped may fetch it once more.
+  EXPECT_GE(fetches.load(), 2);
+  EXPECT_LE(fetches.load(), 2 + kThreads);
 }
 
 TEST(Concurrency, BalancerRoundRobinAcrossModels) {

@@ -71,6 +71,47 @@ TEST(Cooldowns, HalfOpenAllowsOneProbeAtATime) {
   EXPECT_TRUE(cd.try_acquire("A"));  // closed again: no limit
 }
 
+TEST(Cooldowns, ASuccessNeverShortensARetryAfterSetMeanwhile) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  ASSERT_TRUE(cd.try_acquire("A"));   // request 1 starts on A
+  cd.rate_limited("A", seconds(30));  // request 2 is told to back off for 30 s
+  cd.succeeded("A");                  // request 1 then succeeds
+  EXPECT_FALSE(cd.try_acquire("A"));  // the Retry-After still holds
+  c.t += seconds(29);
+  EXPECT_FALSE(cd.try_acquire("A"));
+  c.t += seconds(1);
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("A"));  // closed, not half-open: the success already proved it works
+}
+
+TEST(Cooldowns, ASuccessClearsFailuresOnceTheRetryAfterIsOver) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.rate_limited("A", seconds(2));
+  c.t += seconds(3);
+  cd.failed("A");
+  cd.succeeded("A");
+  cd.failed("A");
+  EXPECT_TRUE(cd.try_acquire("A"));  // one failure since the success: below the threshold
+}
+
+TEST(Cooldowns, AReloadKeepsTheStateOfDeploymentsThatStay) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.rate_limited("A", seconds(30));
+  cd.rate_limited("B", seconds(30));
+  RetrySettings s = settings();
+  s.rate_limit_cooldown_s = 40;
+  cd.configure(s);
+  cd.retain({"A", "C"});
+  EXPECT_FALSE(cd.try_acquire("A"));  // still cooling
+  EXPECT_TRUE(cd.try_acquire("B"));   // removed from the config: forgotten
+  cd.rate_limited("C", std::nullopt);
+  c.t += seconds(39);
+  EXPECT_FALSE(cd.try_acquire("C"));  // the new default
+}
+
 TEST(AttemptPlan, FailsOverAcrossCandidatesNeverRepeatingWhileOthersRemain) {
   Cooldowns cd(settings());
   RetrySettings s = settings();

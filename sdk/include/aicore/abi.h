@@ -195,7 +195,9 @@ typedef struct acp_provider_v1 {
 
   /* Streaming: open a converter for one response. The host then feeds the upstream bytes in
    * arbitrary splits; each write() on `events` is one complete client SSE event (framed, ready to
-   * send). finish() flushes what remains, including the dialect's terminator. */
+   * send). finish() flushes what remains, including the dialect's terminator.
+   * OWNERSHIP: a handle stored in *out is closed by the host with stream_close, also when
+   * stream_open then returns an error. */
   acp_status (*stream_open)(acp_adapter* adapter, const acp_response_in* in, acp_stream** out,
                             acp_error_sink* err);
   acp_status (*stream_feed)(acp_stream* stream, acp_str bytes, acp_sink* events, acp_error_sink* err);

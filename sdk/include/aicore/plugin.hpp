@@ -374,15 +374,17 @@ const acp_upstream_auth_v1* upstream_auth_table() {
 
 namespace detail {
 // Version negotiation on the plugin side: refuse a host with another major version, or one whose
-// minor version is older than the one this plugin was built against.
-inline bool enter(const acp_host_api* host, const char* name) {
+// minor version is older than the one this plugin was built against (`built_minor`, the SDK's
+// ACP_ABI_VERSION_MINOR where ACP_PLUGIN is expanded): such a host lacks functions the plugin
+// may call.
+inline bool enter(const acp_host_api* host, const char* name, uint32_t built_minor) {
   plugin_name() = name;
   if (!host || host->struct_size < offsetof(acp_host_api, log) + sizeof(void*)) return false;
   host_api() = host;
-  if (host->abi_major != ACP_ABI_VERSION_MAJOR) {
+  if (host->abi_major != ACP_ABI_VERSION_MAJOR || host->abi_minor < built_minor) {
     log(ACP_LOG_ERROR, std::string("built for ABI ") + std::to_string(ACP_ABI_VERSION_MAJOR) + "." +
-                           std::to_string(ACP_ABI_VERSION_MINOR) + ", host speaks " +
-                           std::to_string(host->abi_major) + "." + std::to_string(host->abi_minor));
+                           std::to_string(built_minor) + ", host speaks " + std::to_string(host->abi_major) + "." +
+                           std::to_string(host->abi_minor) + ": not loaded");
     host_api() = nullptr;
     return false;
   }
@@ -412,5 +414,5 @@ inline bool enter(const acp_host_api* host, const char* name) {
                                                     DESCRIPTION,                                      \
                                                     sizeof(acp_ifaces_) / sizeof(acp_ifaces_[0]),     \
                                                     acp_ifaces_};                                     \
-    return ::aicore::detail::enter(host, NAME) ? &acp_desc_ : nullptr;                                \
+    return ::aicore::detail::enter(host, NAME, ACP_ABI_VERSION_MINOR) ? &acp_desc_ : nullptr;         \
   }

@@ -2,7 +2,10 @@
 // (tests/integration/hostile_plugin.test.mjs): it sends valid requests to an Azure-style
 // deployment and then hands the host broken output — a response body that is not JSON
 // (model "bad-json"), a stream "event" without SSE framing (model "bad-sse"), or throws while
-// converting (model "bad-throw"). Every other request of the proxy must be unaffected.
+// converting (model "bad-throw"), or builds an upstream request the host must refuse: CR/LF in
+// the target ("bad-target") or in a header value ("bad-header"), a header the host owns
+// ("bad-auth", "bad-group", "bad-length"), or a local answer with a status that is not one
+// ("bad-status"). Every other request of the proxy must be unaffected.
 #include <aicore/plugin.hpp>
 
 #include <stdexcept>
@@ -23,7 +26,17 @@ struct Misbehaving : aicore::Provider {
   explicit Misbehaving(std::string_view) {}
   bool detect_model(std::string_view m) const override { return m.rfind("bad-", 0) == 0; }
   void convert_request(const aicore::RequestIn& in, const aicore::RequestOut& out) const override {
-    out.target("/chat/completions?api-version=2024-12-01-preview");
+    const std::string_view m = in.model;
+    if (m == "bad-status") {
+      out.respond(1000, "{}");
+      return;
+    }
+    out.target(m == "bad-target" ? "/chat/completions HTTP/1.1\r\nX-Smuggled: 1\r\n"
+                                 : "/chat/completions?api-version=2024-12-01-preview");
+    if (m == "bad-header") out.header("X-Note", "fine\r\nAuthorization: Bearer stolen");
+    if (m == "bad-auth") out.header("authorization", "Bearer the-plugin's-own");
+    if (m == "bad-group") out.header("AI-Resource-Group", "someone-elses");
+    if (m == "bad-length") out.header("Content-Length", "0");
     out.body(std::string("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]") + (in.stream ? ",\"stream\":true}" : "}"));
     out.context(std::string(in.model));
   }

@@ -60,6 +60,8 @@ export async function startEmulator(args = []) {
     url, proc, output,
     fault: (f) => control('POST', '/_emulator/faults', f),
     clearFaults: () => control('DELETE', '/_emulator/faults'),
+    // Faults not yet taken: a fault is taken when its request arrives, before its delay.
+    pendingFaults: () => control('GET', '/_emulator/faults'),
     requests: (deployment) => control('GET', '/_emulator/requests' + (deployment ? `?deployment=${deployment}` : '')),
     clearRequests: () => control('DELETE', '/_emulator/requests'),
     stats: () => control('GET', '/_emulator/stats'),

@@ -1,0 +1,88 @@
+// TLS policy and the listener certificate: OpenSSL's verdict on a cipher list is reported under
+// the field that holds it, and a certificate reload that cannot work changes nothing.
+#include <gtest/gtest.h>
+
+#include <openssl/ssl.h>
+
+#include <cstdlib>
+#include <functional>
+#include <filesystem>
+
+#include "config/Config.hpp"
+#include "tls/ListenerCertificate.hpp"
+#include "tls/TlsPolicy.hpp"
+
+using namespace aicore::host;
+namespace fs = std::filesystem;
+
+namespace {
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+// A self-signed certificate and key made with the openssl command line.
+struct CertFiles {
+  fs::path dir = fs::temp_directory_path() / "aicore-tls-unit";
+  fs::path cert(const std::string& cn) const { return dir / (cn + ".pem"); }
+  fs::path key(const std::string& cn) const { return dir / (cn + ".key"); }
+  void make(const std::string& cn) const {
+    fs::create_directories(dir);
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + cn + " -keyout " +
+                            key(cn).string() + " -out " + cert(cn).string() + " >/dev/null 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+};
+}  // namespace
+
+TEST(TlsPolicy, UnknownCiphersAreAFieldError) {
+  Config c;
+  EXPECT_EQ(error_of([&] { check_tls_policies(c); }), "no error");
+  c.upstream.tls_ciphers = "NOT-A-CIPHER:ALSO-NOT";
+  EXPECT_EQ(error_of([&] { check_tls_policies(c); }).rfind("upstream.tls_ciphers: OpenSSL knows none of these ciphers: ", 0), 0u);
+  c.upstream.tls_ciphers = kDefaultTlsCiphers;
+  c.server.tls_ciphers = "NOT-A-CIPHER";
+  EXPECT_EQ(error_of([&] { check_tls_policies(c); }).rfind("server.tls_ciphers: OpenSSL knows none of these ciphers: ", 0), 0u);
+}
+
+TEST(TlsPolicy, ContextsRefuseVersionsBelowTheMinimum) {
+  UpstreamSettings u;
+  auto ctx = make_upstream_context(u);
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx->sslContext()), TLS1_2_VERSION);
+  u.tls_min_version = "1.3";
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(make_upstream_context(u)->sslContext()), TLS1_3_VERSION);
+}
+
+TEST(ListenerCertificate, LoadsReloadsAndKeepsTheOldPairWhenTheNewOneIsBroken) {
+  CertFiles files;
+  files.make("first");
+  files.make("second");
+  ServerSettings s;
+  s.tls_cert_file = files.cert("first").string();
+  s.tls_key_file = files.key("first").string();
+  auto ctx = make_listener_context(s);
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx->sslContext()), TLS1_2_VERSION);
+
+  ServerSettings mismatched = s;
+  mismatched.tls_key_file = files.key("second").string();
+  EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, mismatched); }),
+            "server.tls_key_file: " + files.key("second").string() + " is not the key of " + files.cert("first").string());
+  ServerSettings missing = s;
+  missing.tls_cert_file = (files.dir / "nope.pem").string();
+  EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, missing); }),
+            "server.tls_cert_file: cannot open " + missing.tls_cert_file);
+  ServerSettings not_a_key = s;
+  not_a_key.tls_key_file = files.cert("second").string();
+  EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, not_a_key); }),
+            "server.tls_key_file: no unencrypted PEM private key in " + not_a_key.tls_key_file);
+
+  ServerSettings second = s;
+  second.tls_cert_file = files.cert("second").string();
+  second.tls_key_file = files.key("second").string();
+  EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, second); }), "no error");
+  EXPECT_EQ(error_of([&] { make_listener_context(mismatched); }).rfind("server.tls_key_file: ", 0), 0u);
+}
