@@ -22,8 +22,6 @@ struct AccessRecord {
   void mark_first_byte() {
     if (ttfb_ms < 0) ttfb_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   }
-  // Picks token counts out of a client-facing JSON body or stream event, in either dialect.
-  void scan_usage(std::string_view text);
   void write() const;
 };
 

@@ -12,16 +12,15 @@
 #include "retry/AttemptPlan.hpp"
 #include "server/BodyScan.hpp"
 #include "server/HttpUtil.hpp"
-#include "server/LeadingError.hpp"
 #include "server/PluginOutput.hpp"
 
 namespace aicore::host {
 namespace {
 
 struct ClientGone {};
-// The plugin's first event for the client is a retryable upstream error: nothing was sent yet.
+// The plugin reported a retryable upstream error before anything reached the client.
 struct LeadingErrorEvent {
-  LeadingError error;
+  UpstreamError error;
 };
 // The plugin wrote something that is not a complete SSE event.
 struct BadPluginEvent {
@@ -66,6 +65,12 @@ int status_for(const PluginFailure& f) {
 std::optional<std::chrono::seconds> parse_retry_after(const std::string& v) {
   if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   return std::chrono::seconds(std::stoll(v));
+}
+
+// The access log's token counts: the latest the plugin reported.
+void record_usage(AccessRecord& rec, const Usage& u) {
+  if (u.input_tokens >= 0) rec.prompt_tokens = u.input_tokens;
+  if (u.output_tokens >= 0) rec.completion_tokens = u.output_tokens;
 }
 
 // How one upstream attempt ended.
@@ -279,7 +284,8 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           rv.content_type = r.content_type;
           rv.body = r.body;
           std::string client_body;
-          if (!route->provider->convert_response(rv, client_body, pf)) {
+          Usage usage;
+          if (!route->provider->convert_response(rv, client_body, pf, &usage)) {
             spdlog::error("request {}: plugin {} could not convert the response: {}", rec.id, rec.plugin, redact(pf.message));
             // The plugin's own status counts: a prompt the model refused is the client's 400, not a 502.
             return fail_(resp, rec, status_for(pf), pf.message, pf.type);
@@ -288,7 +294,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
             spdlog::error("request {}: plugin {} converted the response into a body that is {}", rec.id, rec.plugin, *bad);
             return fail_(resp, rec, 502, "plugin " + rec.plugin + " produced an invalid response: " + *bad);
           }
-          rec.scan_usage(client_body);
+          record_usage(rec, usage);
           rec.status = 200;
           rec.mark_first_byte();
           send_json(resp, 200, client_body);
@@ -299,12 +305,11 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
         std::unique_ptr<ProviderStream> conv;
         std::optional<PluginFailure> stream_fail;
         bool client_gone = false;
-        std::optional<LeadingError> leading_error;
+        std::optional<UpstreamError> leading_error;
         bool ended = false;  // the client got the stream's end event
         auto emit = [&](std::string_view ev) {
           if (auto bad = sse_events_problem(ev)) throw BadPluginEvent{std::move(*bad)};
           if (!started) {
-            if (auto le = leading_retryable_error(dialect_.family, ev)) throw LeadingErrorEvent{std::move(*le)};
             resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
             resp.setChunkedTransferEncoding(true);
             resp.setContentType("text/event-stream");
@@ -317,10 +322,16 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           }
           out->write(ev.data(), static_cast<std::streamsize>(ev.size()));
           out->flush();
-          ended = ends_stream(dialect_.family, ev);
           if (!out->good()) throw ClientGone{};
-          rec.scan_usage(ev);
         };
+        StreamCallbacks events;
+        events.on_event = emit;
+        events.on_end = [&] { ended = true; };
+        // An upstream error before anything reached the client: fail over as for an error status.
+        events.on_upstream_error = [&](const UpstreamError& e) {
+          if (!started && e.cls != ACP_UPSTREAM_FATAL) throw LeadingErrorEvent{e};
+        };
+        events.on_usage = [&](const Usage& u) { record_usage(rec, u); };
         auto on_start = [&](const UpstreamResponse& r) {
           ResponseView sv{dialect_.name, route->model_key, ureq.context, r.status, r.content_type, {}};
           PluginFailure f;
@@ -331,7 +342,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           if (!conv) return false;
           PluginFailure f;
           try {
-            if (!conv->feed(bytes, emit, f)) {
+            if (!conv->feed(bytes, events, f)) {
               stream_fail = f;
               return false;
             }
@@ -391,7 +402,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           if (conv && !stream_fail) {
             PluginFailure f;
             try {
-              if (!leading_error && !conv->finish(emit, f)) stream_fail = f;
+              if (!leading_error && !conv->finish(events, f)) stream_fail = f;
             } catch (LeadingErrorEvent& e) {
               leading_error = std::move(e.error);
             } catch (const BadPluginEvent& e) {
@@ -406,12 +417,6 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
           if (leading_error) {
             fail_over_leading_error();
           } else {
-            if (conv) {
-              int64_t p = -1, c = -1;
-              conv->usage(p, c);
-              rec.prompt_tokens = std::max(rec.prompt_tokens, p);
-              rec.completion_tokens = std::max(rec.completion_tokens, c);
-            }
             if (!stream_fail) {
               rt_->cooldowns->succeeded(t->url);
               return;

@@ -37,14 +37,14 @@ TEST(Abi, LoadsAGoodPluginAndReadsItsDescriptor) {
   auto lib = PluginLibrary::load(fake("good_provider"));
   EXPECT_EQ(lib->name(), "fake");
   EXPECT_EQ(lib->version(), "9.9.9");
-  EXPECT_EQ(lib->abi_version(), "1.0");
+  EXPECT_EQ(lib->abi_version(), "1.1");
   EXPECT_EQ(lib->interface_names(), std::vector<std::string>{ACP_IFACE_PROVIDER_V1});
   EXPECT_NE(lib->find_interface(ACP_IFACE_PROVIDER_V1), nullptr);
   EXPECT_EQ(lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1), nullptr);
 }
 
 TEST(Abi, RefusesWrongMajorVersionNamingBothVersions) {
-  EXPECT_EQ(load_error("wrong_major"), "plugin future built for ABI 2.0, host speaks 1.0: not loaded");
+  EXPECT_EQ(load_error("wrong_major"), "plugin future built for ABI 2.0, host speaks 1.1: not loaded");
 }
 
 TEST(Abi, RefusesLibraryWithoutEntryPoint) {
@@ -155,7 +155,7 @@ TEST(Abi, RegistryKeepsTheGoodPluginsAndReportsTheRest) {
   };
   EXPECT_EQ(status_of("good_provider.so"), "loaded");
   EXPECT_EQ(status_of("old_table.so"), "loaded");
-  EXPECT_EQ(status_of("wrong_major.so"), "plugin future built for ABI 2.0, host speaks 1.0: not loaded");
+  EXPECT_EQ(status_of("wrong_major.so"), "plugin future built for ABI 2.0, host speaks 1.1: not loaded");
   EXPECT_NE(status_of("no_entry.so").find("no entry point"), std::string::npos);
   EXPECT_NE(status_of("refuses.so").find("refused"), std::string::npos);
   EXPECT_NE(set.provider("fake"), nullptr);
