@@ -20,7 +20,8 @@ Outcome relay_whole(Exchange& x, const UpstreamCall& call) {
   ResponseView rv{x.dialect.name, x.route->model_key, x.upstream.context, r.status, r.content_type, r.body};
   std::string client_body;
   PluginFailure pf;
-  if (!x.route->provider->convert_response(rv, client_body, pf)) {
+  Usage usage;
+  if (!x.route->provider->convert_response(rv, client_body, pf, &usage)) {
     spdlog::error("request {}: plugin {} could not convert the response: {}", x.rec.id, x.rec.plugin, redact(pf.message));
     // The plugin's own status counts: a prompt the model refused is the client's 400, not a 502.
     x.fail(status_for(pf), pf.message, pf.type);
@@ -31,7 +32,7 @@ Outcome relay_whole(Exchange& x, const UpstreamCall& call) {
     x.fail(502, "plugin " + x.rec.plugin + " produced an invalid response: " + *bad);
     return done;
   }
-  x.rec.scan_usage(client_body);
+  x.rec.record_usage(usage);
   x.rec.status = 200;
   x.rec.mark_first_byte();
   if (!deliver_json(x.resp, 200, client_body)) {

@@ -32,7 +32,7 @@ int64_t unix_time_now() {
 }
 
 const acp_host_api g_api = {sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR, &log_from_plugin,
-                            &unix_time_now};
+                            &unix_time_now, /*event_sinks=*/1};
 
 }  // namespace
 

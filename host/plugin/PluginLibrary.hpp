@@ -23,6 +23,7 @@ class PluginLibrary {
   const std::string& version() const { return version_; }
   const std::string& description() const { return description_; }
   std::string abi_version() const;
+  uint32_t abi_minor() const { return desc_->abi_minor; }
   std::vector<std::string> interface_names() const;
 
   // The table of a named interface, or nullptr.

@@ -18,10 +18,19 @@ acp_response_in to_c(const ResponseView& in) {
                          as(in.content_type), as(in.body)};
 }
 
+// A whole response: its writes are fragments of one body; usage is kept, the stream-only events
+// mean nothing here.
+struct BodyEvents final : StreamEvents {
+  std::string body;
+  Usage seen;
+  void event(std::string_view bytes) override { body.append(bytes); }
+  void usage(const Usage& u) override { seen.merge(u); }
+};
+
 }  // namespace
 
 Provider::Provider(std::shared_ptr<PluginLibrary> lib, const acp_provider_v1& table, const std::string& settings)
-    : lib_(std::move(lib)), t_(table) {
+    : lib_(std::move(lib)), t_(table), legacy_(lib_->abi_minor() < 1) {
   if (!t_.create || !t_.destroy || !t_.detect_model || !t_.convert_request || !t_.convert_response ||
       !t_.stream_open || !t_.stream_feed || !t_.stream_finish || !t_.stream_close)
     throw std::runtime_error("provider table lacks a required function");
@@ -53,12 +62,15 @@ bool Provider::convert_request(const ProviderCall& c, UpstreamRequest& out, Plug
   return true;
 }
 
-bool Provider::convert_response(const ResponseView& v, std::string& out, PluginFailure& fail) const {
+bool Provider::convert_response(const ResponseView& v, std::string& out, PluginFailure& fail, Usage* usage) const {
   acp_response_in in = to_c(v);
-  StringSink body;
+  BodyEvents events;
+  EventSink sink(events);
   ErrorSink err;
-  if (!done(t_.convert_response(adapter_, &in, &body.sink, &err.sink), err, fail)) return false;
-  out = std::move(body.out);
+  if (!done(t_.convert_response(adapter_, &in, sink.raw(), &err.sink), err, fail)) return false;
+  if (legacy_) scan_usage(events.body, events.seen);
+  out = std::move(events.body);
+  if (usage) *usage = events.seen;
   return true;
 }
 
@@ -75,7 +87,7 @@ std::unique_ptr<ProviderStream> Provider::open_stream(const ResponseView& v, Plu
     fail = PluginFailure{ACP_ERR_INTERNAL, 500, "api_error", "plugin returned no stream"};
     return nullptr;
   }
-  return std::make_unique<ProviderStream>(lib_, t_, s);
+  return std::make_unique<ProviderStream>(lib_, t_, s, family_of(v.dialect), legacy_);
 }
 
 acp_error_class Provider::classify_error(const ResponseView& v, std::string& message) const {
@@ -91,28 +103,61 @@ acp_error_class Provider::classify_error(const ResponseView& v, std::string& mes
   return c;
 }
 
+ProviderStream::ProviderStream(std::shared_ptr<PluginLibrary> lib, const acp_provider_v1& t, acp_stream* s,
+                               Family family, bool legacy)
+    : lib_(std::move(lib)), t_(t), s_(s) {
+  if (legacy) legacy_.emplace(family);
+}
+
 ProviderStream::~ProviderStream() { t_.stream_close(s_); }
 
-void ProviderStream::usage(int64_t& prompt_tokens, int64_t& completion_tokens) const {
-  prompt_tokens = completion_tokens = -1;
-  if (t_.stream_usage) t_.stream_usage(s_, &prompt_tokens, &completion_tokens);
+namespace {
+// A 1.0 plugin's writes, turned into typed events on their way to `to`.
+struct LegacyAdapter final : StreamEvents {
+  LegacyEvents& legacy;
+  StreamEvents& to;
+  LegacyAdapter(LegacyEvents& l, StreamEvents& t) : legacy(l), to(t) {}
+  void event(std::string_view bytes) override { legacy.event(bytes, to); }
+};
+}  // namespace
+
+acp_status ProviderStream::call(StreamEvents& events, const std::function<acp_status(acp_sink*)>& f) {
+  std::optional<LegacyAdapter> adapter;
+  if (legacy_) adapter.emplace(*legacy_, events);
+  EventSink sink(adapter ? static_cast<StreamEvents&>(*adapter) : events);
+  acp_status st = f(sink.raw());
+  sink.rethrow();
+  return st;
+}
+
+bool ProviderStream::feed(std::string_view bytes, StreamEvents& events, PluginFailure& fail) {
+  ErrorSink err;
+  acp_status st = call(events, [&](acp_sink* sink) { return t_.stream_feed(s_, as(bytes), sink, &err.sink); });
+  return done(st, err, fail);
+}
+
+bool ProviderStream::finish(StreamEvents& events, PluginFailure& fail) {
+  ErrorSink err;
+  acp_status st = call(events, [&](acp_sink* sink) { return t_.stream_finish(s_, sink, &err.sink); });
+  if (legacy_ && t_.stream_usage) {
+    int64_t p = -1, c = -1;
+    t_.stream_usage(s_, &p, &c);
+    legacy_->stream_usage(p, c, events);
+  }
+  return done(st, err, fail);
 }
 
 bool ProviderStream::feed(std::string_view bytes, const std::function<void(std::string_view)>& on_event,
                           PluginFailure& fail) {
-  CallbackSink events(on_event);
-  ErrorSink err;
-  acp_status st = t_.stream_feed(s_, as(bytes), &events.sink, &err.sink);
-  events.rethrow();
-  return done(st, err, fail);
+  StreamCallbacks events;
+  events.on_event = on_event;
+  return feed(bytes, events, fail);
 }
 
 bool ProviderStream::finish(const std::function<void(std::string_view)>& on_event, PluginFailure& fail) {
-  CallbackSink events(on_event);
-  ErrorSink err;
-  acp_status st = t_.stream_finish(s_, &events.sink, &err.sink);
-  events.rethrow();
-  return done(st, err, fail);
+  StreamCallbacks events;
+  events.on_event = on_event;
+  return finish(events, fail);
 }
 
 }  // namespace aicore::host

@@ -1,5 +1,7 @@
 // C++ face of one provider adapter (acp.provider.v1): calls through the C table, copies outputs
-// into host memory, turns error statuses into PluginFailure values.
+// into host memory, turns error statuses into PluginFailure values, and hands what the plugin
+// reports about a response to the caller as typed events (StreamEvents.hpp) — from the plugin's
+// acp_event_sink calls (ABI 1.1), or derived from a 1.0 plugin's text (LegacyEvents.hpp).
 #pragma once
 
 #include <aicore/abi.h>
@@ -11,8 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include "plugin/Family.hpp"
+#include "plugin/LegacyEvents.hpp"
 #include "plugin/PluginLibrary.hpp"
 #include "plugin/Sinks.hpp"
+#include "plugin/StreamEvents.hpp"
 
 namespace aicore::host {
 
@@ -43,7 +48,9 @@ class Provider {
 
   // Returns false and fills `fail` on error.
   bool convert_request(const ProviderCall& call, UpstreamRequest& out, PluginFailure& fail) const;
-  bool convert_response(const ResponseView& in, std::string& out, PluginFailure& fail) const;
+  // The client body into `out`; the usage the plugin reports (or, for a 1.0 plugin, the body
+  // shows) into `usage` when given.
+  bool convert_response(const ResponseView& in, std::string& out, PluginFailure& fail, Usage* usage = nullptr) const;
   std::unique_ptr<ProviderStream> open_stream(const ResponseView& in, PluginFailure& fail) const;
   acp_error_class classify_error(const ResponseView& in, std::string& message) const;
 
@@ -51,27 +58,32 @@ class Provider {
   std::shared_ptr<PluginLibrary> lib_;
   acp_provider_v1 t_;
   acp_adapter* adapter_ = nullptr;
+  bool legacy_;  // built for ABI 1.0: no typed events, derive them from the text
   friend class ProviderStream;
 };
 
 // One streamed response's converter; closes itself.
 class ProviderStream {
  public:
-  ProviderStream(std::shared_ptr<PluginLibrary> lib, const acp_provider_v1& t, acp_stream* s)
-      : lib_(std::move(lib)), t_(t), s_(s) {}
+  ProviderStream(std::shared_ptr<PluginLibrary> lib, const acp_provider_v1& t, acp_stream* s, Family family,
+                 bool legacy);
   ~ProviderStream();
   ProviderStream(const ProviderStream&) = delete;
-  // Each emitted event goes to `on_event`. Exceptions thrown by on_event (client gone) are rethrown
-  // after the plugin call returns.
+  // What the plugin emits goes to `events`. An exception thrown by `events` (client gone) is
+  // rethrown after the plugin call returns.
+  bool feed(std::string_view bytes, StreamEvents& events, PluginFailure& fail);
+  bool finish(StreamEvents& events, PluginFailure& fail);
+  // The same for callers that want only the client events.
   bool feed(std::string_view bytes, const std::function<void(std::string_view)>& on_event, PluginFailure& fail);
   bool finish(const std::function<void(std::string_view)>& on_event, PluginFailure& fail);
-  // Usage the converter saw (-1 unknown; also when the plugin's table has no stream_usage).
-  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const;
 
  private:
+  acp_status call(StreamEvents& events, const std::function<acp_status(acp_sink*)>& f);
+
   std::shared_ptr<PluginLibrary> lib_;
   acp_provider_v1 t_;
   acp_stream* s_;
+  std::optional<LegacyEvents> legacy_;  // set for a 1.0 plugin
 };
 
 }  // namespace aicore::host

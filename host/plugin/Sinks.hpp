@@ -4,11 +4,15 @@
 
 #include <aicore/abi.h>
 
-#include <functional>
+#include <algorithm>
+#include <cstring>
+#include <exception>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "plugin/StreamEvents.hpp"
 
 namespace aicore::host {
 
@@ -51,25 +55,54 @@ struct ListSink {
   ListSink(const ListSink&) = delete;
 };
 
-// Calls a function per write() (stream events). Exceptions must not cross into the plugin, so
-// the first one is kept and rethrown by the caller after the plugin returns.
-struct CallbackSink {
-  std::function<void(std::string_view)> fn;
-  std::exception_ptr error;
-  acp_sink sink{this, [](void* ctx, acp_str b) {
-                  auto* self = static_cast<CallbackSink*>(ctx);
-                  if (self->error) return;
-                  try {
-                    self->fn(sv(b));
-                  } catch (...) {
-                    self->error = std::current_exception();
-                  }
-                }};
-  explicit CallbackSink(std::function<void(std::string_view)> f) : fn(std::move(f)) {}
-  CallbackSink(const CallbackSink&) = delete;
+// An acp_event_sink (ABI 1.1) that hands everything to a StreamEvents. Exceptions must not cross
+// into the plugin, so the first one is kept, the plugin's later calls are dropped, and the caller
+// rethrows it after the plugin returns.
+class EventSink {
+ public:
+  explicit EventSink(StreamEvents& to) : to_(to) {}
+  EventSink(const EventSink&) = delete;
+  // What the plugin receives as its acp_sink* (the event sink extends it by layout).
+  acp_sink* raw() { return &sink_.base; }
   void rethrow() {
-    if (error) std::rethrow_exception(error);
+    if (error_) std::rethrow_exception(error_);
   }
+
+ private:
+  template <class F>
+  static void guarded(void* ctx, F&& f) {
+    auto* self = static_cast<EventSink*>(ctx);
+    if (self->error_) return;
+    try {
+      f(self->to_);
+    } catch (...) {
+      self->error_ = std::current_exception();
+    }
+  }
+
+  StreamEvents& to_;
+  std::exception_ptr error_;
+  acp_event_sink sink_{
+      {this, [](void* c, acp_str b) { guarded(c, [&](StreamEvents& to) { to.event(sv(b)); }); }},
+      sizeof(acp_event_sink),
+      [](void* c) { guarded(c, [](StreamEvents& to) { to.end(); }); },
+      [](void* c, acp_error_class cls, int32_t status, acp_str type, acp_str message) {
+        guarded(c, [&](StreamEvents& to) {
+          UpstreamError e{cls, status, std::string(sv(type)), std::string(sv(message))};
+          if (e.message.empty()) e.message = "upstream error event (" + e.type + ")";
+          to.upstream_error(e);
+        });
+      },
+      [](void* c, const acp_usage* u) {
+        guarded(c, [&](StreamEvents& to) {
+          if (!u) return;
+          acp_usage in{sizeof(acp_usage), -1, -1, -1, -1, -1};
+          std::memcpy(&in, u, std::min<size_t>(u->struct_size, sizeof in));
+          to.usage(Usage{in.input_tokens, in.output_tokens, in.cache_read_tokens, in.cache_write_tokens,
+                         in.reasoning_tokens});
+        });
+      },
+  };
 };
 
 // What convert_request / build_token_request produced.

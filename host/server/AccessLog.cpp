@@ -2,26 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
-
 namespace aicore::host {
 namespace {
-
-// The integer after "key": in text, or -1. Cheap enough to run on every stream event that
-// mentions usage, without parsing the JSON.
-int64_t number_after(std::string_view text, std::string_view key) {
-  size_t pos = text.find(key);
-  if (pos == std::string_view::npos) return -1;
-  pos += key.size();
-  while (pos < text.size() && (text[pos] == ' ' || text[pos] == ':')) ++pos;
-  int64_t v = 0;
-  bool any = false;
-  while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-    v = v * 10 + (text[pos++] - '0');
-    any = true;
-  }
-  return any ? v : -1;
-}
 
 // A value the client chose, as one key=value field: spaces escaped so that a model named
 // "x status=200" cannot add fields (control characters are escaped by the log formatter).
@@ -36,16 +18,6 @@ std::string field(const std::string& v) {
 }
 
 }  // namespace
-
-void AccessRecord::scan_usage(std::string_view text) {
-  const size_t usage = text.find("\"usage\"");
-  if (usage == std::string_view::npos) return;
-  text.remove_prefix(usage);  // the counts are inside usage: no need to search the whole answer for them
-  for (auto key : {"\"prompt_tokens\"", "\"input_tokens\""})
-    if (int64_t v = number_after(text, key); v > prompt_tokens) prompt_tokens = v;
-  for (auto key : {"\"completion_tokens\"", "\"output_tokens\""})
-    if (int64_t v = number_after(text, key); v > completion_tokens) completion_tokens = v;
-}
 
 void AccessRecord::write() const {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

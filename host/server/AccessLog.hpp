@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "plugin/StreamEvents.hpp"
+
 namespace aicore::host {
 
 struct AccessRecord {
@@ -22,8 +24,11 @@ struct AccessRecord {
   void mark_first_byte() {
     if (ttfb_ms < 0) ttfb_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   }
-  // Picks token counts out of a client-facing JSON body or stream event, in either dialect.
-  void scan_usage(std::string_view text);
+  // The token counts the plugin reported (the latest known ones win).
+  void record_usage(const Usage& u) {
+    if (u.input_tokens >= 0) prompt_tokens = u.input_tokens;
+    if (u.output_tokens >= 0) completion_tokens = u.output_tokens;
+  }
   void write() const;
 };
 

@@ -44,7 +44,6 @@ Outcome relay_stream(Exchange& x, const UpstreamCall& call) {
   StreamRelay relay(x);
   std::unique_ptr<ProviderStream> conv;
   std::optional<PluginFailure> failure;  // the plugin's verdict on the stream
-  const auto to_client = [&relay](std::string_view events) { relay.event(events); };
 
   const auto on_start = [&](const UpstreamResponse& r) {
     ResponseView sv{x.dialect.name, x.route->model_key, x.upstream.context, r.status, r.content_type, {}};
@@ -55,7 +54,7 @@ Outcome relay_stream(Exchange& x, const UpstreamCall& call) {
   const auto on_bytes = [&](std::string_view bytes) -> bool {
     if (!conv) return false;
     PluginFailure f;
-    if (!conv->feed(bytes, to_client, f)) {
+    if (!conv->feed(bytes, relay, f)) {
       failure = std::move(f);
       return false;
     }
@@ -81,7 +80,7 @@ Outcome relay_stream(Exchange& x, const UpstreamCall& call) {
 
   if (conv && !failure && relay.accepting()) {
     PluginFailure f;
-    if (!conv->finish(to_client, f)) failure = std::move(f);
+    if (!conv->finish(relay, f)) failure = std::move(f);
     if (relay.client_gone()) return client_left(x);
   }
   if (const auto& le = relay.leading_error()) {
@@ -91,12 +90,6 @@ Outcome relay_stream(Exchange& x, const UpstreamCall& call) {
     return Outcome::retry(le->status == 429 ? Health::RateLimited : Health::Failing, le->status, le->message);
   }
   if (relay.bad_output()) failure = relay.bad_output();  // broken framing outranks what the plugin said
-  if (conv) {
-    int64_t prompt = -1, completion = -1;
-    conv->usage(prompt, completion);
-    x.rec.prompt_tokens = std::max(x.rec.prompt_tokens, prompt);
-    x.rec.completion_tokens = std::max(x.rec.completion_tokens, completion);
-  }
   if (failure) return plugin_failed(x, relay, *failure);
   return Outcome::finished(Health::Fine);
 }

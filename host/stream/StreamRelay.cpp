@@ -11,16 +11,13 @@ void StreamRelay::event(std::string_view events) {
                          "plugin " + x_.rec.plugin + " wrote a malformed stream event: " + *bad};
     return;
   }
-  if (!started()) {
-    if (auto le = leading_retryable_error(x_.family(), events)) {
-      leading_ = std::move(*le);
-      return;
-    }
-    start_();
-  }
+  if (!started()) start_();
   write_(events);
-  ended_ = ends_stream(x_.family(), events);
-  x_.rec.scan_usage(events);
+}
+
+void StreamRelay::upstream_error(const UpstreamError& e) {
+  // The plugin's error event that follows is dropped (accepting() is false): nothing was sent.
+  if (!started() && accepting() && e.cls != ACP_UPSTREAM_FATAL) leading_ = e;
 }
 
 void StreamRelay::end_with_error(int status, const std::string& message) {

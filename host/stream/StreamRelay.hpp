@@ -1,8 +1,9 @@
-// Writes one streamed answer to the client. The response head goes out lazily, with the first
-// event, so that anything going wrong before it (an upstream error, a first event that is a
-// retryable upstream error, broken plugin output) can still fail over or become a plain JSON
-// error. Afterwards each event is written and flushed as the plugin emits it. Nothing here throws:
-// what happened is state the attempt reads when the plugin call returns.
+// Writes one streamed answer to the client, from the plugin's typed events (ABI 1.1; the host's
+// plugin wrapper derives them for 1.0 plugins). The response head goes out lazily, with the first
+// event, so that anything going wrong before it (an upstream error, a retryable upstream error the
+// plugin reports before any event, broken plugin output) can still fail over or become a plain
+// JSON error. Afterwards each event is written and flushed as the plugin emits it. Nothing here
+// throws: what happened is state the attempt reads when the plugin call returns.
 #pragma once
 
 #include <optional>
@@ -11,16 +12,21 @@
 #include <string_view>
 
 #include "pipeline/Exchange.hpp"
-#include "server/LeadingError.hpp"
+#include "plugin/StreamEvents.hpp"
 
 namespace aicore::host {
 
-class StreamRelay {
+class StreamRelay final : public StreamEvents {
  public:
   explicit StreamRelay(Exchange& x) : x_(x) {}
 
   // One or more complete client events from the plugin.
-  void event(std::string_view events);
+  void event(std::string_view events) override;
+  // The event just written ended the client's stream: nothing may follow.
+  void end() override { ended_ = true; }
+  // A retryable one before anything reached the client makes the attempt fail over.
+  void upstream_error(const UpstreamError& e) override;
+  void usage(const Usage& u) override { x_.rec.record_usage(u); }
   // Ends a started stream with the host's own error event, unless it has ended already.
   void end_with_error(int status, const std::string& message);
 
@@ -30,7 +36,7 @@ class StreamRelay {
   bool started() const { return out_ != nullptr; }
   bool ended() const { return ended_; }
   bool client_gone() const { return gone_; }
-  const std::optional<LeadingError>& leading_error() const { return leading_; }
+  const std::optional<UpstreamError>& leading_error() const { return leading_; }
   const std::optional<PluginFailure>& bad_output() const { return bad_; }
 
  private:
@@ -41,7 +47,7 @@ class StreamRelay {
   std::ostream* out_ = nullptr;
   bool ended_ = false;  // the client got the stream's end event: nothing may follow
   bool gone_ = false;
-  std::optional<LeadingError> leading_;
+  std::optional<UpstreamError> leading_;
   std::optional<PluginFailure> bad_;
 };
 

@@ -9,7 +9,7 @@ ChatStreamConverter::ChatStreamConverter(std::unique_ptr<EventSource> source, co
 
 void ChatStreamConverter::feed(std::string_view bytes, const Sink& events) {
   if (stream_.done()) return;
-  const mapping::Emit emit = [&](std::string_view ev) { events.write(ev); };
+  const mapping::Emit emit(events);
   try {
     source_->feed(bytes, [&](AnthropicEvent&& e) {
       if (!stream_.done()) stream_.on_event(e.json, emit);
@@ -23,7 +23,7 @@ void ChatStreamConverter::feed(std::string_view bytes, const Sink& events) {
 void ChatStreamConverter::finish(const Sink& events) {
   if (finished_) return;
   finished_ = true;
-  const mapping::Emit emit = [&](std::string_view ev) { events.write(ev); };
+  const mapping::Emit emit(events);
   if (!stream_.done()) {
     try {
       source_->finish([&](AnthropicEvent&& e) {

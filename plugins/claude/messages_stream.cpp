@@ -1,5 +1,6 @@
 #include "messages_stream.hpp"
 
+#include <aicore/mapping/upstream.hpp>
 #include <aicore/sse.hpp>
 
 namespace aicore::claude {
@@ -38,6 +39,7 @@ void MessagesStreamConverter::finish(const Sink& events) {
   if (delta_seen_) {
     events.write(sse_event("message_stop", "{\"type\":\"message_stop\"}"));
     stopped_ = true;
+    events.end();
     return;
   }
   throw upstream_error("upstream stream ended before message_stop");
@@ -50,21 +52,29 @@ void MessagesStreamConverter::on_event(AnthropicEvent&& e, const Sink& events) {
   const std::string type = t->get<std::string>();
   if (type == "message_start") {
     if (auto m = e.json.find("message"); m != e.json.end() && m->is_object())
-      if (auto u = m->find("usage"); u != m->end() && u->is_object()) note_usage(*u);
+      if (auto u = m->find("usage"); u != m->end() && u->is_object()) note_usage(*u, events);
   } else if (type == "message_delta") {
-    if (auto u = e.json.find("usage"); u != e.json.end() && u->is_object()) note_usage(*u);
+    if (auto u = e.json.find("usage"); u != e.json.end() && u->is_object()) note_usage(*u, events);
     delta_seen_ = true;
+  } else if (type == "error") {
+    auto err = e.json.find("error");
+    mapping::report_stream_error(events, err != e.json.end() ? *err : Json("upstream error"));
   }
   events.write(sse_event(type, e.raw.empty() ? dump(e.json) : e.raw));
   if (type == "message_stop") stopped_ = true;
   else if (type == "error") failed_ = true;
+  if (stopped_ || failed_) events.end();
 }
 
-void MessagesStreamConverter::note_usage(const Json& u) {
+void MessagesStreamConverter::note_usage(const Json& u, const Sink& events) {
   input_ = int_or(u, "input_tokens", input_);
   cache_read_ = int_or(u, "cache_read_input_tokens", cache_read_);
   cache_creation_ = int_or(u, "cache_creation_input_tokens", cache_creation_);
   output_ = int_or(u, "output_tokens", output_);
+  Usage counts;
+  usage(counts.input_tokens, counts.output_tokens);
+  if (input_ >= 0) counts.cache_read_tokens = cache_read_, counts.cache_write_tokens = cache_creation_;
+  events.usage(counts);
 }
 
 void MessagesStreamConverter::usage(int64_t& prompt_tokens, int64_t& completion_tokens) const {

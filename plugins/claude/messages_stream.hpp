@@ -2,7 +2,9 @@
 // read: `event: <type>\ndata: <json>\n\n`, one Sink::write per event, in upstream order. Events
 // Bedrock sent untouched are forwarded with their own bytes.
 //
-// An upstream `error` event is forwarded and ends the stream (finish() then adds nothing). A stream
+// Usage is reported (Sink::usage) as message_start and message_delta bring it; message_stop is
+// followed by Sink::end. An upstream `error` event is classified and reported
+// (Sink::upstream_error), forwarded and ends the stream (finish() then adds nothing). A stream
 // that ends after message_delta but without message_stop is complete but for the marker: finish()
 // adds it. One that ends earlier is truncated: finish() throws aicore::upstream_error, and the host
 // ends the client's stream with an `event: error` (or fails over, if nothing was sent yet).
@@ -27,7 +29,7 @@ class MessagesStreamConverter final : public StreamConverter {
 
  private:
   void on_event(AnthropicEvent&& e, const Sink& events);
-  void note_usage(const Json& usage);
+  void note_usage(const Json& usage, const Sink& events);
 
   std::unique_ptr<EventSource> source_;
   bool stopped_ = false;  // message_stop forwarded

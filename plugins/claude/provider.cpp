@@ -69,6 +69,12 @@ Json anthropic_message(const ResponseIn& in, const ResponseContext& ctx) {
   return j;
 }
 
+// The token usage of an Anthropic message.
+Usage usage_of(const Json& message) {
+  auto u = message.find("usage");
+  return u == message.end() ? Usage{} : mapping::usage_from_anthropic(*u);
+}
+
 }  // namespace
 
 ClaudeProvider::ClaudeProvider(std::string_view settings_json) : settings_(Settings::parse(settings_json)) {}
@@ -135,13 +141,18 @@ void ClaudeProvider::convert_response(const ResponseIn& in, const Sink& out) con
       Json j = parse_upstream_json(in.body, "invoke response");
       if (!j.is_object()) throw upstream_error("invoke response: not a JSON object");
       out.write(in.body);
+      out.usage(usage_of(j));
     } else {
-      out.write(dump(anthropic_message(in, ctx)));
+      const Json message = anthropic_message(in, ctx);
+      out.write(dump(message));
+      out.usage(usage_of(message));
     }
   } else if (in.dialect == ACP_DIALECT_OPENAI_CHAT) {
     mapping::FromAnthropicOptions from;
     from.json_response_tool = ctx.json_tool;
-    out.write(dump(mapping::anthropic_to_openai_response(anthropic_message(in, ctx), ctx.client_model, unix_time(), from)));
+    const Json message = anthropic_message(in, ctx);
+    out.write(dump(mapping::anthropic_to_openai_response(message, ctx.client_model, unix_time(), from)));
+    out.usage(usage_of(message));
   } else {
     unsupported_dialect(in.dialect);
   }

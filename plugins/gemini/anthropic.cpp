@@ -97,10 +97,12 @@ UpstreamRequest convert_anthropic_request(std::string_view body, std::string_vie
   return UpstreamRequest{chat_target(upstream_model, g.stream), dump(g.body), ctx.encode()};
 }
 
-std::string convert_anthropic_response(std::string_view body, const ResponseContext& ctx) {
+std::string convert_anthropic_response(std::string_view body, const ResponseContext& ctx, Usage* usage) {
   Json j = parse_upstream_json(body, "generateContent response");
   if (j.is_array() && j.size() == 1) j = j[0];
   Json completion = gemini_to_openai_response(j, ctx, unix_time());
+  if (usage)
+    if (auto u = completion.find("usage"); u != completion.end()) *usage = mapping::usage_from_openai(*u);
   return dump(mapping::openai_to_anthropic_response(completion, ctx.client_model));
 }
 

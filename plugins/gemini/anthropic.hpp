@@ -16,6 +16,8 @@
 #include "settings.hpp"
 #include "upstream_request.hpp"
 
+#include <aicore/plugin.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -24,7 +26,8 @@ namespace aicore::gemini {
 UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view model_key,
                                           std::string_view client_model, bool stream_hint, const Settings& settings);
 
-std::string convert_anthropic_response(std::string_view body, const ResponseContext& ctx);
+// The token usage goes to `usage` when given.
+std::string convert_anthropic_response(std::string_view body, const ResponseContext& ctx, Usage* usage = nullptr);
 
 // {"input_tokens":N} for /v1/messages/count_tokens.
 std::string count_tokens_response(std::string_view body);

@@ -2,6 +2,8 @@
 
 #include "call_ids.hpp"
 
+#include <aicore/mapping/upstream.hpp>
+
 #include <aicore/plugin.hpp>
 
 namespace aicore::gemini {
@@ -125,7 +127,7 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
   return out;
 }
 
-std::string convert_chat_response(std::string_view body, const ResponseContext& ctx) {
+std::string convert_chat_response(std::string_view body, const ResponseContext& ctx, Usage* usage) {
   Json j = parse_upstream_json(body, "generateContent response");
   // A non-streaming call answered as a stream (a JSON array of one or more chunks) is folded.
   if (j.is_array()) {
@@ -133,7 +135,10 @@ std::string convert_chat_response(std::string_view body, const ResponseContext& 
     if (j.size() == 1) j = j[0];
     else throw upstream_error("generateContent response: got a stream of " + std::to_string(j.size()) + " chunks");
   }
-  return dump(gemini_to_openai_response(j, ctx, unix_time()));
+  const Json completion = gemini_to_openai_response(j, ctx, unix_time());
+  if (usage)
+    if (auto u = completion.find("usage"); u != completion.end()) *usage = mapping::usage_from_openai(*u);
+  return dump(completion);
 }
 
 }  // namespace aicore::gemini

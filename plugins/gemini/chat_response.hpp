@@ -17,6 +17,8 @@
 #include "context.hpp"
 #include "json_util.hpp"
 
+#include <aicore/plugin.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,6 +41,7 @@ Json openai_error_object(const Json& gemini_error);
 Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx, int64_t created);
 
 // Bytes in, bytes out; throws aicore::upstream_error for a body that is not a Gemini response.
-std::string convert_chat_response(std::string_view body, const ResponseContext& ctx);
+// The token usage goes to `usage` when given.
+std::string convert_chat_response(std::string_view body, const ResponseContext& ctx, Usage* usage = nullptr);
 
 }  // namespace aicore::gemini

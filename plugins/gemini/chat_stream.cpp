@@ -133,6 +133,8 @@ void GeminiToOpenAIChunks::usage(int64_t& prompt_tokens, int64_t& completion_tok
   completion_tokens = u["completion_tokens"].get<int64_t>();
 }
 
+Usage GeminiToOpenAIChunks::counts() const { return mapping::usage_from_openai(openai_usage(usage_metadata_)); }
+
 namespace {
 [[noreturn]] void truncated() { throw upstream_error("upstream stream ended before Gemini's finishReason"); }
 }  // namespace
@@ -142,25 +144,30 @@ namespace {
 OpenAIChatStream::OpenAIChatStream(ResponseContext ctx, int64_t created)
     : chunks_(ctx, created), include_usage_(ctx.include_usage) {}
 
+void OpenAIChatStream::on_response(const Json& r, const Sink& events) {
+  chunks_.on_response(r, [&](const Json& c) {
+    if (auto e = c.find("error"); e != c.end()) mapping::report_stream_error(events, *e);
+    events.write(sse_data(dump(c)));
+  });
+  if (r.contains("usageMetadata")) events.usage(chunks_.counts());
+}
+
 void OpenAIChatStream::feed(std::string_view bytes, const Sink& events) {
   if (chunks_.failed()) return;
-  reader_.feed(bytes, [&](const Json& r) {
-    chunks_.on_response(r, [&](const Json& c) { events.write(sse_data(dump(c))); });
-  });
+  reader_.feed(bytes, [&](const Json& r) { on_response(r, events); });
 }
 
 void OpenAIChatStream::finish(const Sink& events) {
   if (finished_) return;
   finished_ = true;
   if (chunks_.failed()) return;
-  const bool whole = reader_.finish([&](const Json& r) {
-    chunks_.on_response(r, [&](const Json& c) { events.write(sse_data(dump(c))); });
-  });
+  const bool whole = reader_.finish([&](const Json& r) { on_response(r, events); });
   if (chunks_.failed()) return;
   if (!whole || !chunks_.complete()) truncated();
   if (include_usage_)
     if (Json u = chunks_.usage_chunk(); !u.is_null()) events.write(sse_data(dump(u)));
   events.write(sse_data("[DONE]"));
+  events.end();
 }
 
 // ---- Anthropic messages stream --------------------------------------------------------------
@@ -168,19 +175,23 @@ void OpenAIChatStream::finish(const Sink& events) {
 AnthropicMessagesStream::AnthropicMessagesStream(ResponseContext ctx, int64_t created)
     : chunks_(ctx, created), anthropic_(mapping::AnthropicStreamOptions{ctx.client_model, ctx.input_tokens_hint}) {}
 
+void AnthropicMessagesStream::on_response(const Json& r, const mapping::Emit& emit) {
+  chunks_.on_response(r, [&](const Json& c) { anthropic_.on_chunk(c, emit); });
+  if (r.contains("usageMetadata")) emit.events().usage(chunks_.counts());
+}
+
 void AnthropicMessagesStream::feed(std::string_view bytes, const Sink& events) {
   if (chunks_.failed()) return;
-  auto emit = [&](std::string_view ev) { events.write(ev); };
-  reader_.feed(bytes, [&](const Json& r) { chunks_.on_response(r, [&](const Json& c) { anthropic_.on_chunk(c, emit); }); });
+  const mapping::Emit emit(events);
+  reader_.feed(bytes, [&](const Json& r) { on_response(r, emit); });
 }
 
 void AnthropicMessagesStream::finish(const Sink& events) {
   if (finished_) return;
   finished_ = true;
   if (chunks_.failed()) return;  // the error event was written; the stream is over
-  auto emit = [&](std::string_view ev) { events.write(ev); };
-  const bool whole =
-      reader_.finish([&](const Json& r) { chunks_.on_response(r, [&](const Json& c) { anthropic_.on_chunk(c, emit); }); });
+  const mapping::Emit emit(events);
+  const bool whole = reader_.finish([&](const Json& r) { on_response(r, emit); });
   if (chunks_.failed()) return;
   // Cut short: the host writes the one error event (the shared converter's finish() would add its own).
   if (!whole || !chunks_.complete()) truncated();

@@ -17,7 +17,8 @@
 // host ends the client's stream with an error. A prompt the service refused (promptFeedback
 // .blockReason, no candidates) throws aicore::invalid_request before anything was written, so the
 // client gets a 400. An {"error":{…}} object in the stream is forwarded as the dialect's error event
-// and ends the stream.
+// and ends the stream. Both report the typed events (aicore::Sink): usage as usageMetadata
+// arrives, the streamed error (classified) before its event, the end after the terminator.
 #pragma once
 
 #include "context.hpp"
@@ -44,6 +45,8 @@ class GeminiToOpenAIChunks {
   bool complete() const;  // every candidate named so far has finished
   bool failed() const { return failed_; }
   void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const;
+  // The usage so far in the ABI's convention.
+  Usage counts() const;
 
  private:
   struct Candidate {
@@ -70,6 +73,8 @@ class OpenAIChatStream final : public StreamConverter {
   void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override { chunks_.usage(prompt_tokens, completion_tokens); }
 
  private:
+  void on_response(const Json& response, const Sink& events);
+
   GeminiStreamReader reader_;
   GeminiToOpenAIChunks chunks_;
   bool include_usage_;
@@ -84,6 +89,8 @@ class AnthropicMessagesStream final : public StreamConverter {
   void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override { chunks_.usage(prompt_tokens, completion_tokens); }
 
  private:
+  void on_response(const Json& response, const mapping::Emit& emit);
+
   GeminiStreamReader reader_;
   GeminiToOpenAIChunks chunks_;
   mapping::OpenAIToAnthropicStream anthropic_;

@@ -66,7 +66,7 @@ UpstreamRequest convert_embeddings_request(std::string_view body, std::string_vi
   return UpstreamRequest{"/models/" + model + ":predict", dump(out), ctx.encode()};
 }
 
-std::string convert_embeddings_response(std::string_view body, const ResponseContext& ctx) {
+std::string convert_embeddings_response(std::string_view body, const ResponseContext& ctx, Usage* usage) {
   Json j = parse_upstream_json(body, "predict response");
   if (!j.is_object()) throw upstream_error("predict response: not a JSON object");
   auto preds = j.find("predictions");
@@ -105,6 +105,7 @@ std::string convert_embeddings_response(std::string_view body, const ResponseCon
               {"data", std::move(data)},
               {"model", ctx.client_model},
               {"usage", {{"prompt_tokens", tokens}, {"total_tokens", tokens}}}};
+  if (usage) usage->input_tokens = tokens;
   return dump(out);
 }
 

@@ -14,6 +14,8 @@
 #include "settings.hpp"
 #include "upstream_request.hpp"
 
+#include <aicore/plugin.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,7 @@ namespace aicore::gemini {
 UpstreamRequest convert_embeddings_request(std::string_view body, std::string_view model_key,
                                            std::string_view client_model, const Settings& settings);
 
-std::string convert_embeddings_response(std::string_view body, const ResponseContext& ctx);
+// The token usage goes to `usage` when given.
+std::string convert_embeddings_response(std::string_view body, const ResponseContext& ctx, Usage* usage = nullptr);
 
 }  // namespace aicore::gemini

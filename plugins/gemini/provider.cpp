@@ -65,10 +65,12 @@ void GeminiProvider::convert_request(const RequestIn& in, const RequestOut& out)
 
 void GeminiProvider::convert_response(const ResponseIn& in, const Sink& out) const {
   const ResponseContext ctx = ResponseContext::decode(in.context);
-  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body, ctx));
-  else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(convert_anthropic_response(in.body, ctx));
-  else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body, ctx));
+  Usage usage;
+  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body, ctx, &usage));
+  else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(convert_anthropic_response(in.body, ctx, &usage));
+  else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body, ctx, &usage));
   else unsupported_dialect(in.dialect);
+  out.usage(usage);
 }
 
 std::unique_ptr<StreamConverter> GeminiProvider::open_stream(const ResponseIn& in) const {

@@ -6,6 +6,7 @@
 
 #include <aicore/mapping/anthropic_to_openai.hpp>
 #include <aicore/mapping/count_tokens.hpp>
+#include <aicore/mapping/upstream.hpp>
 
 #include <array>
 #include <charconv>
@@ -100,8 +101,10 @@ UpstreamRequest convert_anthropic_request(std::string_view body, std::string_vie
   return r;
 }
 
-std::string convert_anthropic_response(std::string_view body, std::string_view context) {
+std::string convert_anthropic_response(std::string_view body, std::string_view context, Usage* usage) {
   Json completion = parse_upstream_json(body, "chat completion");
+  if (usage && completion.is_object())
+    if (auto u = completion.find("usage"); u != completion.end()) *usage = mapping::usage_from_openai(*u);
   return dump(mapping::openai_to_anthropic_response(completion, AnthropicContext::decode(context).model));
 }
 
@@ -117,7 +120,7 @@ std::string count_tokens_body(std::string_view body) {
 
 void AnthropicStreamConverter::feed(std::string_view bytes, const Sink& events) {
   if (conv_.done()) return;
-  mapping::Emit emit = [&](std::string_view e) { events.write(e); };
+  const mapping::Emit emit(events);
   parser_.feed(bytes, [&](const SseEvent& e) { on_event(e, emit); });
 }
 
@@ -125,7 +128,7 @@ void AnthropicStreamConverter::finish(const Sink& events) {
   if (finished_) return;
   finished_ = true;
   if (conv_.done()) return;
-  mapping::Emit emit = [&](std::string_view e) { events.write(e); };
+  const mapping::Emit emit(events);
   // A pending event that does not parse was cut off: that is the truncation conv_.finish reports.
   try {
     parser_.finish([&](const SseEvent& e) { on_event(e, emit); });

@@ -40,7 +40,8 @@ int64_t max_output_tokens(std::string_view model);
 UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view client_model, std::string_view model,
                                           bool stream_hint, const Settings& settings);
 
-std::string convert_anthropic_response(std::string_view body, std::string_view context);
+// The completion's token usage goes to `usage` when given.
+std::string convert_anthropic_response(std::string_view body, std::string_view context, Usage* usage = nullptr);
 
 // {"input_tokens":N} for a count_tokens body (estimated locally, see aicore/mapping/count_tokens.hpp).
 std::string count_tokens_body(std::string_view body);

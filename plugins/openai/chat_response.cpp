@@ -4,6 +4,7 @@
 #include "fast_json.hpp"
 #include "json_util.hpp"
 
+#include <aicore/mapping/upstream.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::openai {
@@ -11,7 +12,7 @@ namespace {
 
 // The same result as the DOM path below, by copying the kept members' bytes, for the bodies
 // fast::canonical() accepts (Azure's are compact); nothing otherwise.
-bool convert_fast(std::string_view body, std::string& out) {
+bool convert_fast(std::string_view body, std::string& out, Usage* usage) {
   const std::string_view t = fast::trim(body);
   std::vector<fast::Member> top, fields;
   std::vector<std::string_view> choices;
@@ -23,6 +24,7 @@ bool convert_fast(std::string_view body, std::string& out) {
     if (is_azure_top_level_key(m.key)) continue;
     if (!first) out += ',';
     first = false;
+    if (usage && m.key == "usage") *usage = mapping::usage_from_openai(Json::parse(m.value, nullptr, false));
     if (m.key != "choices" || m.value.front() != '[') {
       out += m.text;
       continue;
@@ -56,12 +58,14 @@ bool convert_fast(std::string_view body, std::string& out) {
 
 }  // namespace
 
-std::string convert_chat_response(std::string_view body) {
+std::string convert_chat_response(std::string_view body, Usage* usage) {
   std::string out;
-  if (convert_fast(body, out)) return out;
+  if (convert_fast(body, out, usage)) return out;
   out.clear();
   Json j = parse_upstream_json(body, "chat completion");
   if (!j.is_object()) throw upstream_error("chat completion: not a JSON object");
+  if (usage)
+    if (auto u = j.find("usage"); u != j.end()) *usage = mapping::usage_from_openai(*u);
   strip_azure_top_level(j);
   if (auto c = j.find("choices"); c != j.end() && c->is_array())
     for (Json& choice : *c) strip_azure_choice(choice);

@@ -3,6 +3,8 @@
 #include "azure_extras.hpp"
 #include "fast_json.hpp"
 
+#include <aicore/mapping/upstream.hpp>
+
 #include <charconv>
 
 namespace aicore::openai {
@@ -33,6 +35,7 @@ void ChatStreamConverter::on_event(const SseEvent& event, const Sink& events) {
   if (event.data == "[DONE]") {
     done_ = true;
     events.write(sse_data("[DONE]"));
+    events.end();
     return;
   }
   if (on_event_fast(event.data, events)) return;
@@ -42,7 +45,7 @@ void ChatStreamConverter::on_event(const SseEvent& event, const Sink& events) {
     forward_error(*e, events);
     return;
   }
-  note_usage(chunk);
+  note_usage(chunk, events);
   if (clean_chunk(chunk)) events.write(sse_data(dump(chunk)));
 }
 
@@ -50,6 +53,7 @@ void ChatStreamConverter::on_event(const SseEvent& event, const Sink& events) {
 // reaches the caller's code with its message; nothing may follow it.
 void ChatStreamConverter::forward_error(const Json& error, const Sink& events) {
   failed_ = true;
+  mapping::report_stream_error(events, error);
   Json e = error;
   if (!e.is_object()) {
     e = Json::object();
@@ -63,11 +67,12 @@ void ChatStreamConverter::forward_error(const Json& error, const Sink& events) {
   events.write(sse_data(dump(out)));
 }
 
-void ChatStreamConverter::note_usage(const Json& chunk) {
+void ChatStreamConverter::note_usage(const Json& chunk, const Sink& events) {
   auto u = chunk.find("usage");
   if (u == chunk.end() || !u->is_object()) return;
   if (auto p = u->find("prompt_tokens"); p != u->end() && p->is_number_integer()) prompt_tokens_ = p->get<int64_t>();
   if (auto c = u->find("completion_tokens"); c != u->end() && c->is_number_integer()) completion_tokens_ = c->get<int64_t>();
+  events.usage(mapping::usage_from_openai(*u));
 }
 
 bool ChatStreamConverter::clean_chunk(Json& chunk) const {
@@ -122,6 +127,8 @@ bool ChatStreamConverter::on_event_fast(std::string_view data, const Sink& event
     if (m.key == "usage") usage = &m;
   }
   if (usage && usage->value.front() == '{') {
+    // Once per stream (the final usage chunk): the details want a real parse.
+    events.usage(mapping::usage_from_openai(Json::parse(usage->value, nullptr, false)));
     fast::members(usage->value, fields_);
     for (const fast::Member& f : fields_) {
       if (f.key == "prompt_tokens") {

@@ -8,9 +8,11 @@
 //    (convert_chat_request always sets include_usage upstream): both reach the client only if the
 //    client itself asked, as OpenAI would behave.
 // Each chunk is forwarded as exactly one `data: {json}\n\n` event (one Sink::write), tool-call
-// deltas untouched (index, id and argument fragments). `data: [DONE]` is forwarded once; an
-// upstream `data: {"error":...}` is forwarded and ends the stream. A stream that ends without
-// either is truncated: finish() throws instead of letting the client mistake it for a full answer.
+// deltas untouched (index, id and argument fragments). `data: [DONE]` is forwarded once (then
+// Sink::end); an upstream `data: {"error":...}` is reported (Sink::upstream_error), forwarded and
+// ends the stream. A stream that ends without either is truncated: finish() throws instead of
+// letting the client mistake it for a full answer. The usage Azure sends (always asked for) is
+// reported through Sink::usage whether or not the client sees it.
 #pragma once
 
 #include "context.hpp"
@@ -34,8 +36,8 @@ class ChatStreamConverter final : public StreamConverter {
   }
 
  private:
-  // Remembers the usage of a chunk before cleaning may drop it.
-  void note_usage(const Json& chunk);
+  // Remembers and reports the usage of a chunk before cleaning may drop it.
+  void note_usage(const Json& chunk, const Sink& events);
   void on_event(const SseEvent& event, const Sink& events);
   // The same as on_event's DOM path without a DOM, for canonical chunks; false: not handled.
   bool on_event_fast(std::string_view data, const Sink& events);

@@ -3,6 +3,7 @@
 #include "context.hpp"
 #include "json_util.hpp"
 
+#include <aicore/mapping/upstream.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::openai {
@@ -46,7 +47,7 @@ UpstreamRequest convert_embeddings_request(std::string_view body, std::string_vi
                          ResponseContext{}.encode()};
 }
 
-std::string convert_embeddings_response(std::string_view body) {
+std::string convert_embeddings_response(std::string_view body, Usage* usage) {
   // Embedding bodies can be megabytes of floats: validate without building a DOM and return the
   // bytes untouched, so numbers keep their exact upstream spelling. Only the rare Azure extra
   // makes us re-serialise.
@@ -55,6 +56,14 @@ std::string convert_embeddings_response(std::string_view body) {
   const size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos || body[first] != '{')
     throw upstream_error("embeddings response: not a JSON object");
+  if (usage) {
+    // Azure puts the flat {"prompt_tokens":N,"total_tokens":N} last: read it without a DOM of the vectors.
+    const size_t at = body.rfind("\"usage\"");
+    const size_t open = at == std::string_view::npos ? at : body.find('{', at);
+    const size_t close = open == std::string_view::npos ? open : body.find('}', open);
+    if (close != std::string_view::npos)
+      *usage = mapping::usage_from_openai(Json::parse(body.substr(open, close + 1 - open), nullptr, false));
+  }
   if (body.find("\"prompt_filter_results\"") == std::string_view::npos) return std::string(body);
   Json j = parse_upstream_json(body, "embeddings response");
   j.erase("prompt_filter_results");

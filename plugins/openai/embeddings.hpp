@@ -4,6 +4,8 @@
 #include "settings.hpp"
 #include "upstream_request.hpp"
 
+#include <aicore/plugin.hpp>
+
 #include <string>
 #include <string_view>
 
@@ -15,6 +17,7 @@ UpstreamRequest convert_embeddings_request(std::string_view body, std::string_vi
 
 // Azure's embeddings answer already is the OpenAI shape. Returned byte-for-byte unless it carries
 // Azure's prompt_filter_results; throws aicore::upstream_error for a body that is not a JSON object.
-std::string convert_embeddings_response(std::string_view body);
+// The token usage goes to `usage` when given.
+std::string convert_embeddings_response(std::string_view body, Usage* usage = nullptr);
 
 }  // namespace aicore::openai

@@ -63,10 +63,12 @@ void OpenAIProvider::convert_request(const RequestIn& in, const RequestOut& out)
 }
 
 void OpenAIProvider::convert_response(const ResponseIn& in, const Sink& out) const {
-  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body));
-  else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body));
-  else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(convert_anthropic_response(in.body, in.context));
+  Usage usage;
+  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body, &usage));
+  else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body, &usage));
+  else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(convert_anthropic_response(in.body, in.context, &usage));
   else unsupported_dialect(in.dialect);
+  out.usage(usage);
 }
 
 std::unique_ptr<StreamConverter> OpenAIProvider::open_stream(const ResponseIn& in) const {

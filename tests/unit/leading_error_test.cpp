@@ -1,5 +1,5 @@
 // The first-event check that lets a stream whose first upstream event is an error fail over.
-#include "server/LeadingError.hpp"
+#include "plugin/LegacyEvents.hpp"
 
 #include <gtest/gtest.h>
 

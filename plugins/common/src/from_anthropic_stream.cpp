@@ -12,6 +12,7 @@
 // that tool's input fragments become delta.content instead.
 #include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/reasons.hpp>
+#include <aicore/mapping/upstream.hpp>
 #include <aicore/sse.hpp>
 
 #include "json_util.hpp"
@@ -166,12 +167,14 @@ struct AnthropicToOpenAIStream::State {
     }
     emit(sse_data("[DONE]"));
     stopped = true;
+    emit.events().end();
   }
 
   void error(const Emit& emit, const Json& event) {
     failed = true;
     Json e = Json::object();
     const Json* err = find(event, "error");
+    report_stream_error(emit.events(), err ? *err : Json("upstream error"));
     e["message"] = err ? str_or(*err, "message", "upstream error") : "upstream error";
     e["type"] = err ? str_or(*err, "type", "api_error") : "api_error";
     e["param"] = nullptr;
@@ -197,7 +200,10 @@ void AnthropicToOpenAIStream::on_event(const Json& event, const Emit& emit) {
   if (type == "message_start") {
     if (const Json* m = find(event, "message")) {
       if (std::string id = str_or(*m, "id"); !id.empty() && s.id.empty()) s.id = "chatcmpl-" + strip_id_prefix(id);
-      if (const Json* u = find(*m, "usage")) s.usage.update(*u);
+      if (const Json* u = find(*m, "usage")) {
+        s.usage.update(*u);
+        emit.events().usage(s.usage.counts());
+      }
     }
     s.ensure_started(emit);
   } else if (type == "content_block_start") {
@@ -207,13 +213,17 @@ void AnthropicToOpenAIStream::on_event(const Json& event, const Emit& emit) {
   } else if (type == "content_block_stop") {
     s.block_stop(emit, index);
   } else if (type == "message_delta") {
-    if (const Json* u = find(event, "usage")) s.usage.update(*u);
+    if (const Json* u = find(event, "usage")) {
+      s.usage.update(*u);
+      emit.events().usage(s.usage.counts());
+    }
     if (const Json* d = find(event, "delta"); d && find(*d, "stop_reason")) s.send_finish(emit, str_or(*d, "stop_reason"));
   } else if (type == "message_stop") {
     // Bedrock appends its own metrics; use them when the events carried no usage.
     if (const Json* m = find(event, "amazon-bedrock-invocationMetrics")) {
       if (s.usage.input < 0) s.usage.input = int_or(*m, "inputTokenCount", -1);
       if (s.usage.output < 0) s.usage.output = int_or(*m, "outputTokenCount", -1);
+      emit.events().usage(s.usage.counts());
     }
     s.end(emit);
   } else if (type == "error") {

@@ -14,6 +14,7 @@
 // calls' fragments, the late ones still carry their block's index (the SDKs accumulate by index).
 #include <aicore/mapping/anthropic_to_openai.hpp>
 #include <aicore/mapping/reasons.hpp>
+#include <aicore/mapping/upstream.hpp>
 #include <aicore/sse.hpp>
 
 #include "json_util.hpp"
@@ -148,6 +149,7 @@ struct OpenAIToAnthropicStream::State {
 
   void error(const Emit& emit, const Json& err) {
     failed = true;
+    report_stream_error(emit.events(), err);
     Json e = Json::object();
     std::string type = err.is_object() ? str_or(err, "type") : "";
     // OpenAI's vocabulary -> Anthropic's (both use invalid_request_error, rate_limit_error, …).
@@ -158,6 +160,7 @@ struct OpenAIToAnthropicStream::State {
     out["type"] = "error";
     out["error"] = std::move(e);
     event(emit, "error", out);
+    emit.events().end();
   }
 };
 
@@ -177,7 +180,10 @@ void OpenAIToAnthropicStream::on_chunk(const Json& chunk, const Emit& emit) {
   if (s.id.empty()) {
     if (std::string id = str_or(chunk, "id"); !id.empty()) s.id = "msg_" + strip_id_prefix(id);
   }
-  if (const Json* u = find(chunk, "usage"); u && u->is_object()) s.usage.update(*u);
+  if (const Json* u = find(chunk, "usage"); u && u->is_object()) {
+    s.usage.update(*u);
+    emit.events().usage(s.usage.counts());
+  }
   const Json* choices = find(chunk, "choices");
   if (!choices || !choices->is_array()) return;
   for (const Json& choice : *choices) {
@@ -222,6 +228,7 @@ void OpenAIToAnthropicStream::finish(const Emit& emit) {
   stop["type"] = "message_stop";
   State::event(emit, "message_stop", stop);
   s.stopped = true;
+  emit.events().end();
 }
 
 void OpenAIToAnthropicStream::usage(int64_t& prompt_tokens, int64_t& completion_tokens) const {

@@ -18,6 +18,14 @@ struct AnthropicUsage {
     cache_creation = int_or(u, "cache_creation_input_tokens", cache_creation);
   }
   int64_t prompt() const { return input < 0 ? -1 : input + cache_read + cache_creation; }
+  // In the ABI's convention (aicore::Usage); the cache parts only once the input is known.
+  Usage counts() const {
+    Usage u;
+    u.input_tokens = prompt();
+    u.output_tokens = output;
+    if (input >= 0) u.cache_read_tokens = cache_read, u.cache_write_tokens = cache_creation;
+    return u;
+  }
 
   Json openai() const {
     const int64_t p = std::max<int64_t>(prompt(), 0), c = std::max<int64_t>(output, 0);
@@ -40,6 +48,16 @@ struct OpenAIUsage {
     completion = int_or(u, "completion_tokens", completion);
     if (const Json* d = find(u, "prompt_tokens_details")) cached = int_or(*d, "cached_tokens", cached);
     if (const Json* d = find(u, "completion_tokens_details")) reasoning = int_or(*d, "reasoning_tokens", reasoning);
+  }
+
+  // In the ABI's convention (aicore::Usage); OpenAI has no cache writes to count.
+  Usage counts() const {
+    Usage u;
+    u.input_tokens = prompt;
+    u.output_tokens = completion;
+    if (prompt >= 0) u.cache_read_tokens = cached, u.cache_write_tokens = 0;
+    u.reasoning_tokens = reasoning;
+    return u;
   }
 
   // input_tokens excludes what was read from the cache, as Anthropic counts it.

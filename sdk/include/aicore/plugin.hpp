@@ -10,6 +10,7 @@
 #pragma once
 
 #include <aicore/abi.h>
+#include <aicore/stream_errors.hpp>
 
 #include <cstring>
 #include <exception>
@@ -72,17 +73,93 @@ inline int64_t unix_time() {
 
 // ---- sinks -----------------------------------------------------------------------------------
 
-// One write() is one unit: an SSE event on a stream sink, an item on a list sink.
+// Token usage of one response, in acp_usage's convention (input includes cache reads and writes,
+// output includes reasoning); -1 = unknown.
+struct Usage {
+  int64_t input_tokens = -1, output_tokens = -1, cache_read_tokens = -1, cache_write_tokens = -1,
+          reasoning_tokens = -1;
+
+  // The counts `newer` knows replace these; its unknown ones leave these as they are.
+  void merge(const Usage& newer) {
+    auto take = [](int64_t& mine, int64_t theirs) {
+      if (theirs >= 0) mine = theirs;
+    };
+    take(input_tokens, newer.input_tokens);
+    take(output_tokens, newer.output_tokens);
+    take(cache_read_tokens, newer.cache_read_tokens);
+    take(cache_write_tokens, newer.cache_write_tokens);
+    take(reasoning_tokens, newer.reasoning_tokens);
+  }
+};
+
+namespace detail {
+// Whether the host passes acp_event_sinks (ABI 1.1, acp_host_api.event_sinks).
+inline bool host_passes_event_sinks() {
+  const acp_host_api* h = host_api();
+  return h && h->struct_size >= offsetof(acp_host_api, event_sinks) + sizeof(uint32_t) && h->event_sinks != 0;
+}
+}  // namespace detail
+
+// One write() is one unit: an SSE event on a stream sink, an item on a list sink. On the sinks of
+// stream_feed / stream_finish / convert_response (see events()) a plugin also reports the typed
+// events of ABI 1.1: end, upstream_error and usage. They are no-ops on a 1.0 host and on every
+// other sink, so a plugin calls them unconditionally. One type for all sinks (rather than a
+// derived EventSink) keeps converters written against SDK 1.0 — `feed(std::string_view, const
+// Sink&)` — compiling and overriding unchanged.
 class Sink {
  public:
   explicit Sink(acp_sink* s) : s_(s) {}
+
+  // The sink a thunk received as `events` / `out`: an acp_event_sink when the host says it passes
+  // them. `seen`, when given, accumulates every usage() so the SDK can answer a 1.0 host's
+  // stream_usage from it.
+  static Sink events(acp_sink* s, Usage* seen = nullptr) {
+    Sink sink(s);
+    if (s && detail::host_passes_event_sinks()) sink.ev_ = reinterpret_cast<const acp_event_sink*>(s);
+    sink.seen_ = seen;
+    return sink;
+  }
+
   void write(std::string_view bytes) const {
     if (s_ && s_->write) s_->write(s_->ctx, str(bytes));
   }
+  // Right after write() of the event that ends the client's stream ([DONE], message_stop, an
+  // Anthropic error event). Nothing may be written after it.
+  void end() const {
+    if (covers(offsetof(acp_event_sink, end)) && ev_->end) ev_->end(s_->ctx);
+  }
+  // The upstream reported an error inside a 200 stream: its class and the HTTP status it stands
+  // for (see aicore/stream_errors.hpp), then the caller still writes its client error event.
+  void upstream_error(acp_error_class cls, int http_status, std::string_view type, std::string_view message) const {
+    if (covers(offsetof(acp_event_sink, upstream_error)) && ev_->upstream_error)
+      ev_->upstream_error(s_->ctx, cls, http_status, str(type), str(message));
+  }
+  // Whenever usage becomes known (several calls are fine: -1 counts leave the host's value).
+  void usage(const Usage& u) const {
+    if (seen_) seen_->merge(u);
+    if (covers(offsetof(acp_event_sink, usage)) && ev_->usage) {
+      const acp_usage c{sizeof(acp_usage), u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens,
+                        u.reasoning_tokens};
+      ev_->usage(s_->ctx, &c);
+    }
+  }
 
  private:
+  // Whether this is an event sink whose host-side struct reaches the callback at `offset`.
+  bool covers(size_t offset) const { return ev_ && ev_->struct_size >= offset + sizeof(void (*)()); }
+
   acp_sink* s_;
+  const acp_event_sink* ev_ = nullptr;
+  Usage* seen_ = nullptr;
 };
+
+// Classifies an error the upstream streamed (aicore/stream_errors.hpp) and reports it on `events`;
+// the caller then writes its client error event as usual.
+inline void report_stream_error(const Sink& events, std::string_view type, std::string_view code,
+                                std::string_view message) {
+  const StreamErrorClass c = classify_stream_error(type, code, message);
+  events.upstream_error(c.cls, c.http_status, type.empty() ? code : type, message);
+}
 
 class RequestOut {
  public:
@@ -156,12 +233,17 @@ inline ResponseIn wrap(const acp_response_in* in) {
 // ---- base classes ----------------------------------------------------------------------------
 
 // One streamed response. Used by one thread at a time; feed() receives arbitrary byte splits.
+// `events` takes one complete client SSE event per write() and the typed events: end() after the
+// terminator, upstream_error() before the client error event for an error the upstream streamed,
+// usage() whenever usage is known.
 class StreamConverter {
  public:
   virtual ~StreamConverter() = default;
   virtual void feed(std::string_view bytes, const Sink& events) = 0;
   virtual void finish(const Sink& events) = 0;
-  // Token usage seen on the upstream stream (for the host's access log); -1 when unknown.
+  // SDK 1.0's way to report usage (acp_provider_v1.stream_usage, for a 1.0 host's access log);
+  // -1 when unknown. Optional now: counts left unknown here are answered from what the converter
+  // reported through Sink::usage.
   virtual void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const {
     prompt_tokens = completion_tokens = -1;
   }
@@ -236,6 +318,7 @@ struct Handle {
 
 struct StreamHandle {
   std::unique_ptr<StreamConverter> impl;
+  Usage seen;  // every Sink::usage of this stream, for stream_usage
 };
 
 }  // namespace detail
@@ -278,7 +361,7 @@ const acp_provider_v1* provider_table() {
       // convert_response
       [](acp_adapter* a, const acp_response_in* in, acp_sink* out, acp_error_sink* err) -> acp_status {
         return detail::guarded(err, [&] {
-          reinterpret_cast<detail::Handle<P>*>(a)->impl->convert_response(wrap(in), Sink(out));
+          reinterpret_cast<detail::Handle<P>*>(a)->impl->convert_response(wrap(in), Sink::events(out));
         });
       },
       // stream_open
@@ -293,12 +376,16 @@ const acp_provider_v1* provider_table() {
       // stream_feed
       [](acp_stream* s, acp_str bytes, acp_sink* events, acp_error_sink* err) -> acp_status {
         return detail::guarded(err, [&] {
-          reinterpret_cast<detail::StreamHandle*>(s)->impl->feed(view(bytes), Sink(events));
+          auto* h = reinterpret_cast<detail::StreamHandle*>(s);
+          h->impl->feed(view(bytes), Sink::events(events, &h->seen));
         });
       },
       // stream_finish
       [](acp_stream* s, acp_sink* events, acp_error_sink* err) -> acp_status {
-        return detail::guarded(err, [&] { reinterpret_cast<detail::StreamHandle*>(s)->impl->finish(Sink(events)); });
+        return detail::guarded(err, [&] {
+          auto* h = reinterpret_cast<detail::StreamHandle*>(s);
+          h->impl->finish(Sink::events(events, &h->seen));
+        });
       },
       // stream_close
       [](acp_stream* s) { delete reinterpret_cast<detail::StreamHandle*>(s); },
@@ -313,10 +400,13 @@ const acp_provider_v1* provider_table() {
       // stream_usage
       [](acp_stream* s, int64_t* prompt, int64_t* completion) {
         int64_t p = -1, c = -1;
+        auto* h = reinterpret_cast<detail::StreamHandle*>(s);
         try {
-          reinterpret_cast<detail::StreamHandle*>(s)->impl->usage(p, c);
+          h->impl->usage(p, c);
         } catch (...) {
         }
+        if (p < 0) p = h->seen.input_tokens;
+        if (c < 0) c = h->seen.output_tokens;
         if (prompt) *prompt = p;
         if (completion) *completion = c;
       },

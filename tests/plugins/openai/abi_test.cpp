@@ -68,7 +68,7 @@ TEST_F(PluginModule, RefusesAnotherMajorVersion) {
   host_log().clear();
   EXPECT_EQ(entry_(&future), nullptr);
   ASSERT_EQ(host_log().size(), 1u);
-  EXPECT_NE(host_log()[0].find("openai: built for ABI 1.0, host speaks 2."), std::string::npos) << host_log()[0];
+  EXPECT_NE(host_log()[0].find("openai: built for ABI 1.1, host speaks 2."), std::string::npos) << host_log()[0];
   EXPECT_NE(entry_(good_host()), nullptr);  // and recovers with a good host
 }
 

@@ -15,3 +15,4 @@
 #include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/reasons.hpp>
 #include <aicore/mapping/types.hpp>
+#include <aicore/mapping/upstream.hpp>
