@@ -99,7 +99,7 @@ TEST(StreamEvents, AnExceptionFromAnEventIsHeldBackAndLaterCallsAreDropped) {
 }
 
 TEST(StreamEvents, APluginBuiltFor10GetsItsEventsDerivedFromItsText) {
-  auto p = load("legacy_stream");
+  auto p = load("legacy");
   PluginFailure fail;
   // Its first event is a retryable upstream error: reported before the event, as 1.1 plugins do.
   auto s = p->open_stream({"openai.chat", "legacy-gpt", "", 200, "text/event-stream", ""}, fail);

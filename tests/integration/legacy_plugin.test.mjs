@@ -15,7 +15,7 @@ let emulator, proxy;
 before(async () => {
   const plugins = mkdtempSync(join(tmpdir(), 'aicore-plugins-'));
   for (const so of ['auth.so', 'openai.so']) copyFileSync(join(BUILD_DIR, 'plugins', so), join(plugins, so));
-  copyFileSync(join(BUILD_DIR, 'tests/abi/event-plugins/legacy_stream.so'), join(plugins, 'legacy_stream.so'));
+  copyFileSync(join(BUILD_DIR, 'tests/abi/event-plugins/legacy.so'), join(plugins, 'legacy.so'));
   emulator = await startEmulator();
   const dep = (id) => `${emulator.url}/v2/inference/deployments/${id}`;
   const cfg = writeConfig(emulator.url, {

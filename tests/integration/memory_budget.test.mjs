@@ -53,7 +53,10 @@ test('8 concurrent 30 MB requests stay within the memory budget; what does not f
       assert.match(a.json.error.message, /memory budget/);
     }
     assert.ok(counts[200] >= 1, 'at least one was served');
-    assert.ok(peak - base <= budget + ALLOWANCE, `peak RSS grew by ${((peak - base) / MiB).toFixed(0)} MiB`);
+    // Under the sanitizer stage (ASAN_OPTIONS set) ASan's shadow memory and its 256 MiB quarantine
+    // of freed blocks make RSS say nothing about the budget; the normal build checks the bound.
+    if (!process.env.ASAN_OPTIONS)
+      assert.ok(peak - base <= budget + ALLOWANCE, `peak RSS grew by ${((peak - base) / MiB).toFixed(0)} MiB`);
     // Every lease was returned: one large request alone is served again.
     const again = await ask(body);
     assert.equal(again.status, 200);
