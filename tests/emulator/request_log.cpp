@@ -1,11 +1,15 @@
 #include "request_log.hpp"
 
+#include <iterator>
+
 namespace aicore::emulator {
 
 void RequestLog::add(RecordedRequest r) {
   std::lock_guard lock(mu_);
   if (!r.deployment.empty()) ++perDeployment_[r.deployment];
-  records_.push_back(std::move(r));
+  auto at = records_.end();
+  while (at != records_.begin() && std::prev(at)->arrival > r.arrival) --at;
+  records_.insert(at, std::move(r));
   while (records_.size() > capacity_) records_.pop_front();
 }
 

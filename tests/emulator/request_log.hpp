@@ -2,6 +2,7 @@
 // What the emulator received on /oauth and /v2, for tests to assert on, plus per-deployment counts.
 #include "json.hpp"
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -21,6 +22,7 @@ struct RecordedRequest {
   std::string fault;       // injected fault kind, empty if none
   int status = 0;          // 0 = connection closed without an answer
   long long timeMs = 0;    // wall clock, ms since epoch
+  unsigned long long arrival = 0;  // order the request arrived in; the log lists in this order
 };
 
 class RequestLog {
@@ -28,7 +30,10 @@ class RequestLog {
   // The cap bounds memory during benchmarks; the oldest records go first.
   explicit RequestLog(size_t capacity = 10000) : capacity_(capacity) {}
 
+  // Records are added when their answer ends, but listed in arrival order: a stream that fails
+  // over ends after the retry it caused, and tests read the log as a timeline.
   void add(RecordedRequest r);
+  unsigned long long nextArrival() { return ++arrivals_; }
   Json list(const std::optional<std::string>& deployment) const;
   size_t clear();              // records only; counts survive
   Json requestCounts() const;  // {"<deployment>": N}
@@ -38,6 +43,7 @@ class RequestLog {
   size_t capacity_;
   mutable std::mutex mu_;
   std::deque<RecordedRequest> records_;
+  std::atomic<unsigned long long> arrivals_{0};
   std::map<std::string, long long> perDeployment_;
 };
 

@@ -15,8 +15,9 @@ namespace aicore::emulator {
 
 namespace {
 
-RecordedRequest makeRecord(Exchange& ex) {
+RecordedRequest makeRecord(Exchange& ex, unsigned long long arrival) {
   RecordedRequest r;
+  r.arrival = arrival;
   r.method = ex.method();
   r.path = ex.path();
   r.query = ex.rawQuery();
@@ -37,6 +38,7 @@ class RootHandler : public Poco::Net::HTTPRequestHandler {
 
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override {
     const auto start = std::chrono::steady_clock::now();
+    const unsigned long long arrival = emu_.log.nextArrival();
     Exchange ex(req, resp, emu_);
     const std::string& path = ex.path();
     const bool recorded = path == "/oauth/token" || path == "/v2" || path.starts_with("/v2/");
@@ -60,7 +62,7 @@ class RootHandler : public Poco::Net::HTTPRequestHandler {
         ex.sendJson(500, body);
       }
     }
-    if (recorded) emu_.log.add(makeRecord(ex));
+    if (recorded) emu_.log.add(makeRecord(ex, arrival));
     if (!emu_.options.quiet) {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       std::fprintf(stderr, "%s %s -> %d%s (%.1f ms)\n", ex.method().c_str(), path.c_str(), ex.status(),
