@@ -77,8 +77,10 @@ std::string TokenCache::get(const std::string& key, const Fetcher& fetch) {
     if (!e.token.empty() && now < e.expires_at) {
       // A refresh failed, but the current token is still good: keep serving it until it expires.
       const auto left = std::chrono::duration_cast<std::chrono::seconds>(e.expires_at - now).count();
+      std::string current = e.token;
+      lock.unlock();
       spdlog::warn("{}; still using the current token (valid for {} s more)", error, left);
-      return e.token;
+      return current;
     }
     throw TokenError(error);
   }
