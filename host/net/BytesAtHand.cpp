@@ -16,6 +16,8 @@ struct SessionBuffered : Poco::Net::HTTPSession {
 
 }  // namespace
 
+int session_buffered(const Poco::Net::HTTPSession& session) { return SessionBuffered::of(session); }
+
 int64_t bytes_at_hand(Poco::Net::HTTPServerRequestImpl& req) {
   int64_t n = SessionBuffered::of(req.session());
   if (auto* c = dynamic_cast<ClientSocket*>(req.socket().impl())) n += static_cast<int64_t>(c->pending().size());

@@ -4,11 +4,15 @@
 #pragma once
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPSession.h>
 
 #include <cstdint>
 
 namespace aicore::host::net {
 
 int64_t bytes_at_hand(Poco::Net::HTTPServerRequestImpl& req);
+
+// What Poco's session has read ahead and not yet handed out (HTTPSession::buffered(), protected).
+int session_buffered(const Poco::Net::HTTPSession& session);
 
 }  // namespace aicore::host::net

@@ -1,12 +1,15 @@
 #include "net/Poller.hpp"
 
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
 
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "net/TlsClientSocket.hpp"
 
 namespace aicore::host::net {
 namespace {
@@ -17,7 +20,9 @@ constexpr auto kTick = std::chrono::milliseconds(100);
 }  // namespace
 
 Poller::Poller(const ConnectionSettings& s, const Poco::Net::ServerSocket& listener, bool tls, Dispatch dispatch)
-    : s_(s), listener_(listener), tls_(tls), dispatch_(std::move(dispatch)) {}
+    : s_(s), listener_(listener), tls_(tls), dispatch_(std::move(dispatch)) {
+  if (tls_) tls_context_ = Poco::Net::SecureServerSocket(listener_).context();
+}
 
 Poller::~Poller() { stop(); }
 
@@ -138,7 +143,8 @@ void Poller::take_incoming() {
   }
   for (auto& s : in) {
     auto* client = dynamic_cast<ClientSocket*>(s.impl());
-    held_.emplace(s.impl(), Held{s, client, {}});
+    auto* tls = client ? nullptr : dynamic_cast<TlsClientSocket*>(s.impl());
+    held_.emplace(s.impl(), Held{s, client, tls ? tls->deadline : Clock::time_point{}});
   }
   held_count_.store(held_.size(), std::memory_order_relaxed);
 }
@@ -147,23 +153,24 @@ void Poller::accept_all(Clock::time_point now) {
   for (int i = 0; i < 256; ++i) {
     Poco::Net::StreamSocket s;
     ClientSocket* client = nullptr;
-    if (tls_) {
-      try {
-        s = listener_.acceptConnection();
-      } catch (const Poco::Exception&) {
-        return;  // nothing more to accept (the listener is non-blocking), or a failed accept
+    int fd;
+    do fd = ::accept4(listener_.impl()->sockfd(), nullptr, nullptr, SOCK_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE)
+        spdlog::warn("cannot accept a connection: out of file descriptors ({} held)", held_.size());
+      return;
+    }
+    try {
+      if (tls_) {
+        s = Poco::Net::StreamSocket(new TlsClientSocket(fd, tls_context_));  // takes ownership
+      } else {
+        client = new ClientSocket(fd);
+        s = Poco::Net::StreamSocket(client);
       }
-    } else {
-      int fd;
-      do fd = ::accept4(listener_.impl()->sockfd(), nullptr, nullptr, SOCK_CLOEXEC);
-      while (fd < 0 && errno == EINTR);
-      if (fd < 0) {
-        if (errno == EMFILE || errno == ENFILE)
-          spdlog::warn("cannot accept a connection: out of file descriptors ({} held)", held_.size());
-        return;
-      }
-      client = new ClientSocket(fd);
-      s = Poco::Net::StreamSocket(client);  // takes ownership
+    } catch (const Poco::Exception& e) {
+      spdlog::warn("dropping a new connection: {}", e.displayText());
+      continue;
     }
     try {
       s.setNoDelay(true);

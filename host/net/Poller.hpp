@@ -5,6 +5,7 @@
 // so a slow or idle client costs a descriptor and a few bytes, never a thread.
 #pragma once
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/PollSet.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
@@ -26,8 +27,9 @@ class Poller {
  public:
   using Dispatch = std::function<void(const Poco::Net::StreamSocket&)>;
 
-  // `tls`: the listener is a SecureServerSocket; its connections go to a worker at their first
-  // bytes (the poller cannot read inside TLS) and the worker's head read is guarded instead.
+  // `tls`: the listener is a SecureServerSocket; its connections (TlsClientSocket) go to a worker
+  // at the first bytes of each request (the poller cannot read inside TLS), where the head read
+  // is guarded instead; between requests they wait here like plain ones.
   Poller(const ConnectionSettings& s, const Poco::Net::ServerSocket& listener, bool tls, Dispatch dispatch);
   ~Poller();
   Poller(const Poller&) = delete;
@@ -50,7 +52,7 @@ class Poller {
   struct Held {
     Poco::Net::StreamSocket sock;
     ClientSocket* client;             // null for TLS connections
-    Clock::time_point first_bytes{};  // TLS only: the deadline for the first bytes
+    Clock::time_point first_bytes{};  // TLS only: the deadline for the next request's first bytes
   };
   using Map = std::map<Poco::Net::SocketImpl*, Held>;
 
@@ -66,6 +68,7 @@ class Poller {
   ConnectionSettings s_;
   Poco::Net::ServerSocket listener_;
   bool tls_;
+  Poco::Net::Context::Ptr tls_context_;
   Dispatch dispatch_;
   Poco::Net::PollSet set_;
   Map held_;  // the poller thread's own

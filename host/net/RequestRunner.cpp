@@ -12,9 +12,11 @@
 
 #include <poll.h>
 
+#include "net/BytesAtHand.hpp"
 #include "net/ClientSocket.hpp"
 #include "net/ConnectionServer.hpp"
 #include "net/Framing.hpp"
+#include "net/TlsClientSocket.hpp"
 
 namespace aicore::host::net {
 namespace {
@@ -230,20 +232,20 @@ void RequestRunner::run_plain() {
 }
 
 void RequestRunner::run_tls() {
-  // The poller cannot see inside TLS: the handshake and each head are read here, under the
-  // head deadline (the poller shuts the socket down if it passes). An idle keep-alive TLS
-  // connection waits on this thread (see docs/connection-layer.md).
+  // The poller cannot see inside TLS: the handshake and each head are read here, under the head
+  // deadline (the poller shuts the socket down if it passes). Between requests the connection
+  // waits on the poller, unless its next request is already here.
+  auto* t = dynamic_cast<TlsClientSocket*>(socket().impl());
+  if (!t) return;
   const auto& st = server_.settings_;
   Poco::Net::HTTPServerSession session(socket(), server_.params_);
   Detach detach{session};
-  int served = 0;
-  if (!session.hasMoreRequests()) return;  // the first call only polls: the poller saw bytes
   for (;;) {
     // The guard covers the head only: serve() lifts it once Poco has parsed the head.
     server_.poller_.guard(socket(), Clock::now() + std::chrono::seconds(st.header_timeout_s));
     Served r;
     try {
-      r = serve(session, nullptr, 0, std::string(), ++served, true);
+      r = serve(session, nullptr, 0, std::string(), ++t->requests, true);
     } catch (...) {
       server_.poller_.unguard(socket());
       throw;
@@ -253,11 +255,13 @@ void RequestRunner::run_tls() {
       socket().close();
       return;
     }
-    // Poco's own wait: bytes it already buffered, or the socket readable within keep_alive_timeout_s.
-    if (!session.hasMoreRequests()) {
-      socket().close();
-      return;
-    }
+    // Decrypted bytes Poco or OpenSSL already hold would never wake the poller: serve them now.
+    if (session_buffered(session) > 0 || socket().available() > 0) continue;
+    pollfd p{socket().impl()->sockfd(), POLLIN, 0};
+    if (::poll(&p, 1, kNextHeadWaitMs) > 0) continue;
+    t->deadline = Clock::now() + std::chrono::seconds(st.keep_alive_timeout_s);
+    server_.poller_.resume(socket());
+    return;
   }
 }
 

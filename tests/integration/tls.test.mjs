@@ -265,3 +265,34 @@ async function until(fn, what) {
   for (let i = 0; i < 100; i++) { if (await fn()) return; await new Promise((r) => setTimeout(r, 50)); }  // poll interval
   assert.fail(`timed out waiting for ${what}`);
 }
+
+test('HTTPS: idle keep-alive connections wait on the poller, not on worker threads', async () => {
+  const { connect } = await import('node:tls');
+  const tls = selfSigned();
+  const emulator = await startEmulator();
+  const cfg = writeConfig(emulator.url, {
+    extra: { server: { tls_cert_file: tls.cert, tls_key_file: tls.key, max_threads: 8, min_threads: 2, max_in_flight: 4 } },
+  });
+  const proxy = await startProxy(cfg.path);
+  const { port } = new URL(proxy.url);
+  const ca = readFileSync(tls.cert);
+  // One request on a new HTTPS connection, which then stays open (keep-alive) and idle.
+  const idleAfterOne = () => new Promise((resolve, reject) => {
+    const s = connect({ port: Number(port), host: '127.0.0.1', ca }, () => s.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let got = '';
+    s.on('data', (d) => { got += d; if (/\r\n\r\n\{.*\}$/s.test(got)) resolve(s); });
+    s.on('error', reject);
+  });
+  const idle = [];
+  try {
+    for (let i = 0; i < 24; i++) idle.push(await idleAfterOne());  // three times max_threads
+    const t0 = Date.now();
+    const r = await httpsPost(proxy.url + '/v1/chat/completions',
+      JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'still served' }] }), ca);
+    assert.equal(r.status, 200);
+    assert.ok(Date.now() - t0 < 1000, `answered after ${Date.now() - t0} ms with ${idle.length} idle HTTPS connections`);
+  } finally {
+    for (const s of idle) s.destroy();
+    await proxy.stop(); await emulator.stop();
+  }
+});
