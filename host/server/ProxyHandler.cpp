@@ -290,6 +290,10 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
 
   std::optional<Target> t = plan.next();
   while (t) {
+    if (InFlightCalls::process().aborted()) {  // the drain deadline passed (a token fetch swallows it)
+      rt_->cooldowns->release(t->url);
+      throw UpstreamAborted();
+    }
     const SubAccount& sub = rt.subaccount(t->subaccount);
     rec.attempts = plan.attempts() + (reauthed ? 1 : 0);
     rec.subaccount = sub.name;
@@ -534,6 +538,7 @@ void ProxyHandler::serve_(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServ
 
   // Every attempt failed with something retryable, or everything is cooling down.
   rec.attempts = std::max(rec.attempts, plan.attempts());
+  if (InFlightCalls::process().aborted()) throw UpstreamAborted();  // failed because the drain ended them
   if (plan.gave_up_cooling()) {
     resp.set("Retry-After", std::to_string(plan.retry_after().count()));
     const bool limited = last_status == 429 || last_status == 0;
