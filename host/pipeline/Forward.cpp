@@ -24,6 +24,10 @@ void forward(Exchange& x) {
   x.call.method = x.upstream.method;
   x.call.body = std::move(x.upstream.body);
   while (auto t = failover.next()) {
+    if (InFlightCalls::process().aborted()) {  // the drain deadline passed (a token fetch swallows the abort)
+      failover.settle(Outcome::finished(Outcome::Health::Unknown));
+      throw UpstreamAborted();
+    }
     x.rec.attempts = failover.attempts();
     x.rec.subaccount = x.rt.subaccount(t->subaccount).name;
     x.rec.deployment = deployment_id(t->url);
@@ -37,6 +41,7 @@ void forward(Exchange& x) {
     if (!failover.settle(o)) return;
   }
   x.rec.attempts = failover.attempts();
+  if (InFlightCalls::process().aborted()) throw UpstreamAborted();  // they failed because the drain ended them
   const GiveUp g = failover.give_up(x.model);
   if (!g.retry_after.empty()) x.resp.set("Retry-After", g.retry_after);
   x.fail(g.status, g.message);

@@ -7,7 +7,8 @@ namespace aicore::emulator {
 
 const char* usageText() {
   return "usage: aicore-emulator [--host 127.0.0.1] [--port N] [--port-file FILE] [--config FILE]\n"
-         "                       [--latency-ms N] [--chunk-delay-ms N] [--threads N] [--quiet]\n";
+         "                       [--latency-ms N] [--chunk-delay-ms N] [--threads N] [--quiet]\n"
+         "                       [--record-body-bytes N]\n";
 }
 
 static bool parseInt(std::string_view s, int min, int max, int& out) {
@@ -71,6 +72,8 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error, b
       ok = intOption(0, 3600000, o.chunkDelayMs);
     else if (name == "--threads")
       ok = intOption(1, 100000, o.threads);
+    else if (name == "--record-body-bytes")
+      ok = intOption(0, 1 << 30, o.recordBodyBytes);
     else {
       error = "unknown option: " + std::string(arg);
       ok = false;

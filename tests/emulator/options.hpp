@@ -14,6 +14,7 @@ struct Options {
   int chunkDelayMs = 0;    // pause between streamed events
   int threads = 256;       // max worker threads (Poco's default pool caps at 16)
   bool quiet = false;      // no per-request log line
+  int recordBodyBytes = 1 << 20;  // a recorded request keeps this much of its body (the soak: a few KiB)
 };
 
 const char* usageText();

@@ -27,6 +27,7 @@ static Json toJson(const RecordedRequest& r) {
               {"query", r.query},
               {"headers", std::move(headers)},
               {"body", r.body},
+              {"body_bytes", r.bodyBytes},
               {"deployment", r.deployment.empty() ? Json(nullptr) : Json(r.deployment)},
               {"client_id", r.clientId.empty() ? Json(nullptr) : Json(r.clientId)},
               {"status", r.status},

@@ -16,7 +16,8 @@ namespace aicore::emulator {
 struct RecordedRequest {
   std::string method, path, query;
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
-  std::string body;
+  std::string body;        // its first --record-body-bytes (whole UTF-8 sequences): large bodies stay listable
+  size_t bodyBytes = 0;    // the whole body's size
   std::string deployment;  // empty for /oauth
   std::string clientId;    // owner of the bearer token, or the client that got a token
   std::string fault;       // injected fault kind, empty if none

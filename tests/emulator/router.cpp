@@ -7,6 +7,7 @@
 
 #include <Poco/Net/HTTPRequestHandler.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -22,7 +23,11 @@ RecordedRequest makeRecord(Exchange& ex, unsigned long long arrival) {
   r.path = ex.path();
   r.query = ex.rawQuery();
   for (const auto& [name, value] : ex.request()) r.headers.emplace_back(toLower(name), value);
-  r.body = ex.body();
+  const std::string& body = ex.body();
+  size_t keep = std::min(body.size(), static_cast<size_t>(ex.emu.options.recordBodyBytes));
+  while (keep < body.size() && keep > 0 && (static_cast<unsigned char>(body[keep]) & 0xC0) == 0x80) --keep;
+  r.body = body.substr(0, keep);
+  r.bodyBytes = body.size();
   r.deployment = ex.deploymentId;
   r.clientId = ex.clientId;
   r.fault = ex.faultName;

@@ -108,6 +108,8 @@ test('a slow upstream hits the read timeout and the request fails over', async (
   const r = await ask('patience');
   assert.equal(r.choices[0].message.content, 'Echo: patience');
   assert.ok(Date.now() - t0 < 6000);
+  // The timed-out attempts still end at the emulator; wait for them so the next test's record is its own.
+  await until(async () => (await emulator.requests()).filter((q) => q.fault === 'slow').length === 2, 'the slow answers');
 });
 
 test('a 429 before the first streamed byte fails over invisibly', async () => {
@@ -204,6 +206,31 @@ test('retry.deadline_s bounds the whole request, its attempts included', async (
   assert.match((await r.json()).error.message, /upstream failed after 1 attempt\(s\): upstream did not answer within retry\.deadline_s \(2 s\)/);
   assert.ok(ms >= 1900 && ms < 4000, `answered after ${ms} ms`);
   await emulator.clearFaults();
+});
+
+test('an answer beyond upstream.max_response_bytes is an upstream failure, not read to its end', async () => {
+  await freshProxy({ upstream: { read_timeout_s: 5, max_response_bytes: 65536 } });
+  // 2,000 embeddings of 8 dimensions: ~270 KB of JSON from the only embeddings deployment.
+  const r = await fetch(proxy.url + '/v1/embeddings', {
+    method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'text-embedding-3-small', input: Array.from({ length: 2000 }, (_, i) => `text ${i}`) }),
+  });
+  // 502, or 503 once its repeated failures cooled the deployment (as for any upstream failure).
+  assert.ok([502, 503].includes(r.status), `status ${r.status}`);
+  assert.match((await r.json()).error.message, /upstream answer of \d+ bytes exceeds the limit of 65536 bytes \(upstream\.max_response_bytes\)/);
+  assert.match(proxy.logs(), /deployment d-embed: upstream answer of \d+ bytes exceeds the limit of 65536 bytes/);
+});
+
+test('a streamed event beyond 16 MiB ends the stream with an error, never an unbounded buffer', async () => {
+  await freshProxy({ upstream: { read_timeout_s: 10 } });
+  // The emulator streams its echo word by word: "Echo:" reaches the client, then one 17 MB word
+  // is one 17 MB event.
+  const r = await post(proxy.url, { model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'x'.repeat(17 << 20) }] });
+  assert.equal(r.status, 200);
+  const events = (await r.text()).split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+  assert.equal(events.at(-1), '[DONE]');
+  assert.match(events.at(-2), /"message":"upstream stream: an SSE line exceeds 16777216 bytes"/);
+  assert.ok(events.length <= 4, 'nothing of the giant event was passed on');
 });
 
 test('the token endpoint down: a clear 502 naming the subaccount, few token calls, then recovery', async () => {

@@ -182,3 +182,20 @@ test('the drain deadline ends a running stream with an error event, and the acce
     assert.match(proxy.logs(), /access id=req_\w+ POST \/v1\/chat\/completions .*status=200 .*error=the proxy is shutting down/);
   } finally { await proxy.stop(); await emulator.stop(); }
 });
+
+test('the drain deadline also ends a request waiting for its token: 503, not a token error', async () => {
+  const emulator = await startEmulator();
+  // One attempt: the aborted token fetch is the request's last failure.
+  const cfg = writeConfig(emulator.url, { extra: { server: { drain_timeout_s: 1 }, upstream: { token_timeout_s: 30 }, retry: { max_attempts: 1 } } });
+  const proxy = await startProxy(cfg.path);
+  try {
+    await emulator.fault({ target: 'oauth', kind: 'slow', delay_ms: 6000, count: 1 });
+    const inflight = chat(proxy.url, 'test-key-1', 'no token yet');
+    await reachedUpstream(emulator);  // the token request is held by the emulator
+    const exited = proxy.stop();
+    const r = await inflight;
+    assert.equal(r.status, 503);
+    assert.match((await r.json()).error.message, /the proxy is shutting down/);
+    assert.equal(await exited, 0);
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
