@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,7 @@ bool is_null_branch(const Json& raw) {
 
 // A string enum (or const) branch and nothing structural beside it: mergeable into one enum.
 bool is_string_enum_branch(const Json& s) {
-  if (!s.contains("enum") || s.value("type", "") != "string") return false;
+  if (!s.contains("enum") || string_or(s, "type") != "string") return false;
   for (auto it = s.begin(); it != s.end(); ++it)
     if (it.key() != "type" && it.key() != "enum" && it.key() != "description" && it.key() != "title") return false;
   return true;
@@ -70,7 +71,7 @@ std::string value_list(const Json& values) {
 }
 
 void append_description(Json& s, const std::string& note) {
-  std::string d = s.value("description", "");
+  std::string d = string_or(s, "description");
   s["description"] = d.empty() ? note : d + " " + note;
 }
 
@@ -167,9 +168,11 @@ class Cleaner {
         if (it == cur->end()) return nullptr;
         cur = &*it;
       } else if (cur->is_array()) {
-        if (token.empty() || !std::all_of(token.begin(), token.end(), ::isdigit)) return nullptr;
-        size_t i = std::stoul(token);
-        if (i >= cur->size()) return nullptr;
+        // from_chars, not stoul: "#/allOf/99999999999999999999" must dangle, not throw out_of_range
+        // (which the thunk would turn into a 500).
+        size_t i = 0;
+        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
+        if (token.empty() || ec != std::errc() || end != token.data() + token.size() || i >= cur->size()) return nullptr;
         cur = &(*cur)[i];
       } else {
         return nullptr;
@@ -239,7 +242,7 @@ class Cleaner {
       }
       std::optional<Json> cb = clean(*b);
       if (!cb) continue;
-      if (cb->value("nullable", false)) {
+      if (bool_or(*cb, "nullable", false)) {
         nullable = true;
         cb->erase("nullable");
       }
@@ -264,7 +267,7 @@ class Cleaner {
     }
 
     if (std::all_of(branches.begin(), branches.end(), is_string_enum_branch) &&
-        base->value("type", "string") == "string") {
+        string_or(*base, "type", "string") == "string") {
       Json values = Json::array();
       for (const Json& b : branches)
         for (const Json& v : b["enum"])

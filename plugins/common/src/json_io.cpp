@@ -51,6 +51,11 @@ Json parse_upstream_json(std::string_view body, std::string_view what) {
   }
 }
 
+Json parse_embedded_json(std::string_view text) {
+  if (nested_deeper_than(text, kMaxJsonDepth)) return Json(Json::value_t::discarded);
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace aicore::mapping
