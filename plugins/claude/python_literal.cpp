@@ -419,10 +419,8 @@ std::optional<Json> parse_python_literal(std::string_view text, std::string* err
 }
 
 std::optional<Json> parse_json_or_python(std::string_view text, std::string* error) {
-  if (!nested_deeper_than(text, kMaxJsonDepth)) {
-    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_discarded()) return j;
-  }
+  Json j = mapping::parse_embedded_json(text);  // nesting-guarded, linear in members
+  if (!j.is_discarded()) return j;
   return parse_python_literal(text, error);
 }
 

@@ -191,7 +191,7 @@ Json function_call_part(const Json& name, const Json& arguments, const std::stri
     if (a.find_first_not_of(" \t\r\n") != std::string::npos) {
       if (nested_deeper_than(a, kMaxJsonDepth))
         throw invalid_request(where + ".arguments: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-      args = Json::parse(a, nullptr, /*allow_exceptions=*/false);
+      args = mapping::parse_embedded_json(a);
       if (args.is_discarded()) throw invalid_request(where + ".arguments: not valid JSON");
     }
   } else if (arguments.is_object()) {
