@@ -7,6 +7,8 @@
 #include <cctype>
 #include <charconv>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace aicore::gemini {
@@ -75,6 +77,36 @@ void append_description(Json& s, const std::string& note) {
   s["description"] = d.empty() ? note : d + " " + note;
 }
 
+// Sets of JSON values and of member names in linear time: a client may send a million enum values
+// or required names, and a linear search per value made that minutes of CPU on a worker.
+class Seen {
+ public:
+  Seen() = default;
+  explicit Seen(const Json& values) {
+    if (values.is_array())
+      for (const Json& v : values) insert(v);
+  }
+  // True when `v` was not seen before.
+  bool insert(const Json& v) { return set_.insert(v.is_string() ? "s" + v.get<std::string>() : "j" + dump(v)).second; }
+
+ private:
+  std::unordered_set<std::string> set_;
+};
+
+std::unordered_set<std::string> member_names(const Json& obj) {
+  std::unordered_set<std::string> names;
+  if (obj.is_object())
+    for (auto it = obj.begin(); it != obj.end(); ++it) names.insert(it.key());
+  return names;
+}
+
+// Appends a member the caller knows is new, without ordered_json's operator[], which searches the
+// object linearly (quadratic over many properties).
+void append_member(Json& obj, const std::string& key, Json value) {
+  using Members = std::vector<std::pair<const std::string, Json>>;  // what ordered_map is built on
+  static_cast<Members&>(obj.get_ref<Json::object_t&>()).emplace_back(key, std::move(value));
+}
+
 // Merges cleaned schema `from` into `into`: properties and required united, other keys first-wins.
 void merge_into(Json& into, const Json& from) {
   for (auto it = from.begin(); it != from.end(); ++it) {
@@ -82,13 +114,15 @@ void merge_into(Json& into, const Json& from) {
     if (k == "properties" && it.value().is_object()) {
       Json& props = into["properties"];
       if (!props.is_object()) props = Json::object();
+      std::unordered_set<std::string> names = member_names(props);
       for (auto p = it.value().begin(); p != it.value().end(); ++p)
-        if (!props.contains(p.key())) props[p.key()] = p.value();
+        if (names.insert(p.key()).second) append_member(props, p.key(), p.value());
     } else if (k == "required" && it.value().is_array()) {
       Json& req = into["required"];
       if (!req.is_array()) req = Json::array();
+      Seen seen(req);
       for (const Json& r : it.value())
-        if (std::find(req.begin(), req.end(), r) == req.end()) req.push_back(r);
+        if (seen.insert(r)) req.push_back(r);
     } else if (!into.contains(k)) {
       into[k] = it.value();
     }
@@ -269,9 +303,10 @@ class Cleaner {
     if (std::all_of(branches.begin(), branches.end(), is_string_enum_branch) &&
         string_or(*base, "type", "string") == "string") {
       Json values = Json::array();
+      Seen seen;
       for (const Json& b : branches)
         for (const Json& v : b["enum"])
-          if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+          if (seen.insert(v)) values.push_back(v);
       Json merged = *base;
       merged["type"] = "string";
       merged["enum"] = std::move(values);
@@ -387,8 +422,8 @@ class Cleaner {
       } else if (k == "properties") {
         if (!v.is_object()) continue;
         Json props = Json::object();
-        for (auto p = v.begin(); p != v.end(); ++p)
-          if (std::optional<Json> cp = clean(p.value())) props[p.key()] = std::move(*cp);
+        for (auto p = v.begin(); p != v.end(); ++p)  // the keys of one object: each is new
+          if (std::optional<Json> cp = clean(p.value())) append_member(props, p.key(), std::move(*cp));
         out["properties"] = std::move(props);
       } else if (k == "items" || (k == "prefixItems" && !node.contains("items"))) {
         if (v.is_array()) {
@@ -424,9 +459,10 @@ class Cleaner {
     }
     if (has_values) {
       Json kept = Json::array();
+      Seen seen;
       for (const Json& v : values) {
         if (v.is_null()) nullable = true;
-        else if (std::find(kept.begin(), kept.end(), v) == kept.end()) kept.push_back(v);
+        else if (seen.insert(v)) kept.push_back(v);
       }
       if (kept.empty()) {
         // only null was allowed
@@ -479,11 +515,12 @@ class Cleaner {
     auto req = s.find("required");
     if (req == s.end()) return;
     Json kept = Json::array();
-    if (has_props && req->is_array())
+    if (has_props && req->is_array()) {
+      const std::unordered_set<std::string> names = member_names(s["properties"]);
+      Seen seen;
       for (const Json& r : *req)
-        if (r.is_string() && s["properties"].contains(r.get<std::string>()) &&
-            std::find(kept.begin(), kept.end(), r) == kept.end())
-          kept.push_back(r);
+        if (r.is_string() && names.count(r.get<std::string>()) && seen.insert(r)) kept.push_back(r);
+    }
     if (kept.empty()) s.erase("required");
     else s["required"] = std::move(kept);
   }
@@ -513,20 +550,24 @@ Json merge_root_union(const Json& s) {
   out["type"] = "object";
   if (auto d = s.find("description"); d != s.end()) out["description"] = *d;
   Json props = Json::object();
+  std::unordered_set<std::string> names;
   std::optional<std::vector<std::string>> common;
   for (const Json& b : s["anyOf"]) {
     if (!b.is_object()) continue;
     if (auto p = b.find("properties"); p != b.end() && p->is_object())
       for (auto it = p->begin(); it != p->end(); ++it)
-        if (!props.contains(it.key())) props[it.key()] = it.value();
-    std::vector<std::string> req;
+        if (names.insert(it.key()).second) append_member(props, it.key(), it.value());
+    std::unordered_set<std::string> req;
     if (auto r = b.find("required"); r != b.end() && r->is_array())
       for (const Json& n : *r)
-        if (n.is_string()) req.push_back(n.get<std::string>());
+        if (n.is_string()) req.insert(n.get<std::string>());
     if (!common) {
-      common = req;
+      common.emplace();
+      if (auto r = b.find("required"); r != b.end() && r->is_array())
+        for (const Json& n : *r)
+          if (n.is_string()) common->push_back(n.get<std::string>());
     } else {
-      std::erase_if(*common, [&](const std::string& n) { return std::find(req.begin(), req.end(), n) == req.end(); });
+      std::erase_if(*common, [&](const std::string& n) { return req.count(n) == 0; });
     }
   }
   if (!props.empty()) out["properties"] = std::move(props);
