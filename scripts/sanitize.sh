@@ -10,7 +10,9 @@
 #   tsan  build-tsan/: the token cache, balancer, cooldown and attempt-plan tests plus a
 #         concurrency stress test, built with -fsanitize=thread (tests/tsan, a standalone project).
 #   fuzz  build-fuzz/: the fuzz targets of tests/fuzz linked with libFuzzer (clang), ASan + UBSan,
-#         each run for a few seconds from the seed corpus (golden fixtures).
+#         each run for a few seconds from the seed corpus (golden fixtures) and the saved
+#         regressions, every input on a thread with the workers' 256 KiB stack
+#         (tests/fuzz/worker_stack_entry.cpp), so a recursion that would kill a worker is a finding.
 #
 # Usage: scripts/sanitize.sh [asan] [tsan] [fuzz]      (default: all three)
 # Environment: AICORE_SAN_PREFIX (build folder prefix, default "build-"), JOBS (default nproc),
@@ -141,7 +143,7 @@ stage_fuzz() {
   targets=$(cmake --build "$dir" --target help | sed -n 's/^\.\.\. \(fuzz_[a-z_]*\).*/\1/p' | sort)
   # shellcheck disable=SC2086
   cmake --build "$dir" -j "$jobs" --target $targets
-  say "fuzz: built in $(elapsed "$t0"); ${fuzz_seconds} s per target"
+  say "fuzz: built in $(elapsed "$t0"); ${fuzz_seconds} s per target, each input on a 256 KiB stack"
   local rc=0 fdir="$dir/tests/fuzz"
   export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:print_stacktrace=1"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"

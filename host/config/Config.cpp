@@ -127,7 +127,32 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
+// Configs nest a few levels, but the service key and each plugin's settings are serialised again
+// (dump() recurses), on the thread of a SIGHUP reload too: deeper nesting is refused up front.
+constexpr int kMaxConfigDepth = 64;
+
+bool nested_deeper_than(const std::string& text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if ((c == '{' || c == '[') && ++depth > limit) {
+      return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
 json parse_json(const std::string& text, const std::string& path) {
+  if (nested_deeper_than(text, kMaxConfigDepth))
+    fail(path, "invalid JSON: nested deeper than " + std::to_string(kMaxConfigDepth) + " levels");
   try {
     return json::parse(text);
   } catch (const json::exception& e) {

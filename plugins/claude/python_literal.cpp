@@ -9,7 +9,8 @@
 namespace aicore::claude {
 namespace {
 
-constexpr int kMaxDepth = 256;
+// The same limit as for JSON: what this returns is copied and serialised recursively.
+constexpr int kMaxDepth = kMaxJsonDepth;
 
 struct Fail {
   size_t offset;
@@ -112,11 +113,14 @@ class Parser {
     fail(std::string("expected ',' or '") + close + "'");
   }
 
+  // `depth`: the containers around this value. A container here is one more, counted as
+  // nested_deeper_than counts brackets, so JSON and Python literals share one limit exactly.
   Json value(int depth) {
-    if (depth > kMaxDepth) fail("nested deeper than 256 levels");
     skip_ws();
     if (at_end()) fail("unexpected end of input");
     char c = s_[i_];
+    if ((c == '{' || c == '[' || c == '(') && depth + 1 > kMaxDepth)
+      fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
     switch (c) {
       case '{': return dict(depth);
       case '[': return sequence(depth, ']');
@@ -415,10 +419,8 @@ std::optional<Json> parse_python_literal(std::string_view text, std::string* err
 }
 
 std::optional<Json> parse_json_or_python(std::string_view text, std::string* error) {
-  if (!nested_deeper_than(text, kMaxJsonDepth)) {
-    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_discarded()) return j;
-  }
+  Json j = mapping::parse_embedded_json(text);  // nesting-guarded, linear in members
+  if (!j.is_discarded()) return j;
   return parse_python_literal(text, error);
 }
 

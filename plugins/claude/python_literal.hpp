@@ -12,7 +12,7 @@
 //    0x/0o/0b ints, underscores in numbers, floats, a leading + or -;
 //  - dicts (keys: strings, or numbers and booleans written as their JSON text), lists, tuples (as
 //    arrays), trailing commas.
-// Nesting deeper than 256 levels is refused. Linear time; never throws.
+// Nesting deeper than kMaxJsonDepth (64) levels is refused. Linear time; never throws.
 #pragma once
 
 #include "json_util.hpp"

@@ -22,7 +22,7 @@ std::optional<ThinkingRequest> anthropic_thinking(const Json& a) {
   auto t = a.find("thinking");
   if (t == a.end() || t->is_null()) return std::nullopt;
   if (!t->is_object()) throw invalid_request("thinking: must be an object");
-  const std::string type = t->value("type", "");
+  const std::string type = string_or(*t, "type");
   if (type == "enabled") {
     auto b = t->find("budget_tokens");
     if (b == t->end() || !b->is_number_integer() || b->get<int64_t>() < 0)
@@ -55,7 +55,7 @@ void restore_tool_ids(const Json& anthropic, Json& openai) {
       if (!m.is_object() || content == m.end() || !content->is_array()) continue;
       for (const Json& b : *content) {
         if (!b.is_object()) continue;
-        const std::string type = b.value("type", "");
+        const std::string type = string_or(b, "type");
         if (type == "tool_use" && b.contains("id") && b["id"].is_string()) use_ids.push_back(b["id"]);
         if (type == "tool_result" && b.contains("tool_use_id") && b["tool_use_id"].is_string())
           result_ids.push_back(b["tool_use_id"]);
@@ -63,7 +63,7 @@ void restore_tool_ids(const Json& anthropic, Json& openai) {
     }
   std::vector<Json*> calls, results;
   for (Json& m : openai["messages"]) {
-    if (m.value("role", "") == "tool") results.push_back(&m["tool_call_id"]);
+    if (string_or(m, "role") == "tool") results.push_back(&m["tool_call_id"]);
     if (auto tc = m.find("tool_calls"); tc != m.end() && tc->is_array())
       for (Json& c : *tc) calls.push_back(&c["id"]);
   }

@@ -118,7 +118,7 @@ void add_part(const Json& part, const std::string& where, Json& parts, bool medi
     auto a = part.find("input_audio");
     if (a == part.end() || !a->is_object() || !a->value("data", Json()).is_string())
       throw invalid_request(where + ".input_audio: must be an object with data and format");
-    std::string fmt = lower(a->value("format", "wav"));
+    std::string fmt = lower(string_or(*a, "format", "wav"));
     parts.push_back(Json{{"inlineData", {{"mimeType", "audio/" + fmt}, {"data", (*a)["data"]}}}});
     return;
   }
@@ -173,10 +173,10 @@ std::string tool_result_text(const Json& msg, const std::string& where, Json& me
 }
 
 // functionResponse.response must be an object: a JSON-object result is passed as it is, anything
-// else (plain text, a number, an array) is wrapped.
+// else (plain text, a number, an array, JSON nested deeper than the plugins' limit) is wrapped.
 Json function_response_value(const std::string& text) {
   if (!text.empty() && text.front() == '{') {
-    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    Json j = mapping::parse_embedded_json(text);
     if (j.is_object()) return j;
   }
   return Json{{"result", text}};
@@ -189,7 +189,9 @@ Json function_call_part(const Json& name, const Json& arguments, const std::stri
   if (arguments.is_string()) {
     const std::string& a = arguments.get_ref<const std::string&>();
     if (a.find_first_not_of(" \t\r\n") != std::string::npos) {
-      args = Json::parse(a, nullptr, /*allow_exceptions=*/false);
+      if (nested_deeper_than(a, kMaxJsonDepth))
+        throw invalid_request(where + ".arguments: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+      args = mapping::parse_embedded_json(a);
       if (args.is_discarded()) throw invalid_request(where + ".arguments: not valid JSON");
     }
   } else if (arguments.is_object()) {
@@ -251,7 +253,7 @@ void convert_messages(const Json& in, Contents& out) {
           if (!call.is_object()) throw invalid_request(cw + ": must be an object");
           auto fn = call.find("function");
           if (fn == call.end() || !fn->is_object()) throw invalid_request(cw + ".function: must be an object");
-          std::string id = call.value("id", "");
+          std::string id = string_or(call, "id");
           parts.push_back(function_call_part(fn->value("name", Json()), fn->value("arguments", Json()),
                                              cw + ".function", id));
           if (!id.empty()) call_names.emplace_back(id, (*fn)["name"].get<std::string>());
@@ -315,7 +317,7 @@ Json convert_tools(const Json& in) {
       const Json& tool = (*t)[i];
       const std::string where = at("tools", i);
       if (!tool.is_object()) throw invalid_request(where + ": must be an object");
-      const std::string type = tool.value("type", "function");
+      const std::string type = string_or(tool, "type", "function");
       if (type != "function") throw invalid_request(where + ".type: '" + type + "' tools are not supported by Gemini");
       auto fn = tool.find("function");
       if (fn == tool.end()) throw invalid_request(where + ".function: required");
@@ -352,8 +354,8 @@ Json function_calling_config(const Json& in, const Json& decls) {
   }
   if (!choice->is_object()) throw invalid_request(field + ": must be a string or an object");
   std::string name;
-  if (auto fn = choice->find("function"); fn != choice->end() && fn->is_object()) name = fn->value("name", "");
-  else name = choice->value("name", "");
+  if (auto fn = choice->find("function"); fn != choice->end() && fn->is_object()) name = string_or(*fn, "name");
+  else name = string_or(*choice, "name");
   if (name.empty()) throw invalid_request(field + ".function.name: required");
   if (!declared(decls, name)) throw invalid_request(field + ": function '" + name + "' is not among the tools");
   return Json{{"mode", "ANY"}, {"allowedFunctionNames", Json::array({name})}};
@@ -379,7 +381,7 @@ std::optional<ThinkingRequest> thinking_from_body(const Json& in) {
   }
   // Anthropic-style thinking on the OpenAI endpoint (LiteLLM and some agents send it).
   if (auto t = in.find("thinking"); t != in.end() && t->is_object()) {
-    const std::string type = t->value("type", "");
+    const std::string type = string_or(*t, "type");
     if (type == "enabled") {
       auto b = t->find("budget_tokens");
       int64_t budget = (b != t->end() && b->is_number_integer()) ? b->get<int64_t>() : 8192;
@@ -486,7 +488,7 @@ Json generation_config(const Json& in, std::string_view model, const Settings& s
   }
   if (auto rf = in.find("response_format"); rf != in.end() && !rf->is_null()) {
     if (!rf->is_object()) throw invalid_request("response_format: must be an object");
-    const std::string type = rf->value("type", "");
+    const std::string type = string_or(*rf, "type");
     if (type == "json_object") {
       g["responseMimeType"] = "application/json";
     } else if (type == "json_schema") {

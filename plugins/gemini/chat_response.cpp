@@ -51,7 +51,7 @@ void check_prompt_blocked(const Json& response) {
 Json openai_error_object(const Json& e) {
   Json out = Json::object();
   if (e.is_object()) {
-    out["message"] = e.value("message", dump(e));
+    out["message"] = string_or(e, "message", dump(e));
     out["type"] = "api_error";
     out["param"] = nullptr;
     auto status = e.find("status");
@@ -88,14 +88,14 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
         for (const Json& p : *parts) {
           if (!p.is_object()) continue;
           if (auto fc = p.find("functionCall"); fc != p.end() && fc->is_object()) {
-            const std::string name = fc->value("name", "");
+            const std::string name = string_or(*fc, "name");
             const std::string args = dump(fc->contains("args") && (*fc)["args"].is_object() ? (*fc)["args"] : Json::object());
-            const std::string sig = p.value("thoughtSignature", "");
+            const std::string sig = string_or(p, "thoughtSignature");
             calls.push_back(Json{{"id", make_call_id(ctx.seed, index, static_cast<int>(calls.size()), name, args, sig)},
                                  {"type", "function"},
                                  {"function", {{"name", name}, {"arguments", args}}}});
           } else if (auto t = p.find("text"); t != p.end() && t->is_string()) {
-            if (p.value("thought", false)) {
+            if (bool_or(p, "thought", false)) {
               thoughts += t->get<std::string>();
             } else {
               text += t->get<std::string>();
@@ -103,7 +103,7 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
             }
           }
         }
-    const std::string reason = cand.value("finishReason", "");
+    const std::string reason = string_or(cand, "finishReason");
     if (reason == "MALFORMED_FUNCTION_CALL" && calls.empty() && !has_text)
       throw upstream_error("Gemini could not produce a valid function call (finishReason MALFORMED_FUNCTION_CALL)");
 
@@ -116,11 +116,11 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
                            {"finish_reason", openai_finish_reason(reason, called)}});
   }
 
-  const std::string rid = response.value("responseId", "");
+  const std::string rid = string_or(response, "responseId");
   Json out = {{"id", "chatcmpl-" + (rid.empty() ? fingerprint(ctx.seed + "\nresponse") : rid)},
               {"object", "chat.completion"},
               {"created", created},
-              {"model", ctx.client_model.empty() ? response.value("modelVersion", "gemini") : ctx.client_model},
+              {"model", ctx.client_model.empty() ? string_or(response, "modelVersion", "gemini") : ctx.client_model},
               {"choices", std::move(choices)}};
   Json usage = openai_usage(response.value("usageMetadata", Json()));
   if (!usage.is_null()) out["usage"] = std::move(usage);

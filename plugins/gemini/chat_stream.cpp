@@ -28,7 +28,7 @@ void GeminiToOpenAIChunks::on_response(const Json& r, const OnChunk& out) {
     return;
   }
   if (id_.empty()) {
-    const std::string rid = r.value("responseId", "");
+    const std::string rid = string_or(r, "responseId");
     id_ = "chatcmpl-" + (rid.empty() ? fingerprint(ctx_.seed + "\nresponse") : rid);
   }
   if (auto u = r.find("usageMetadata"); u != r.end() && u->is_object()) usage_metadata_ = *u;
@@ -73,12 +73,12 @@ void GeminiToOpenAIChunks::on_candidate(const Json& cand, int index, const OnChu
         if (!p.is_object()) continue;
         if (auto fc = p.find("functionCall"); fc != p.end() && fc->is_object()) {
           flush();
-          const std::string name = fc->value("name", "");
+          const std::string name = string_or(*fc, "name");
           const std::string args =
               dump(fc->contains("args") && (*fc)["args"].is_object() ? (*fc)["args"] : Json::object());
           const int ordinal = c.calls++;
           Json call = {{"index", ordinal},
-                       {"id", make_call_id(ctx_.seed, index, ordinal, name, args, p.value("thoughtSignature", ""))},
+                       {"id", make_call_id(ctx_.seed, index, ordinal, name, args, string_or(p, "thoughtSignature"))},
                        {"type", "function"},
                        {"function", {{"name", name}, {"arguments", args}}}};
           Json d = delta_start();
@@ -89,7 +89,7 @@ void GeminiToOpenAIChunks::on_candidate(const Json& cand, int index, const OnChu
         }
         auto t = p.find("text");
         if (t == p.end() || !t->is_string() || t->get_ref<const std::string&>().empty()) continue;
-        const Kind kind = p.value("thought", false) ? Kind::Reasoning : Kind::Content;
+        const Kind kind = bool_or(p, "thought", false) ? Kind::Reasoning : Kind::Content;
         if (kind != run) flush();
         run = kind;
         text += t->get_ref<const std::string&>();

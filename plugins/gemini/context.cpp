@@ -22,7 +22,7 @@ std::string ResponseContext::encode() const {
 ResponseContext ResponseContext::decode(std::string_view context) {
   ResponseContext c;
   Json j = Json::parse(context, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || j.value("v", "") != kTag) return c;
+  if (!j.is_object() || string_or(j, "v") != kTag) return c;
   if (auto m = j.find("m"); m != j.end() && m->is_string()) c.client_model = m->get<std::string>();
   if (auto u = j.find("u"); u != j.end() && u->is_boolean()) c.include_usage = u->get<bool>();
   if (auto s = j.find("s"); s != j.end() && s->is_string()) c.seed = s->get<std::string>();

@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace aicore::gemini {
@@ -54,7 +57,7 @@ bool is_null_branch(const Json& raw) {
 
 // A string enum (or const) branch and nothing structural beside it: mergeable into one enum.
 bool is_string_enum_branch(const Json& s) {
-  if (!s.contains("enum") || s.value("type", "") != "string") return false;
+  if (!s.contains("enum") || string_or(s, "type") != "string") return false;
   for (auto it = s.begin(); it != s.end(); ++it)
     if (it.key() != "type" && it.key() != "enum" && it.key() != "description" && it.key() != "title") return false;
   return true;
@@ -70,8 +73,38 @@ std::string value_list(const Json& values) {
 }
 
 void append_description(Json& s, const std::string& note) {
-  std::string d = s.value("description", "");
+  std::string d = string_or(s, "description");
   s["description"] = d.empty() ? note : d + " " + note;
+}
+
+// Sets of JSON values and of member names in linear time: a client may send a million enum values
+// or required names, and a linear search per value made that minutes of CPU on a worker.
+class Seen {
+ public:
+  Seen() = default;
+  explicit Seen(const Json& values) {
+    if (values.is_array())
+      for (const Json& v : values) insert(v);
+  }
+  // True when `v` was not seen before.
+  bool insert(const Json& v) { return set_.insert(v.is_string() ? "s" + v.get<std::string>() : "j" + dump(v)).second; }
+
+ private:
+  std::unordered_set<std::string> set_;
+};
+
+std::unordered_set<std::string> member_names(const Json& obj) {
+  std::unordered_set<std::string> names;
+  if (obj.is_object())
+    for (auto it = obj.begin(); it != obj.end(); ++it) names.insert(it.key());
+  return names;
+}
+
+// Appends a member the caller knows is new, without ordered_json's operator[], which searches the
+// object linearly (quadratic over many properties).
+void append_member(Json& obj, const std::string& key, Json value) {
+  using Members = std::vector<std::pair<const std::string, Json>>;  // what ordered_map is built on
+  static_cast<Members&>(obj.get_ref<Json::object_t&>()).emplace_back(key, std::move(value));
 }
 
 // Merges cleaned schema `from` into `into`: properties and required united, other keys first-wins.
@@ -81,13 +114,15 @@ void merge_into(Json& into, const Json& from) {
     if (k == "properties" && it.value().is_object()) {
       Json& props = into["properties"];
       if (!props.is_object()) props = Json::object();
+      std::unordered_set<std::string> names = member_names(props);
       for (auto p = it.value().begin(); p != it.value().end(); ++p)
-        if (!props.contains(p.key())) props[p.key()] = p.value();
+        if (names.insert(p.key()).second) append_member(props, p.key(), p.value());
     } else if (k == "required" && it.value().is_array()) {
       Json& req = into["required"];
       if (!req.is_array()) req = Json::array();
+      Seen seen(req);
       for (const Json& r : it.value())
-        if (std::find(req.begin(), req.end(), r) == req.end()) req.push_back(r);
+        if (seen.insert(r)) req.push_back(r);
     } else if (!into.contains(k)) {
       into[k] = it.value();
     }
@@ -167,9 +202,11 @@ class Cleaner {
         if (it == cur->end()) return nullptr;
         cur = &*it;
       } else if (cur->is_array()) {
-        if (token.empty() || !std::all_of(token.begin(), token.end(), ::isdigit)) return nullptr;
-        size_t i = std::stoul(token);
-        if (i >= cur->size()) return nullptr;
+        // from_chars, not stoul: "#/allOf/99999999999999999999" must dangle, not throw out_of_range
+        // (which the thunk would turn into a 500).
+        size_t i = 0;
+        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
+        if (token.empty() || ec != std::errc() || end != token.data() + token.size() || i >= cur->size()) return nullptr;
         cur = &(*cur)[i];
       } else {
         return nullptr;
@@ -239,7 +276,7 @@ class Cleaner {
       }
       std::optional<Json> cb = clean(*b);
       if (!cb) continue;
-      if (cb->value("nullable", false)) {
+      if (bool_or(*cb, "nullable", false)) {
         nullable = true;
         cb->erase("nullable");
       }
@@ -264,11 +301,12 @@ class Cleaner {
     }
 
     if (std::all_of(branches.begin(), branches.end(), is_string_enum_branch) &&
-        base->value("type", "string") == "string") {
+        string_or(*base, "type", "string") == "string") {
       Json values = Json::array();
+      Seen seen;
       for (const Json& b : branches)
         for (const Json& v : b["enum"])
-          if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+          if (seen.insert(v)) values.push_back(v);
       Json merged = *base;
       merged["type"] = "string";
       merged["enum"] = std::move(values);
@@ -384,8 +422,8 @@ class Cleaner {
       } else if (k == "properties") {
         if (!v.is_object()) continue;
         Json props = Json::object();
-        for (auto p = v.begin(); p != v.end(); ++p)
-          if (std::optional<Json> cp = clean(p.value())) props[p.key()] = std::move(*cp);
+        for (auto p = v.begin(); p != v.end(); ++p)  // the keys of one object: each is new
+          if (std::optional<Json> cp = clean(p.value())) append_member(props, p.key(), std::move(*cp));
         out["properties"] = std::move(props);
       } else if (k == "items" || (k == "prefixItems" && !node.contains("items"))) {
         if (v.is_array()) {
@@ -421,9 +459,10 @@ class Cleaner {
     }
     if (has_values) {
       Json kept = Json::array();
+      Seen seen;
       for (const Json& v : values) {
         if (v.is_null()) nullable = true;
-        else if (std::find(kept.begin(), kept.end(), v) == kept.end()) kept.push_back(v);
+        else if (seen.insert(v)) kept.push_back(v);
       }
       if (kept.empty()) {
         // only null was allowed
@@ -476,11 +515,12 @@ class Cleaner {
     auto req = s.find("required");
     if (req == s.end()) return;
     Json kept = Json::array();
-    if (has_props && req->is_array())
+    if (has_props && req->is_array()) {
+      const std::unordered_set<std::string> names = member_names(s["properties"]);
+      Seen seen;
       for (const Json& r : *req)
-        if (r.is_string() && s["properties"].contains(r.get<std::string>()) &&
-            std::find(kept.begin(), kept.end(), r) == kept.end())
-          kept.push_back(r);
+        if (r.is_string() && names.count(r.get<std::string>()) && seen.insert(r)) kept.push_back(r);
+    }
     if (kept.empty()) s.erase("required");
     else s["required"] = std::move(kept);
   }
@@ -510,20 +550,24 @@ Json merge_root_union(const Json& s) {
   out["type"] = "object";
   if (auto d = s.find("description"); d != s.end()) out["description"] = *d;
   Json props = Json::object();
+  std::unordered_set<std::string> names;
   std::optional<std::vector<std::string>> common;
   for (const Json& b : s["anyOf"]) {
     if (!b.is_object()) continue;
     if (auto p = b.find("properties"); p != b.end() && p->is_object())
       for (auto it = p->begin(); it != p->end(); ++it)
-        if (!props.contains(it.key())) props[it.key()] = it.value();
-    std::vector<std::string> req;
+        if (names.insert(it.key()).second) append_member(props, it.key(), it.value());
+    std::unordered_set<std::string> req;
     if (auto r = b.find("required"); r != b.end() && r->is_array())
       for (const Json& n : *r)
-        if (n.is_string()) req.push_back(n.get<std::string>());
+        if (n.is_string()) req.insert(n.get<std::string>());
     if (!common) {
-      common = req;
+      common.emplace();
+      if (auto r = b.find("required"); r != b.end() && r->is_array())
+        for (const Json& n : *r)
+          if (n.is_string()) common->push_back(n.get<std::string>());
     } else {
-      std::erase_if(*common, [&](const std::string& n) { return std::find(req.begin(), req.end(), n) == req.end(); });
+      std::erase_if(*common, [&](const std::string& n) { return req.count(n) == 0; });
     }
   }
   if (!props.empty()) out["properties"] = std::move(props);

@@ -25,7 +25,7 @@ int fuzz_one_input(std::string_view in) {
 
     // nlohmann's lexer takes a NUL byte for the end of input ("2\0junk" is accepted as 2), so the
     // comparison with JSON holds only for inputs without one.
-    if (in.find('\0') == std::string_view::npos && !aicore::claude::nested_deeper_than(in, 200) && Json::accept(in)) {
+    if (in.find('\0') == std::string_view::npos && !aicore::claude::nested_deeper_than(in, aicore::claude::kMaxJsonDepth) && Json::accept(in)) {
       FUZZ_CHECK(py.has_value(), "JSON that the Python-literal reader refuses (" + why + "): " + std::string(in));
       FUZZ_CHECK(either.has_value() && *either == Json::parse(in), "parse_json_or_python does not read JSON as JSON: " + std::string(in));
     }

@@ -103,6 +103,42 @@ test('a tool schema chaining 1,000 $refs is a 400 for Gemini, not a crash (both 
   await expect400('/v1/chat/completions', rf, /response_format\.json_schema\.schema: schema nested deeper/, 'response_format chain');
 });
 
+const nestedObjects = (n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
+
+test('JSON nested 3,000 deep inside a tool call\'s arguments is a 400 where a plugin parses it, never a crash', async () => {
+  for (const model of MODELS) {
+    const body = {
+      model,
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: nestedObjects(3000) } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: nestedObjects(3000) },
+      ],
+    };
+    if (model === 'gpt-4o') {
+      // The openai plugin passes the arguments on as the string they are.
+      const r = await post('/v1/chat/completions', body);
+      await r.arrayBuffer();
+      await assertAlive(`${model}: deep arguments`);
+      assert.notEqual(r.status, 500);
+    } else {
+      await expect400('/v1/chat/completions', body, /messages\[1\]\.tool_calls\[0\]\.function\.arguments: nested deeper than 64 levels/,
+        `${model}: deep arguments`);
+    }
+  }
+});
+
+test('bodies nested past the limit are a 400 for every plugin, in both dialects', async () => {
+  for (const model of MODELS) {
+    await expect400('/v1/chat/completions',
+      `{"model":"${model}","messages":[{"role":"user","content":"hi"}],"metadata":${nestedObjects(70)}}`,
+      /nested deeper than 64 levels/, `${model}: OpenAI body nested 72 deep`);
+    await expect400('/v1/messages',
+      `{"model":"${model}","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"hi","x":${nestedObjects(70)}}]}]}`,
+      /nested deeper than 64 levels/, `${model}: Anthropic body nested 75 deep`);
+  }
+});
+
 test('after hostile requests every plugin still answers', async () => {
   for (const model of MODELS) {
     const r = await post('/v1/chat/completions', { model, messages: [{ role: 'user', content: 'still here' }] });

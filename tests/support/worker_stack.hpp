@@ -10,8 +10,11 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <condition_variable>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <type_traits>
 
 namespace test_support {
@@ -49,6 +52,61 @@ void run_on_worker_stack(F&& f) {
   pthread_join(thread, nullptr);
   if (call.error) std::rethrow_exception(call.error);
 }
+
+// One long-lived thread with a kWorkerStackBytes stack that runs callables handed to it, one at a
+// time, while the caller waits: run_on_worker_stack without creating a thread per call (which
+// under ASan costs more than most fuzz inputs). The thread lives until the process ends: create
+// the WorkerThread with new and never destroy it (its thread waits on its condition variable).
+class WorkerThread {
+ public:
+  WorkerThread() {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, kWorkerStackBytes);
+    pthread_t thread;
+    if (int rc = pthread_create(&thread, &attr, &WorkerThread::loop, this)) {
+      std::fprintf(stderr, "WorkerThread: pthread_create: %s\n", std::strerror(rc));
+      std::abort();
+    }
+    pthread_attr_destroy(&attr);
+    pthread_detach(thread);
+  }
+  WorkerThread(const WorkerThread&) = delete;
+  WorkerThread& operator=(const WorkerThread&) = delete;
+
+  template <class F>
+  void run(F&& f) {
+    std::function<void()> job = [&] { f(); };
+    std::unique_lock lock(m_);
+    job_ = &job;
+    error_ = nullptr;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return job_ == nullptr; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  static void* loop(void* self) {
+    auto* w = static_cast<WorkerThread*>(self);
+    std::unique_lock lock(w->m_);
+    for (;;) {
+      w->cv_.wait(lock, [&] { return w->job_ != nullptr; });
+      try {
+        (*w->job_)();
+      } catch (...) {
+        w->error_ = std::current_exception();
+      }
+      w->job_ = nullptr;
+      w->cv_.notify_all();
+    }
+    return nullptr;
+  }
+
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::function<void()>* job_ = nullptr;
+  std::exception_ptr error_;
+};
 
 // The stack size the calling thread really has (pthread_getattr_np), to prove the limit applies.
 inline size_t current_stack_bytes() {

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "json_util.hpp"
+
 namespace aicore::mapping {
 namespace {
 
@@ -27,7 +29,7 @@ int strip_billing_header(Json& system) {
   int removed = 0;
   for (size_t i = 0; i < system.size();) {
     Json& block = system[i];
-    auto t = block.is_object() && block.value("type", std::string()) == "text" ? block.find("text") : block.end();
+    auto t = block.is_object() && detail::str_or(block, "type") == "text" ? block.find("text") : block.end();
     std::string text = t != block.end() && t->is_string() ? t->get<std::string>() : std::string();
     if (!strip_line(text)) {
       ++i;

@@ -2,6 +2,8 @@
 
 #include <aicore/plugin.hpp>
 
+#include "linear_parse.hpp"
+
 namespace aicore::mapping {
 
 bool nested_deeper_than(std::string_view text, int limit) {
@@ -29,26 +31,26 @@ Json parse_client_json(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) throw invalid_request("body: empty");
   if (nested_deeper_than(body, kMaxJsonDepth))
     throw invalid_request("body: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  try {
-    return Json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw invalid_request("body: invalid JSON at byte " + std::to_string(e.byte));
-  } catch (const nlohmann::json::exception&) {
-    // e.g. a number too large for a double
-    throw invalid_request("body: invalid JSON");
-  }
+  detail::ParseFailure f;
+  Json j = detail::parse_linear(body, f);
+  if (!f.failed) return j;
+  // Not a syntax error: e.g. a number too large for a double.
+  throw invalid_request(f.syntax ? "body: invalid JSON at byte " + std::to_string(f.byte) : "body: invalid JSON");
 }
 
 Json parse_upstream_json(std::string_view body, std::string_view what) {
   std::string prefix(what);
   if (nested_deeper_than(body, kMaxJsonDepth)) throw upstream_error(prefix + ": JSON nested too deeply");
-  try {
-    return Json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw upstream_error(prefix + ": invalid JSON at byte " + std::to_string(e.byte));
-  } catch (const nlohmann::json::exception&) {
-    throw upstream_error(prefix + ": invalid JSON");
-  }
+  detail::ParseFailure f;
+  Json j = detail::parse_linear(body, f);
+  if (!f.failed) return j;
+  throw upstream_error(f.syntax ? prefix + ": invalid JSON at byte " + std::to_string(f.byte) : prefix + ": invalid JSON");
+}
+
+Json parse_embedded_json(std::string_view text) {
+  if (nested_deeper_than(text, kMaxJsonDepth)) return Json(Json::value_t::discarded);
+  detail::ParseFailure f;
+  return detail::parse_linear(text, f);
 }
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }

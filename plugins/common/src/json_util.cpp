@@ -47,7 +47,7 @@ bool expect_bool(const Json& v, const std::string& path) {
 
 Json parse_lenient(std::string_view text) {
   try {
-    return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return mapping::parse_embedded_json(text);
   } catch (...) {
     return Json(Json::value_t::discarded);
   }

@@ -54,7 +54,8 @@ bool expect_bool(const Json& v, const std::string& path);
 // Compact JSON that never throws on odd strings.
 using mapping::dump;  // aicore/mapping/json_io.hpp
 
-// Parses a JSON text; nullopt-like: returns discarded json on failure.
+// Parses JSON found in a string (tool-call arguments); returns discarded json when it is not
+// JSON or nests deeper than kMaxJsonDepth (mapping::parse_embedded_json).
 Json parse_lenient(std::string_view text);
 
 // 64-bit FNV-1a, for short deterministic ids.

@@ -172,6 +172,8 @@ Json tool_use_block(const std::string& id, const std::string& name, const Json& 
   if (arguments.is_string()) {
     const std::string& text = arguments.get_ref<const std::string&>();
     if (text.find_first_not_of(" \t\r\n") != std::string::npos) {
+      if (nested_deeper_than(text, kMaxJsonDepth))
+        bad(apath, "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
       input = parse_lenient(text);
       if (input.is_discarded()) bad(apath, "not valid JSON");
       if (!input.is_object()) bad(apath, "must be a JSON object");

@@ -181,13 +181,16 @@ TEST(PythonLiteral, RejectsWithAReason) {
 }
 
 TEST(PythonLiteral, DepthIsLimited) {
-  std::string ok = std::string(200, '[') + std::string(200, ']');
+  std::string ok = std::string(64, '[') + std::string(64, ']');
   EXPECT_TRUE(parse_python_literal(ok).has_value());
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   std::string why;
   EXPECT_FALSE(parse_python_literal(deep, &why).has_value());
-  EXPECT_NE(why.find("nested deeper than 256 levels"), std::string::npos);
+  EXPECT_NE(why.find("nested deeper than 64 levels"), std::string::npos);
   EXPECT_FALSE(parse_json_or_python(deep).has_value());
+  std::string one_more = std::string(65, '[') + std::string(65, ']');
+  EXPECT_FALSE(parse_python_literal(one_more).has_value());
+  EXPECT_FALSE(parse_json_or_python(one_more).has_value());
 }
 
 // Random values written as Python reprs read back as the same values.

@@ -9,6 +9,7 @@
 #include "claude/invoke_stream.hpp"
 #include "claude/messages_stream.hpp"
 #include "claude/provider.hpp"
+#include "support/hostile_json.hpp"
 
 #include <functional>
 #include <random>
@@ -93,4 +94,52 @@ TEST(Robustness, Streams) {
       c.finish(out.sink());
       for (const auto& e : out.items) ASSERT_TRUE(Json::accept(e.substr(e.find("data: ") + 6)));
     });
+}
+
+// ---- Hostile JSON through the C ABI on a worker-sized stack (tests/plugins/support/hostile_json.hpp).
+
+namespace hostile = plugin_test::hostile;
+
+TEST(Robustness, HostileClientJsonInBothChatDialects) {
+  for (const char* settings : {"{}", R"({"api":"converse"})"}) {
+    test_support::Adapter<ClaudeProvider> a(settings);
+    hostile::expect_hostile_chat_bodies_refused_cleanly(a, "anthropic--claude-4.5-sonnet");
+  }
+}
+
+// OpenAI chat on Claude: the assistant's tool-call arguments become tool_use.input through the
+// shared mapping. JSON nested 3,000 deep there overflowed the worker stack before the nesting
+// guard on embedded JSON.
+TEST(Robustness, ToolArgumentsNestedDeepAreA400) {
+  test_support::Adapter<ClaudeProvider> a("{}");
+  auto o = hostile::expect_client_verdict(
+      a, ACP_DIALECT_OPENAI_CHAT, "anthropic--claude-4.5-sonnet",
+      hostile::fill(R"({"model":"m","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":@}}]},{"role":"tool","tool_call_id":"c1","content":"ok"}]})",
+                    hostile::json_string(hostile::nested_objects(3000))),
+      "deep arguments");
+  EXPECT_EQ(o.status, ACP_ERR_INVALID_REQUEST);
+  EXPECT_EQ(o.message, "messages[1].tool_calls[0].function.arguments: nested deeper than 64 levels");
+}
+
+TEST(Robustness, HostileUpstreamJson) {
+  for (std::string_view context : {"claude.v1;api=invoke;usage=1;json=0;model=claude-sonnet-4-5",
+                                   "claude.v1;api=converse;usage=1;json=0;model=claude-sonnet-4-5"}) {
+    test_support::Adapter<ClaudeProvider> a(context.find("converse") != std::string_view::npos ? R"({"api":"converse"})" : "{}");
+    hostile::expect_hostile_upstream_handled(
+        a, "anthropic--claude-4.5-sonnet", context,
+        {R"({"id":"m","type":"message","role":"assistant","model":"claude","content":[{"type":"tool_use","id":"t","name":"f","input":@}],"stop_reason":"tool_use","usage":{"input_tokens":1,"output_tokens":1}})",
+         R"({"id":"m","type":"message","role":"assistant","model":"claude","content":[{"type":"text","text":"x"}],"stop_reason":"end_turn","usage":{"input_tokens":@,"output_tokens":1}})",
+         R"({"id":"m","type":"message","role":"assistant","model":"claude","content":@,"stop_reason":"end_turn"})",
+         R"({"output":{"message":{"role":"assistant","content":[{"toolUse":{"toolUseId":"t","name":"f","input":@}}]}},"stopReason":"tool_use","usage":{"inputTokens":1,"outputTokens":1}})",
+         R"({"output":{"message":{"role":"assistant","content":[{"text":"x"}]}},"stopReason":"end_turn","usage":{"inputTokens":@,"outputTokens":1}})",
+         R"({"message":@})"},
+        {R"(data: {"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"t","name":"f","input":@}})"
+         "\n\n",
+         R"(data: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","content":[],"usage":{"input_tokens":@,"output_tokens":1}}})"
+         "\n\n",
+         R"(data: {'contentBlockStart': {'start': {'toolUse': {'toolUseId': 't', 'name': 'f', 'input': @}}, 'contentBlockIndex': 0}})"
+         "\n\n",
+         R"(data: {"metadata":{"usage":{"inputTokens":@,"outputTokens":1}}})"
+         "\n\n"});
+  }
 }

@@ -324,7 +324,7 @@ TEST(ChatRequestInvalid, DeepNestingIsRejectedBeforeParsing) {
   std::string body = R"({"messages":[{"role":"user","content":"hi"}],"x":)" + std::string(100000, '[') +
                      std::string(100000, ']') + "}";
   auto e = expect_plugin_error([&] { convert_chat_request(body, "gemini-2.5-pro", "", false, Settings{}); });
-  EXPECT_EQ(e.message, "body: nested deeper than 256 levels");
+  EXPECT_EQ(e.message, "body: nested deeper than 64 levels");
 }
 
 TEST(ChatRequestInvalid, AModelKeyThatCannotBeAPathNeedsAMapping) {

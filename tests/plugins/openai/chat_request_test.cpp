@@ -155,7 +155,7 @@ TEST(InvalidRequests, DeepNestingIsRejectedBeforeParsing) {
     convert_chat_request(body, "gpt-4o", false, Settings{});
     ADD_FAILURE() << "accepted";
   } catch (const aicore::PluginError& e) {
-    EXPECT_EQ(e.message, "body: nested deeper than 256 levels");
+    EXPECT_EQ(e.message, "body: nested deeper than 64 levels");
   }
   // Brackets inside strings do not count.
   std::string ok = R"({"messages":[{"role":"user","content":")" + std::string(1000, '[') + R"("}]})";

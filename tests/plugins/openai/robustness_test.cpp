@@ -6,6 +6,8 @@
 #include "openai/chat_response.hpp"
 #include "openai/chat_stream.hpp"
 #include "openai/embeddings.hpp"
+#include "openai/provider.hpp"
+#include "support/hostile_json.hpp"
 
 #include <functional>
 #include <random>
@@ -80,4 +82,63 @@ TEST(Robustness, Streams) {
       c.finish(out.sink());
       for (const auto& e : out.items) ASSERT_TRUE(e.starts_with("data: ") && e.ends_with("\n\n")) << e;
     });
+}
+
+// ---- Hostile JSON through the C ABI on a worker-sized stack (tests/plugins/support/hostile_json.hpp).
+
+namespace hostile = plugin_test::hostile;
+
+TEST(Robustness, HostileClientJsonInBothChatDialects) {
+  test_support::Adapter<aicore::openai::OpenAIProvider> a("{}");
+  hostile::expect_hostile_chat_bodies_refused_cleanly(a, "gpt-4o");
+  hostile::expect_hostile_chat_bodies_refused_cleanly(a, "o3");
+}
+
+TEST(Robustness, HostileEmbeddings) {
+  test_support::Adapter<aicore::openai::OpenAIProvider> a("{}");
+  for (const auto& [what, v] : hostile::values()) {
+    hostile::expect_client_verdict(a, ACP_DIALECT_OPENAI_EMBEDDINGS, "text-embedding-3-small",
+                                   hostile::fill(R"({"model":"text-embedding-3-small","input":@})", v), what);
+    hostile::expect_upstream_verdict(a, ACP_DIALECT_OPENAI_EMBEDDINGS, "text-embedding-3-small", "",
+                                     hostile::fill(R"({"object":"list","data":[{"object":"embedding","index":0,"embedding":@}]})", v),
+                                     what);
+  }
+}
+
+// An Azure answer whose tool-call arguments hold JSON nested 5,000 deep, converted for an
+// Anthropic client (arguments become tool_use.input): a stack overflow before the nesting guard on
+// embedded JSON; now the arguments are kept as text in input._raw_arguments.
+TEST(Robustness, UpstreamArgumentsNestedDeepStayText) {
+  test_support::Adapter<aicore::openai::OpenAIProvider> a("{}");
+  const std::string body = hostile::fill(
+      R"({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":@}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}})",
+      hostile::json_string(hostile::nested_objects(5000)));
+  std::string out;
+  acp_status st = ACP_OK;
+  test_support::run_on_worker_stack([&] {
+    test_support::Collect c;
+    test_support::Error e;
+    st = a.convert_response(ACP_DIALECT_ANTHROPIC_MESSAGES, "gpt-4o", "", 200, body, c, e);
+    out = c.joined();
+  });
+  ASSERT_EQ(st, ACP_OK);
+  EXPECT_NE(out.find(R"("input":{"_raw_arguments":"{\"a\":{\"a\":)"), std::string::npos) << out.substr(0, 300);
+}
+
+TEST(Robustness, HostileUpstreamJson) {
+  test_support::Adapter<aicore::openai::OpenAIProvider> a("{}");
+  hostile::expect_hostile_upstream_handled(
+      a, "gpt-4o", "openai.v1;usage=1",
+      {R"({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"f","arguments":@}}]},"finish_reason":"tool_calls"}]})",
+       R"({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":@},"finish_reason":"stop"}]})",
+       R"({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":@})",
+       R"({"id":"c","object":"chat.completion","created":@,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}]})",
+       R"({"id":"c","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":@,"completion_tokens":1}})",
+       R"({"error":{"message":@,"code":"429"}})"},
+      {R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":@}}]}}]})"
+       "\n\n",
+       R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[{"index":@,"delta":{"content":"x"}}]})"
+       "\n\n",
+       R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":@,"completion_tokens":1}})"
+       "\n\n"});
 }

@@ -10,10 +10,13 @@
 
 namespace aicore::mapping {
 
-// nlohmann parses iteratively but serialises, copies and compares recursively; a body of a
-// million '[' would overflow a worker thread's stack. Real bodies (tool schemas included) stay
-// far below this.
-inline constexpr int kMaxJsonDepth = 256;
+// nlohmann parses and destroys iteratively but serialises, copies and compares recursively; a
+// body of a million '[' would overflow a worker thread's 256 KiB stack. Real bodies (tool schemas
+// included) nest a dozen levels or so. The limit leaves the stack ample room even in the
+// sanitizer builds, whose frames are ~10x larger (a copy costs ~1.8 KiB per level under ASan at
+// -O0, ~150 bytes in a release build), for a converted body nested a few levels deeper than the
+// client's and for JSON embedded in its strings (parse_embedded_json) on top.
+inline constexpr int kMaxJsonDepth = 64;
 
 // True when brackets in `text` nest deeper than `limit` (strings are skipped). Linear, no allocation.
 bool nested_deeper_than(std::string_view text, int limit);
@@ -23,6 +26,11 @@ Json parse_client_json(std::string_view body);
 
 // Bytes from the upstream; bad bytes are its fault -> aicore::upstream_error("<what>: ...").
 Json parse_upstream_json(std::string_view body, std::string_view what);
+
+// JSON carried inside a JSON string: a tool call's arguments, a tool's result. Such a value joins
+// a DOM that is then copied and serialised, so it gets the body's nesting guard: discarded when
+// it is not JSON or nests deeper than kMaxJsonDepth (the caller says what that means).
+Json parse_embedded_json(std::string_view text);
 
 // Compact JSON. Invalid UTF-8 cannot come out of the parser, but `replace` keeps dump() from
 // throwing should a converter ever insert such a string itself.
