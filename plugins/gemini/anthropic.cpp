@@ -75,8 +75,9 @@ void restore_tool_ids(const Json& anthropic, Json& openai) {
 
 }  // namespace
 
-UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view model_key,
-                                          std::string_view client_model, bool stream_hint, const Settings& settings) {
+UpstreamRequest convert_anthropic_request(std::string_view body, const ModelNames& names, bool stream_hint,
+                                          const Settings& settings) {
+  const std::string_view model_key = names.key, client_model = names.client;
   Json a = parse_anthropic(body);
   GeminiRequestOptions options;
   options.thinking = anthropic_thinking(a);
@@ -104,11 +105,6 @@ std::string convert_anthropic_response(std::string_view body, const ResponseCont
   if (usage)
     if (auto u = completion.find("usage"); u != completion.end()) *usage = mapping::usage_from_openai(*u);
   return dump(mapping::openai_to_anthropic_response(completion, ctx.client_model));
-}
-
-std::string count_tokens_response(std::string_view body) {
-  Json a = parse_anthropic(body);
-  return dump(Json{{"input_tokens", mapping::estimate_input_tokens(a)}});
 }
 
 }  // namespace aicore::gemini

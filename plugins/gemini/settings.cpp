@@ -2,6 +2,7 @@
 
 #include "models.hpp"
 
+#include <aicore/mapping/settings.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -9,9 +10,7 @@
 namespace aicore::gemini {
 namespace {
 
-[[noreturn]] void config_error(std::string_view field, std::string_view problem) {
-  throw PluginError(ACP_ERR_CONFIG, std::string(field) + ": " + std::string(problem));
-}
+using mapping::config_error;
 
 // Model names go into the URL path unescaped.
 bool path_safe(std::string_view s) {
@@ -30,10 +29,7 @@ int64_t budget(const Json& v, std::string_view field) {
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return s;
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) config_error("settings", "invalid JSON");
-  if (!j.is_object()) config_error("settings", "must be a JSON object");
+  const Json j = mapping::parse_settings(text);
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     const Json& v = it.value();
