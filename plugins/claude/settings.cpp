@@ -36,11 +36,10 @@ Settings Settings::parse(std::string_view text) {
     if (key == "api") {
       s.api = api_value(v, key);
     } else if (key == "apis") {
-      if (!v.is_object()) config_error(key, "must be an object of model key -> \"invoke\" | \"converse\"");
-      for (auto m = v.begin(); m != v.end(); ++m) {
-        if (m.key().empty()) config_error(key, "model key must not be empty");
-        s.apis.emplace_back(m.key(), api_value(m.value(), "apis." + m.key()));
-      }
+      mapping::for_each_model_setting(v, key, "\"invoke\" | \"converse\"",
+                                      [&](const std::string& model, const Json& value, const std::string& field) {
+                                        s.apis.emplace_back(model, api_value(value, field));
+                                      });
     } else if (key == "default_max_tokens") {
       s.default_max_tokens = positive(v, key, 1);
     } else if (key == "thinking_budgets") {

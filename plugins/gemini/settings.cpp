@@ -34,13 +34,12 @@ Settings Settings::parse(std::string_view text) {
     const std::string& key = it.key();
     const Json& v = it.value();
     if (key == "model_names") {
-      if (!v.is_object()) config_error(key, "must be an object of model key -> Gemini model name");
-      for (auto m = v.begin(); m != v.end(); ++m) {
-        if (m.key().empty()) config_error(key, "model key must not be empty");
-        if (!m.value().is_string() || !path_safe(m.value().get_ref<const std::string&>()))
-          config_error("model_names." + m.key(), "must be a model name of letters, digits, '-', '.', '_' or '@'");
-        s.model_names.emplace_back(m.key(), m.value().get<std::string>());
-      }
+      mapping::for_each_model_setting(v, key, "Gemini model name",
+                                      [&](const std::string& model, const Json& value, const std::string& field) {
+                                        if (!value.is_string() || !path_safe(value.get_ref<const std::string&>()))
+                                          config_error(field, "must be a model name of letters, digits, '-', '.', '_' or '@'");
+                                        s.model_names.emplace_back(model, value.get<std::string>());
+                                      });
     } else if (key == "safety_settings") {
       if (!v.is_array()) config_error(key, "must be an array of {category, threshold} objects");
       for (size_t i = 0; i < v.size(); ++i)

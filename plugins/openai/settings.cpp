@@ -38,11 +38,10 @@ Settings Settings::parse(std::string_view text) {
     } else if (key == "embeddings_api_version") {
       s.embeddings_api_version = version_value(it.value(), key);
     } else if (key == "api_versions") {
-      if (!it.value().is_object()) config_error(key, "must be an object of model key -> version");
-      for (auto m = it.value().begin(); m != it.value().end(); ++m) {
-        if (m.key().empty()) config_error(key, "model key must not be empty");
-        s.api_versions.emplace_back(m.key(), version_value(m.value(), "api_versions." + m.key()));
-      }
+      mapping::for_each_model_setting(it.value(), key, "version",
+                                      [&](const std::string& model, const Json& value, const std::string& field) {
+                                        s.api_versions.emplace_back(model, version_value(value, field));
+                                      });
     } else {
       config_error(key, "unknown setting (known: api_version, embeddings_api_version, api_versions)");
     }

@@ -11,6 +11,7 @@
 
 #include <aicore/abi.h>
 #include <aicore/stream_errors.hpp>
+#include <aicore/usage.hpp>
 
 #include <cstring>
 #include <exception>
@@ -73,25 +74,6 @@ inline int64_t unix_time() {
 
 // ---- sinks -----------------------------------------------------------------------------------
 
-// Token usage of one response, in acp_usage's convention (input includes cache reads and writes,
-// output includes reasoning); -1 = unknown.
-struct Usage {
-  int64_t input_tokens = -1, output_tokens = -1, cache_read_tokens = -1, cache_write_tokens = -1,
-          reasoning_tokens = -1;
-
-  // The counts `newer` knows replace these; its unknown ones leave these as they are.
-  void merge(const Usage& newer) {
-    auto take = [](int64_t& mine, int64_t theirs) {
-      if (theirs >= 0) mine = theirs;
-    };
-    take(input_tokens, newer.input_tokens);
-    take(output_tokens, newer.output_tokens);
-    take(cache_read_tokens, newer.cache_read_tokens);
-    take(cache_write_tokens, newer.cache_write_tokens);
-    take(reasoning_tokens, newer.reasoning_tokens);
-  }
-};
-
 namespace detail {
 // Whether the host passes acp_event_sinks (ABI 1.1, acp_host_api.event_sinks).
 inline bool host_passes_event_sinks() {
@@ -138,8 +120,7 @@ class Sink {
   void usage(const Usage& u) const {
     if (seen_) seen_->merge(u);
     if (covers(offsetof(acp_event_sink, usage)) && ev_->usage) {
-      const acp_usage c{sizeof(acp_usage), u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens,
-                        u.reasoning_tokens};
+      const acp_usage c = u.to_c();
       ev_->usage(s_->ctx, &c);
     }
   }
