@@ -4,8 +4,6 @@
 
 #include <aicore/abi.h>
 
-#include <algorithm>
-#include <cstring>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -95,11 +93,7 @@ class EventSink {
       },
       [](void* c, const acp_usage* u) {
         guarded(c, [&](StreamEvents& to) {
-          if (!u) return;
-          acp_usage in{sizeof(acp_usage), -1, -1, -1, -1, -1};
-          std::memcpy(&in, u, std::min<size_t>(u->struct_size, sizeof in));
-          to.usage(Usage{in.input_tokens, in.output_tokens, in.cache_read_tokens, in.cache_write_tokens,
-                         in.reasoning_tokens});
+          if (u) to.usage(Usage::from_c(*u));
         });
       },
   };

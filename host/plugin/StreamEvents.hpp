@@ -6,6 +6,7 @@
 #pragma once
 
 #include <aicore/abi.h>
+#include <aicore/usage.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -14,24 +15,7 @@
 
 namespace aicore::host {
 
-// acp_usage's convention: input includes cache reads and writes, output includes reasoning;
-// -1 = unknown.
-struct Usage {
-  int64_t input_tokens = -1, output_tokens = -1, cache_read_tokens = -1, cache_write_tokens = -1,
-          reasoning_tokens = -1;
-
-  // The counts `newer` knows replace these; its unknown ones leave these as they are.
-  void merge(const Usage& newer) {
-    auto take = [](int64_t& mine, int64_t theirs) {
-      if (theirs >= 0) mine = theirs;
-    };
-    take(input_tokens, newer.input_tokens);
-    take(output_tokens, newer.output_tokens);
-    take(cache_read_tokens, newer.cache_read_tokens);
-    take(cache_write_tokens, newer.cache_write_tokens);
-    take(reasoning_tokens, newer.reasoning_tokens);
-  }
-};
+using aicore::Usage;  // aicore/usage.hpp: what plugins report, in acp_usage's convention
 
 // An error the upstream reported inside its 200 stream, as the plugin classified it.
 struct UpstreamError {

@@ -33,16 +33,19 @@
 //    any typed tool but "custom"), with a warning.
 #pragma once
 
-#include "changes.hpp"
 #include "json_util.hpp"
 #include "models.hpp"
 #include "settings.hpp"
+
+#include <aicore/mapping/changes.hpp>
 
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace aicore::claude {
+
+using mapping::Changes;
 
 inline constexpr std::string_view kBedrockAnthropicVersion = "bedrock-2023-05-31";
 inline constexpr int64_t kMinThinkingBudget = 1024;

@@ -1,35 +1,12 @@
 #include "invoke_stream.hpp"
 
+#include <aicore/mapping/base64.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::claude {
 namespace {
 
 constexpr std::string_view kMetrics = "amazon-bedrock-invocationMetrics";
-
-// Standard base64 (padding optional); nullopt on a bad character.
-std::optional<std::string> base64_decode(std::string_view in) {
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+' || c == '-') v = 62;
-    else if (c == '/' || c == '_') v = 63;
-    else if (c == '=') break;
-    else return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
 
 int64_t int_or(const Json& obj, std::string_view key) {
   auto it = obj.find(key);
@@ -55,7 +32,7 @@ void InvokeEventSource::on_sse(const SseEvent& e, const OnEvent& on_event) {
   if (!j.is_object()) throw upstream_error("stream event: not a JSON object");
   if (!j.contains("type")) {
     if (auto b = j.find("bytes"); b != j.end() && b->is_string()) {
-      auto decoded = base64_decode(b->get_ref<const std::string&>());
+      auto decoded = mapping::base64_decode_strict(b->get_ref<const std::string&>());
       if (!decoded) throw upstream_error("stream event: bad base64 in bytes");
       j = parse_upstream_json(*decoded, "stream event");
       if (!j.is_object()) throw upstream_error("stream event: not a JSON object");

@@ -10,14 +10,7 @@
 
 namespace aicore::claude {
 
-// ordered_json keeps key order, so an upstream body differs from the client's only where a
-// converter deliberately changed it (easier to diff in logs and golden tests).
-using Json = mapping::Json;
-using mapping::dump;
-using mapping::kMaxJsonDepth;
-using mapping::nested_deeper_than;
-using mapping::parse_client_json;
-using mapping::parse_upstream_json;
+using namespace mapping::json_io;
 
 // A JSON string member, or `fallback` when absent or not a string.
 std::string_view string_or(const Json& obj, std::string_view key, std::string_view fallback = {});

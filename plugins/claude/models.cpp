@@ -1,5 +1,7 @@
 #include "models.hpp"
 
+#include <aicore/mapping/model_names.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -7,15 +9,9 @@
 namespace aicore::claude {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string o(s);
-  std::transform(o.begin(), o.end(), o.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return o;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
+using mapping::add_unique;
+using mapping::all_digits;
+using mapping::lower;
 
 void strip_prefix(std::string& s, std::string_view p) {
   if (s.starts_with(p)) s.erase(0, p.size());
@@ -75,10 +71,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 }
 
 constexpr std::array<std::string_view, 3> kFamilies = {"sonnet", "opus", "haiku"};
-
-void add_unique(std::vector<std::string>& v, std::string s) {
-  if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
-}
 
 std::string dashed(std::string_view version) {
   std::string o(version);

@@ -1,5 +1,5 @@
-// The Claude provider: Anthropic models on SAP AI Core (executable aws-bedrock), for every client
-// dialect:
+// The Claude provider: Anthropic models on SAP AI Core (executable aws-bedrock), for the client
+// dialects (the SDK's DialectProvider dispatches):
 //   anthropic.messages     -> Bedrock /invoke[-with-response-stream] near pass-through
 //                             (bedrock_rules.hpp), or /converse[-stream] when configured;
 //   openai.chat            -> the shared mapping to an Anthropic body, then the same Bedrock rules;
@@ -13,28 +13,34 @@
 
 namespace aicore::claude {
 
-class ClaudeProvider final : public Provider {
+class ClaudeProvider final : public DialectProvider {
  public:
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>") for bad settings.
   explicit ClaudeProvider(std::string_view settings_json);
 
   bool detect_model(std::string_view model) const override;
   void model_candidates(std::string_view model, const Sink& names) const override;
-  void convert_request(const RequestIn& in, const RequestOut& out) const override;
-  void convert_response(const ResponseIn& in, const Sink& out) const override;
-  std::unique_ptr<StreamConverter> open_stream(const ResponseIn& in) const override;
   // 429, 408, 5xx and Bedrock throttling (ThrottlingException, "Too many tokens") retry; 401 and
   // 403 re-authenticate; anything else is fatal, with the upstream's message for the client.
   acp_error_class classify_error(const ResponseIn& in, const Sink& message) const override;
 
   const Settings& settings() const { return settings_; }
 
+ protected:
+  UpstreamRequest anthropic_messages_request(const RequestIn& in) const override;
+  UpstreamRequest openai_chat_request(const RequestIn& in) const override;
+  std::string anthropic_count_tokens(const RequestIn& in) const override;
+  std::string anthropic_messages_response(const ResponseIn& in, Usage& usage) const override;
+  std::string openai_chat_response(const ResponseIn& in, Usage& usage) const override;
+  std::unique_ptr<StreamConverter> anthropic_messages_stream(const ResponseIn& in) const override;
+  std::unique_ptr<StreamConverter> openai_chat_stream(const ResponseIn& in) const override;
+
  private:
+  // Both chat dialects end in the same Bedrock request; an OpenAI client's body goes through the
+  // shared mapping to Anthropic's first.
+  UpstreamRequest bedrock_request(const RequestIn& in, bool openai_client) const;
+
   Settings settings_;
 };
-
-// The message of a Bedrock / SAP / Anthropic error body ({"message"}, {"Message"},
-// {"error":{"message"}}, {"error":"…"}); empty when none.
-std::string upstream_error_message(std::string_view body);
 
 }  // namespace aicore::claude

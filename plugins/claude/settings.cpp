@@ -3,14 +3,13 @@
 #include "json_util.hpp"
 #include "models.hpp"
 
+#include <aicore/mapping/settings.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::claude {
 namespace {
 
-[[noreturn]] void config_error(std::string_view field, std::string_view problem) {
-  throw PluginError(ACP_ERR_CONFIG, std::string(field) + ": " + std::string(problem));
-}
+using mapping::config_error;
 
 Api api_value(const Json& v, std::string_view field) {
   if (v == "invoke") return Api::Invoke;
@@ -30,25 +29,17 @@ std::string_view api_name(Api api) { return api == Api::Converse ? "converse" : 
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return s;
-  Json j;
-  try {
-    j = parse_upstream_json(text, "settings");
-  } catch (const PluginError&) {
-    config_error("settings", "invalid JSON");
-  }
-  if (!j.is_object()) config_error("settings", "must be a JSON object");
+  const Json j = mapping::parse_settings(text);
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     const Json& v = it.value();
     if (key == "api") {
       s.api = api_value(v, key);
     } else if (key == "apis") {
-      if (!v.is_object()) config_error(key, "must be an object of model key -> \"invoke\" | \"converse\"");
-      for (auto m = v.begin(); m != v.end(); ++m) {
-        if (m.key().empty()) config_error(key, "model key must not be empty");
-        s.apis.emplace_back(m.key(), api_value(m.value(), "apis." + m.key()));
-      }
+      mapping::for_each_model_setting(v, key, "\"invoke\" | \"converse\"",
+                                      [&](const std::string& model, const Json& value, const std::string& field) {
+                                        s.apis.emplace_back(model, api_value(value, field));
+                                      });
     } else if (key == "default_max_tokens") {
       s.default_max_tokens = positive(v, key, 1);
     } else if (key == "thinking_budgets") {

@@ -44,39 +44,11 @@ std::optional<ThinkingRequest> anthropic_thinking(const Json& a) {
   throw invalid_request("thinking.type: must be enabled, adaptive or disabled");
 }
 
-// The shared mapping shortens tool ids past OpenAI's 40 characters, which would cut off the thought
-// signature this plugin carries in its ids (call_ids.hpp). The mapping keeps the order of tool_use
-// and tool_result blocks, so the originals are put back by position.
-void restore_tool_ids(const Json& anthropic, Json& openai) {
-  std::vector<std::string> use_ids, result_ids;
-  if (auto msgs = anthropic.find("messages"); msgs != anthropic.end() && msgs->is_array())
-    for (const Json& m : *msgs) {
-      auto content = m.is_object() ? m.find("content") : m.end();
-      if (!m.is_object() || content == m.end() || !content->is_array()) continue;
-      for (const Json& b : *content) {
-        if (!b.is_object()) continue;
-        const std::string type = string_or(b, "type");
-        if (type == "tool_use" && b.contains("id") && b["id"].is_string()) use_ids.push_back(b["id"]);
-        if (type == "tool_result" && b.contains("tool_use_id") && b["tool_use_id"].is_string())
-          result_ids.push_back(b["tool_use_id"]);
-      }
-    }
-  std::vector<Json*> calls, results;
-  for (Json& m : openai["messages"]) {
-    if (string_or(m, "role") == "tool") results.push_back(&m["tool_call_id"]);
-    if (auto tc = m.find("tool_calls"); tc != m.end() && tc->is_array())
-      for (Json& c : *tc) calls.push_back(&c["id"]);
-  }
-  if (calls.size() == use_ids.size())
-    for (size_t i = 0; i < calls.size(); ++i) *calls[i] = use_ids[i];
-  if (results.size() == result_ids.size())
-    for (size_t i = 0; i < results.size(); ++i) *results[i] = result_ids[i];
-}
-
 }  // namespace
 
-UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view model_key,
-                                          std::string_view client_model, bool stream_hint, const Settings& settings) {
+UpstreamRequest convert_anthropic_request(std::string_view body, const ModelNames& names, bool stream_hint,
+                                          const Settings& settings) {
+  const std::string_view model_key = names.key, client_model = names.client;
   Json a = parse_anthropic(body);
   GeminiRequestOptions options;
   options.thinking = anthropic_thinking(a);
@@ -84,8 +56,11 @@ UpstreamRequest convert_anthropic_request(std::string_view body, std::string_vie
     if (!k->is_number_integer() || k->get<int64_t>() < 0) throw invalid_request("top_k: must be a non-negative integer");
     options.top_k = k->get<int64_t>();
   }
-  Json o = mapping::anthropic_to_openai_request(a);
-  restore_tool_ids(a, o);
+  // Gemini has no limit on tool ids, and this plugin carries thought signatures in them
+  // (call_ids.hpp): the mapping keeps them whole.
+  mapping::ToOpenAIOptions to;
+  to.max_tool_id = 0;
+  Json o = mapping::anthropic_to_openai_request(a, to);
   o.erase("reasoning_effort");  // options.thinking says it precisely
   const std::string upstream_model = settings.upstream_model(model_key);
   GeminiRequest g = openai_to_gemini(o, upstream_model, stream_hint, settings, options);
@@ -104,11 +79,6 @@ std::string convert_anthropic_response(std::string_view body, const ResponseCont
   if (usage)
     if (auto u = completion.find("usage"); u != completion.end()) *usage = mapping::usage_from_openai(*u);
   return dump(mapping::openai_to_anthropic_response(completion, ctx.client_model));
-}
-
-std::string count_tokens_response(std::string_view body) {
-  Json a = parse_anthropic(body);
-  return dump(Json{{"input_tokens", mapping::estimate_input_tokens(a)}});
 }
 
 }  // namespace aicore::gemini

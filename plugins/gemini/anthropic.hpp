@@ -14,8 +14,8 @@
 
 #include "context.hpp"
 #include "settings.hpp"
-#include "upstream_request.hpp"
 
+#include <aicore/mapping/count_tokens.hpp>
 #include <aicore/plugin.hpp>
 
 #include <string>
@@ -23,13 +23,14 @@
 
 namespace aicore::gemini {
 
-UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view model_key,
-                                          std::string_view client_model, bool stream_hint, const Settings& settings);
+// `names.key` decides the upstream model and its limits; `names.client` is reported back.
+UpstreamRequest convert_anthropic_request(std::string_view body, const ModelNames& names, bool stream_hint,
+                                          const Settings& settings);
 
 // The token usage goes to `usage` when given.
 std::string convert_anthropic_response(std::string_view body, const ResponseContext& ctx, Usage* usage = nullptr);
 
-// {"input_tokens":N} for /v1/messages/count_tokens.
-std::string count_tokens_response(std::string_view body);
+// {"input_tokens":N} for /v1/messages/count_tokens: the shared local estimate.
+using mapping::count_tokens_response;
 
 }  // namespace aicore::gemini

@@ -1,6 +1,6 @@
 #include "call_ids.hpp"
 
-#include "base64.hpp"
+#include <aicore/mapping/base64.hpp>
 
 #include <cstdint>
 
@@ -38,7 +38,7 @@ std::string make_call_id(std::string_view seed, int candidate, int ordinal, std:
   const uint64_t b = fnv1a64(material, a ^ 0x9e3779b97f4a7c15ULL);
   std::string id = "call_" + hex(a, 16) + hex(b >> 32, 8);
   if (!thought_signature.empty()) {
-    std::string url = base64_to_url(thought_signature);
+    std::string url = mapping::base64_to_url(thought_signature);
     if (!url.empty()) id.append(kSignatureTag).append(url);
   }
   return id;
@@ -47,7 +47,7 @@ std::string make_call_id(std::string_view seed, int candidate, int ordinal, std:
 std::string signature_from_call_id(std::string_view id) {
   size_t i = id.find(kSignatureTag);
   if (i == std::string_view::npos) return {};
-  return url_to_base64(id.substr(i + kSignatureTag.size()));
+  return mapping::url_to_base64(id.substr(i + kSignatureTag.size()));
 }
 
 }  // namespace aicore::gemini

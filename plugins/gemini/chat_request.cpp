@@ -5,6 +5,7 @@
 #include "models.hpp"
 #include "schema.hpp"
 
+#include <aicore/mapping/stream_options.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -509,22 +510,8 @@ Json generation_config(const Json& in, std::string_view model, const Settings& s
   return g;
 }
 
-bool wants_stream(const Json& in, bool stream_hint) {
-  auto s = in.find("stream");
-  if (s == in.end() || s->is_null()) return stream_hint;
-  if (!s->is_boolean()) throw invalid_request("stream: must be a boolean");
-  return s->get<bool>();
-}
-
-bool client_include_usage(const Json& in) {
-  auto so = in.find("stream_options");
-  if (so == in.end() || so->is_null()) return false;
-  if (!so->is_object()) throw invalid_request("stream_options: must be an object");
-  auto iu = so->find("include_usage");
-  if (iu == so->end() || iu->is_null()) return false;
-  if (!iu->is_boolean()) throw invalid_request("stream_options.include_usage: must be a boolean");
-  return iu->get<bool>();
-}
+using mapping::client_include_usage;
+using mapping::wants_stream;
 
 void log_changes(std::string_view model, const std::vector<std::string>& dropped, const std::vector<std::string>& notes) {
   if (dropped.empty() && notes.empty()) return;

@@ -24,7 +24,8 @@
 
 #include "json_util.hpp"
 #include "settings.hpp"
-#include "upstream_request.hpp"
+
+#include <aicore/plugin.hpp>  // UpstreamRequest
 
 #include <cstdint>
 #include <optional>

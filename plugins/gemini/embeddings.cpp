@@ -1,13 +1,29 @@
 #include "embeddings.hpp"
 
-#include "base64.hpp"
 #include "json_util.hpp"
 
+#include <aicore/mapping/base64.hpp>
 #include <aicore/plugin.hpp>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 namespace aicore::gemini {
+namespace {
+
+// encoding_format "base64": the float32 little-endian bytes of `values`, what the openai SDKs decode.
+std::string floats_to_base64(const std::vector<float>& values) {
+  std::string bytes(values.size() * 4, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint32_t bits = std::bit_cast<uint32_t>(values[i]);
+    for (int b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<char>((bits >> (8 * b)) & 0xFF);
+  }
+  return mapping::base64_encode(bytes);
+}
+
+}  // namespace
 
 UpstreamRequest convert_embeddings_request(std::string_view body, std::string_view model_key,
                                            std::string_view client_model, const Settings& settings) {

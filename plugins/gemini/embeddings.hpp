@@ -12,7 +12,6 @@
 
 #include "context.hpp"
 #include "settings.hpp"
-#include "upstream_request.hpp"
 
 #include <aicore/plugin.hpp>
 

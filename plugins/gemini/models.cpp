@@ -1,37 +1,27 @@
 #include "models.hpp"
 
+#include <aicore/mapping/model_names.hpp>
+
 #include <algorithm>
 #include <cctype>
 
 namespace aicore::gemini {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string o(s);
-  std::transform(o.begin(), o.end(), o.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return o;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
-}
+using mapping::add_unique;
+using mapping::all_digits;
+using mapping::lower;
 
 // Clients that talk to several gateways qualify the name: LiteLLM ("vertex_ai/", "gemini/"),
 // OpenRouter-style configs ("google/"), Google's own SDKs ("models/", full resource names).
 std::string_view strip_routing_prefix(std::string_view s) {
-  for (std::string_view p : {"publishers/google/models/", "vertex_ai/", "google/", "models/", "gemini/"})
-    if (starts_with_ci(s, p) && s.size() > p.size()) return s.substr(p.size());
-  return s;
-}
-
-bool digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  return mapping::strip_routing_prefix(s, {"publishers/google/models/", "vertex_ai/", "google/", "models/", "gemini/"});
 }
 
 // gemini-2.0-flash-001, gemini-1.5-pro-latest, gemini-2.5-flash-preview-05-20, gemini-exp-1206 ...
 std::string_view strip_version_suffix(std::string_view s) {
   if (s.ends_with("-latest")) return s.substr(0, s.size() - 7);
-  if (s.size() > 4 && s[s.size() - 4] == '-' && s[s.size() - 3] == '0' && digits(s.substr(s.size() - 3)))
+  if (s.size() > 4 && s[s.size() - 4] == '-' && s[s.size() - 3] == '0' && all_digits(s.substr(s.size() - 3)))
     return s.substr(0, s.size() - 4);
   for (std::string_view tag : {"-preview-", "-exp-"}) {
     size_t i = s.rfind(tag);
@@ -40,13 +30,9 @@ std::string_view strip_version_suffix(std::string_view s) {
     std::string packed;
     for (char c : date)
       if (c != '-') packed += c;
-    if (digits(packed) && packed.size() == 4 && date.size() <= 5) return s.substr(0, i);
+    if (all_digits(packed) && packed.size() == 4 && date.size() <= 5) return s.substr(0, i);
   }
   return s;
-}
-
-void add_unique(std::vector<std::string>& v, std::string s) {
-  if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "models.hpp"
 
+#include <aicore/mapping/settings.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -9,9 +10,7 @@
 namespace aicore::gemini {
 namespace {
 
-[[noreturn]] void config_error(std::string_view field, std::string_view problem) {
-  throw PluginError(ACP_ERR_CONFIG, std::string(field) + ": " + std::string(problem));
-}
+using mapping::config_error;
 
 // Model names go into the URL path unescaped.
 bool path_safe(std::string_view s) {
@@ -30,21 +29,17 @@ int64_t budget(const Json& v, std::string_view field) {
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return s;
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) config_error("settings", "invalid JSON");
-  if (!j.is_object()) config_error("settings", "must be a JSON object");
+  const Json j = mapping::parse_settings(text);
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     const Json& v = it.value();
     if (key == "model_names") {
-      if (!v.is_object()) config_error(key, "must be an object of model key -> Gemini model name");
-      for (auto m = v.begin(); m != v.end(); ++m) {
-        if (m.key().empty()) config_error(key, "model key must not be empty");
-        if (!m.value().is_string() || !path_safe(m.value().get_ref<const std::string&>()))
-          config_error("model_names." + m.key(), "must be a model name of letters, digits, '-', '.', '_' or '@'");
-        s.model_names.emplace_back(m.key(), m.value().get<std::string>());
-      }
+      mapping::for_each_model_setting(v, key, "Gemini model name",
+                                      [&](const std::string& model, const Json& value, const std::string& field) {
+                                        if (!value.is_string() || !path_safe(value.get_ref<const std::string&>()))
+                                          config_error(field, "must be a model name of letters, digits, '-', '.', '_' or '@'");
+                                        s.model_names.emplace_back(model, value.get<std::string>());
+                                      });
     } else if (key == "safety_settings") {
       if (!v.is_array()) config_error(key, "must be an array of {category, threshold} objects");
       for (size_t i = 0; i < v.size(); ++i)

@@ -70,8 +70,9 @@ int64_t max_output_tokens(std::string_view model) {
   return 0;
 }
 
-UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view client_model, std::string_view model,
-                                          bool stream_hint, const Settings& settings) {
+UpstreamRequest convert_anthropic_request(std::string_view body, const ModelNames& names, bool stream_hint,
+                                          const Settings& settings) {
+  const std::string_view model = names.key;
   const Json in = client_object(body);
   Json chat = mapping::anthropic_to_openai_request(in);
 
@@ -95,7 +96,7 @@ UpstreamRequest convert_anthropic_request(std::string_view body, std::string_vie
   }
 
   UpstreamRequest r = convert_chat_request(dump(chat), model, stream_hint, settings);
-  r.context = AnthropicContext{std::string(client_model.empty() ? model : client_model),
+  r.context = AnthropicContext{std::string(names.client.empty() ? model : names.client),
                                mapping::estimate_input_tokens(in)}
                   .encode();
   return r;
@@ -106,16 +107,6 @@ std::string convert_anthropic_response(std::string_view body, std::string_view c
   if (usage && completion.is_object())
     if (auto u = completion.find("usage"); u != completion.end()) *usage = mapping::usage_from_openai(*u);
   return dump(mapping::openai_to_anthropic_response(completion, AnthropicContext::decode(context).model));
-}
-
-std::string count_tokens_body(std::string_view body) {
-  const Json in = client_object(body);
-  auto m = in.find("messages");
-  if (m == in.end()) throw invalid_request("messages: required");
-  if (!m->is_array()) throw invalid_request("messages: must be an array");
-  Json out = Json::object();
-  out["input_tokens"] = mapping::estimate_input_tokens(in);
-  return dump(out);
 }
 
 void AnthropicStreamConverter::feed(std::string_view bytes, const Sink& events) {

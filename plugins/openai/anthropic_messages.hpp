@@ -10,7 +10,6 @@
 #pragma once
 
 #include "settings.hpp"
-#include "upstream_request.hpp"
 
 #include <aicore/mapping/anthropic_to_openai.hpp>
 #include <aicore/plugin.hpp>
@@ -36,15 +35,12 @@ struct AnthropicContext {
 // unknown. Anthropic clients ask for a lot (Claude Code: 32000), so requests are clamped to these.
 int64_t max_output_tokens(std::string_view model);
 
-// `model` is the configured key (GPT rules, api-version), `client_model` the name reported back.
-UpstreamRequest convert_anthropic_request(std::string_view body, std::string_view client_model, std::string_view model,
-                                          bool stream_hint, const Settings& settings);
+// `names.key` decides the GPT rules and api-version; `names.client` is reported back.
+UpstreamRequest convert_anthropic_request(std::string_view body, const ModelNames& names, bool stream_hint,
+                                          const Settings& settings);
 
 // The completion's token usage goes to `usage` when given.
 std::string convert_anthropic_response(std::string_view body, std::string_view context, Usage* usage = nullptr);
-
-// {"input_tokens":N} for a count_tokens body (estimated locally, see aicore/mapping/count_tokens.hpp).
-std::string count_tokens_body(std::string_view body);
 
 class AnthropicStreamConverter final : public StreamConverter {
  public:

@@ -5,6 +5,8 @@
 #include "json_util.hpp"
 #include "models.hpp"
 
+#include <aicore/mapping/changes.hpp>
+#include <aicore/mapping/stream_options.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -75,16 +77,7 @@ bool wants_stream(const Json& in, bool stream_hint) {
   return (s != in.end() && s->is_boolean()) ? s->get<bool>() : stream_hint;
 }
 
-// Reads the client's stream_options.include_usage (only meaningful when streaming).
-bool client_include_usage(const Json& in) {
-  auto so = in.find("stream_options");
-  if (so == in.end() || so->is_null()) return false;
-  if (!so->is_object()) throw invalid_request("stream_options: must be an object");
-  auto iu = so->find("include_usage");
-  if (iu == so->end() || iu->is_null()) return false;
-  if (!iu->is_boolean()) throw invalid_request("stream_options.include_usage: must be a boolean");
-  return iu->get<bool>();
-}
+using mapping::client_include_usage;
 
 // The upstream is always asked for usage so the host can account for every streamed request;
 // the converter removes it again if the client did not ask (see chat_stream.hpp).
@@ -94,38 +87,7 @@ Json upstream_stream_options(const Json* client) {
   return so;
 }
 
-// Why fields were dropped, grouped for one debug line per request.
-class Changes {
- public:
-  void drop(std::string_view reason, std::string_view field) {
-    for (auto& [r, fields] : drops_)
-      if (r == reason) {
-        fields += ", " + std::string(field);
-        return;
-      }
-    drops_.emplace_back(std::string(reason), std::string(field));
-  }
-  void note(std::string_view n) { notes_.emplace_back(n); }
-
-  void log(std::string_view model) const {
-    if (drops_.empty() && notes_.empty()) return;
-    std::string line = "openai.chat for '" + std::string(model) + "':";
-    const char* sep = " ";
-    for (const auto& [reason, fields] : drops_) {
-      line += sep + ("dropped " + fields + " (" + reason + ")");
-      sep = "; ";
-    }
-    for (const auto& n : notes_) {
-      line += sep + n;
-      sep = "; ";
-    }
-    log_debug(line);
-  }
-
- private:
-  std::vector<std::pair<std::string, std::string>> drops_;
-  std::vector<std::string> notes_;
-};
+using mapping::Changes;
 
 constexpr std::string_view kRejectedByReasoning = "rejected by reasoning models";
 constexpr std::string_view kRejectedByAzure = "rejected by Azure OpenAI";
@@ -286,7 +248,7 @@ bool convert_fast(std::string_view body, std::string_view model, bool stream_hin
     }
   }
   out += '}';
-  changes.log(model);
+  changes.log("openai.chat for '" + std::string(model) + "'");
   r = UpstreamRequest{"/chat/completions?api-version=" + std::string(settings.chat_version(model)), std::move(out),
                       ResponseContext{usage}.encode()};
   return true;
@@ -358,7 +320,7 @@ UpstreamRequest convert_chat_request(std::string_view body, std::string_view mod
     if (!in.contains("stream_options")) out["stream_options"] = upstream_stream_options(nullptr);
   }
 
-  changes.log(model);
+  changes.log("openai.chat for '" + std::string(model) + "'");
 
   return UpstreamRequest{"/chat/completions?api-version=" + std::string(settings.chat_version(model)), dump(out),
                          ResponseContext{usage}.encode()};

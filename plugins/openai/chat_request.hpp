@@ -2,7 +2,8 @@
 #pragma once
 
 #include "settings.hpp"
-#include "upstream_request.hpp"
+
+#include <aicore/plugin.hpp>  // UpstreamRequest
 
 #include <string_view>
 

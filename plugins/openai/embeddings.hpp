@@ -2,7 +2,6 @@
 #pragma once
 
 #include "settings.hpp"
-#include "upstream_request.hpp"
 
 #include <aicore/plugin.hpp>
 

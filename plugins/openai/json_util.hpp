@@ -10,13 +10,6 @@
 
 namespace aicore::openai {
 
-// ordered_json keeps key order, so an upstream body differs from the client's only where a
-// converter deliberately changed it (easier to diff in logs and golden tests).
-using Json = mapping::Json;
-using mapping::dump;
-using mapping::kMaxJsonDepth;
-using mapping::nested_deeper_than;
-using mapping::parse_client_json;
-using mapping::parse_upstream_json;
+using namespace mapping::json_io;
 
 }  // namespace aicore::openai

@@ -1,5 +1,7 @@
 #include "models.hpp"
 
+#include <aicore/mapping/model_names.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -7,26 +9,13 @@
 namespace aicore::openai {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string o(s);
-  std::transform(o.begin(), o.end(), o.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return o;
-}
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
-}
+using mapping::add_unique;
+using mapping::all_digits;
+using mapping::lower;
+using mapping::starts_with_ci;
 
 // Clients that talk to several gateways (LiteLLM, OpenRouter-style configs) qualify the name.
-std::string_view strip_routing_prefix(std::string_view s) {
-  for (std::string_view p : {"openai/", "azure/"})
-    if (starts_with_ci(s, p)) return s.substr(p.size());
-  return s;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
+std::string_view strip_routing_prefix(std::string_view s) { return mapping::strip_routing_prefix(s, {"openai/", "azure/"}); }
 
 // OpenAI snapshots end in -YYYY-MM-DD (gpt-4o-2024-08-06) or, for older ones, -MMDD (gpt-4-0613).
 std::string_view strip_date_suffix(std::string_view s) {
@@ -39,10 +28,6 @@ std::string_view strip_date_suffix(std::string_view s) {
   if (s.size() > 5 && s[s.size() - 5] == '-' && all_digits(s.substr(s.size() - 4)))
     return s.substr(0, s.size() - 5);
   return s;
-}
-
-void add_unique(std::vector<std::string>& v, std::string s) {
-  if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
 
 // Azure deployment names cannot contain dots, so SAP lists gpt-3.5-turbo as gpt-35-turbo.

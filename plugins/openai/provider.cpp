@@ -5,34 +5,15 @@
 #include "chat_response.hpp"
 #include "chat_stream.hpp"
 #include "embeddings.hpp"
-#include "json_util.hpp"
 #include "models.hpp"
 
+#include <aicore/mapping/count_tokens.hpp>
+#include <aicore/mapping/upstream.hpp>
+
 namespace aicore::openai {
-namespace {
 
-[[noreturn]] void unsupported_dialect(std::string_view dialect) {
-  throw PluginError(ACP_ERR_UNSUPPORTED, "the openai plugin does not support the " + std::string(dialect) + " dialect",
-                    "invalid_request_error");
-}
-
-// The configured key decides; the client's name only if the host resolved none.
-std::string_view routing_model(const RequestIn& in) { return in.model.empty() ? in.client_model : in.model; }
-
-// error.message of Azure's {"error":{...}}, or a bare {"message":...}; empty when neither.
-std::string upstream_error_message(std::string_view body) {
-  if (body.empty() || nested_deeper_than(body, kMaxJsonDepth)) return {};
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return {};
-  const Json* holder = &j;
-  if (auto e = j.find("error"); e != j.end() && e->is_object()) holder = &*e;
-  auto m = holder->find("message");
-  return (m != holder->end() && m->is_string()) ? m->get<std::string>() : std::string();
-}
-
-}  // namespace
-
-OpenAIProvider::OpenAIProvider(std::string_view settings_json) : settings_(Settings::parse(settings_json)) {}
+OpenAIProvider::OpenAIProvider(std::string_view settings_json)
+    : DialectProvider("openai"), settings_(Settings::parse(settings_json)) {}
 
 bool OpenAIProvider::detect_model(std::string_view model) const { return is_openai_model(model); }
 
@@ -40,51 +21,45 @@ void OpenAIProvider::model_candidates(std::string_view model, const Sink& names)
   for (const std::string& name : openai::model_candidates(model)) names.write(name);
 }
 
-void OpenAIProvider::convert_request(const RequestIn& in, const RequestOut& out) const {
-  UpstreamRequest r;
-  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) {
-    r = convert_chat_request(in.body, routing_model(in), in.stream, settings_);
-  } else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) {
-    r = convert_embeddings_request(in.body, routing_model(in), settings_);
-  } else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) {
-    r = convert_anthropic_request(in.body, in.client_model, routing_model(in), in.stream, settings_);
-  } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
-    // Estimated locally: no upstream call, no token spent (Claude Code asks often).
-    if (!out.respond(200, count_tokens_body(in.body)))
-      throw PluginError(ACP_ERR_UNSUPPORTED, "count_tokens needs a host that can answer locally (request_out.respond)",
-                        "invalid_request_error");
-    return;
-  } else {
-    unsupported_dialect(in.dialect);
-  }
-  out.target(r.target);
-  out.body(r.body);
-  out.context(r.context);
+UpstreamRequest OpenAIProvider::openai_chat_request(const RequestIn& in) const {
+  return convert_chat_request(in.body, ModelNames::of(in).key, in.stream, settings_);
 }
 
-void OpenAIProvider::convert_response(const ResponseIn& in, const Sink& out) const {
-  Usage usage;
-  if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(convert_chat_response(in.body, &usage));
-  else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(convert_embeddings_response(in.body, &usage));
-  else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(convert_anthropic_response(in.body, in.context, &usage));
-  else unsupported_dialect(in.dialect);
-  out.usage(usage);
+UpstreamRequest OpenAIProvider::openai_embeddings_request(const RequestIn& in) const {
+  return convert_embeddings_request(in.body, ModelNames::of(in).key, settings_);
 }
 
-std::unique_ptr<StreamConverter> OpenAIProvider::open_stream(const ResponseIn& in) const {
-  if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES)
-    return std::make_unique<AnthropicStreamConverter>(AnthropicContext::decode(in.context));
-  if (in.dialect != ACP_DIALECT_OPENAI_CHAT) unsupported_dialect(std::string(in.dialect) + " (streaming)");
+UpstreamRequest OpenAIProvider::anthropic_messages_request(const RequestIn& in) const {
+  return convert_anthropic_request(in.body, ModelNames::of(in), in.stream, settings_);
+}
+
+std::string OpenAIProvider::anthropic_count_tokens(const RequestIn& in) const {
+  return mapping::count_tokens_response(in.body);
+}
+
+std::string OpenAIProvider::openai_chat_response(const ResponseIn& in, Usage& usage) const {
+  return convert_chat_response(in.body, &usage);
+}
+
+std::string OpenAIProvider::openai_embeddings_response(const ResponseIn& in, Usage& usage) const {
+  return convert_embeddings_response(in.body, &usage);
+}
+
+std::string OpenAIProvider::anthropic_messages_response(const ResponseIn& in, Usage& usage) const {
+  return convert_anthropic_response(in.body, in.context, &usage);
+}
+
+std::unique_ptr<StreamConverter> OpenAIProvider::openai_chat_stream(const ResponseIn& in) const {
   return std::make_unique<ChatStreamConverter>(ResponseContext::decode(in.context));
 }
 
+std::unique_ptr<StreamConverter> OpenAIProvider::anthropic_messages_stream(const ResponseIn& in) const {
+  return std::make_unique<AnthropicStreamConverter>(AnthropicContext::decode(in.context));
+}
+
+// Azure's own message ("Unsupported parameter: ...", content-filter refusals) reaches the client.
 acp_error_class OpenAIProvider::classify_error(const ResponseIn& in, const Sink& message) const {
-  if (in.status == 429 || in.status >= 500) return ACP_UPSTREAM_RETRY;
-  if (in.status == 401 || in.status == 403) return ACP_UPSTREAM_REAUTH;
-  // A fatal answer goes to the client: Azure's own message ("Unsupported parameter: ...",
-  // content-filter refusals) tells its user what to change.
-  if (std::string m = upstream_error_message(in.body); !m.empty()) message.write(m);
-  return ACP_UPSTREAM_FATAL;
+  return mapping::classify_error_answer(in, message);
 }
 
 }  // namespace aicore::openai

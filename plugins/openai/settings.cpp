@@ -3,6 +3,7 @@
 #include "json_util.hpp"
 #include "models.hpp"
 
+#include <aicore/mapping/settings.hpp>
 #include <aicore/plugin.hpp>
 
 #include <algorithm>
@@ -10,9 +11,7 @@
 namespace aicore::openai {
 namespace {
 
-[[noreturn]] void config_error(std::string_view field, std::string_view problem) {
-  throw PluginError(ACP_ERR_CONFIG, std::string(field) + ": " + std::string(problem));
-}
+using mapping::config_error;
 
 // The version goes into the query string unescaped, so only allow what Azure versions look like
 // ("2024-12-01-preview", "preview", "v1").
@@ -31,14 +30,7 @@ std::string version_value(const Json& v, std::string_view field) {
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return s;  // no settings at all
-  Json j;
-  try {
-    j = parse_upstream_json(text, "settings");
-  } catch (const PluginError&) {
-    config_error("settings", "invalid JSON");
-  }
-  if (!j.is_object()) config_error("settings", "must be a JSON object");
+  const Json j = mapping::parse_settings(text);
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     if (key == "api_version") {
@@ -46,11 +38,10 @@ Settings Settings::parse(std::string_view text) {
     } else if (key == "embeddings_api_version") {
       s.embeddings_api_version = version_value(it.value(), key);
     } else if (key == "api_versions") {
-      if (!it.value().is_object()) config_error(key, "must be an object of model key -> version");
-      for (auto m = it.value().begin(); m != it.value().end(); ++m) {
-        if (m.key().empty()) config_error(key, "model key must not be empty");
-        s.api_versions.emplace_back(m.key(), version_value(m.value(), "api_versions." + m.key()));
-      }
+      mapping::for_each_model_setting(it.value(), key, "version",
+                                      [&](const std::string& model, const Json& value, const std::string& field) {
+                                        s.api_versions.emplace_back(model, version_value(value, field));
+                                      });
     } else {
       config_error(key, "unknown setting (known: api_version, embeddings_api_version, api_versions)");
     }

@@ -209,4 +209,14 @@ int64_t estimate_input_tokens(const Json& body) {
   return std::max<int64_t>(total, 1);
 }
 
+std::string count_tokens_response(std::string_view body) {
+  const Json in = parse_client_json(body);
+  if (!in.is_object()) throw invalid_request("body: must be a JSON object");
+  const Json& messages = require(in, "messages", "");
+  if (!messages.is_array()) throw invalid_request("messages: must be an array");
+  Json out = Json::object();
+  out["input_tokens"] = estimate_input_tokens(in);
+  return dump(out);
+}
+
 }  // namespace aicore::mapping

@@ -72,46 +72,6 @@ std::string hex8(uint64_t v) {
   return s;
 }
 
-namespace {
-constexpr std::array<int8_t, 256> make_table() {
-  std::array<int8_t, 256> t{};
-  for (auto& x : t) x = -1;
-  const char* a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(a[i])] = static_cast<int8_t>(i);
-  t[static_cast<unsigned char>('-')] = 62;  // base64url too
-  t[static_cast<unsigned char>('_')] = 63;
-  return t;
-}
-constexpr auto kTable = make_table();
-}  // namespace
-
-std::string base64_decode(std::string_view in, size_t max_out) {
-  std::string out;
-  out.reserve(std::min(max_out, in.size() / 4 * 3 + 3));
-  uint32_t acc = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    if (c == '=') break;
-    int8_t v = kTable[c];
-    if (v < 0) continue;  // whitespace and stray characters
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-      if (out.size() >= max_out) break;
-    }
-  }
-  return out;
-}
-
-size_t base64_decoded_size(std::string_view in) {
-  size_t n = 0;
-  for (unsigned char c : in)
-    if (kTable[c] >= 0) ++n;
-  return n * 3 / 4;
-}
-
 bool parse_data_url(std::string_view url, std::string& media_type, std::string_view& data) {
   if (!url.starts_with("data:")) return false;
   size_t comma = url.find(',');

@@ -1,6 +1,7 @@
 // Small helpers the mapping sources share: typed field access with error paths, ids, base64.
 #pragma once
 
+#include <aicore/mapping/base64.hpp>
 #include <aicore/mapping/json_io.hpp>
 #include <aicore/mapping/types.hpp>
 #include <aicore/plugin.hpp>
@@ -62,10 +63,9 @@ Json parse_lenient(std::string_view text);
 uint64_t fnv1a(std::string_view s);
 std::string hex8(uint64_t v);  // low 32 bits as 8 hex digits
 
-// Standard base64 (padding optional, whitespace skipped). Stops at `max_out` decoded bytes.
-std::string base64_decode(std::string_view in, size_t max_out = SIZE_MAX);
-// Bytes a base64 text decodes to, without decoding it.
-size_t base64_decoded_size(std::string_view in);
+// Base64 (aicore/mapping/base64.hpp).
+using mapping::base64_decode;
+using mapping::base64_decoded_size;
 
 // Splits "data:<media type>[;params];base64,<data>". False when `url` is not a base64 data URL.
 bool parse_data_url(std::string_view url, std::string& media_type, std::string_view& data);

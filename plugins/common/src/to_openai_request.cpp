@@ -12,7 +12,8 @@
 //    markers are dropped (OpenAI caches by itself).
 //  - Server tools (typed tools such as web_search_20250305) are skipped with a log line.
 //  - thinking -> reasoning_effort by budget (ToOpenAIOptions); output_config.effort wins.
-//  - Tool ids longer than OpenAI's 40 characters are shortened deterministically (both sides).
+//  - Tool ids longer than OpenAI's 40 characters are shortened deterministically (both sides),
+//    unless ToOpenAIOptions::max_tool_id says otherwise (upstreams without the limit keep them).
 #include <aicore/mapping/anthropic_to_openai.hpp>
 #include <aicore/mapping/billing_header.hpp>
 
@@ -26,13 +27,13 @@ namespace {
 
 using namespace detail;
 
-constexpr size_t kMaxOpenAIToolId = 40;
 constexpr size_t kMaxStop = 4;       // Azure OpenAI rejects more
 constexpr size_t kMaxUser = 64;      // OpenAI's limit on `user`
 
-std::string openai_tool_id(const std::string& id) {
-  if (id.size() <= kMaxOpenAIToolId) return id;
-  return id.substr(0, kMaxOpenAIToolId - 9) + "_" + hex8(fnv1a(id));
+// `id` within `max` characters (0: as it is), shortened deterministically so both sides agree.
+std::string openai_tool_id(const std::string& id, size_t max) {
+  if (max == 0 || id.size() <= max) return id;
+  return id.substr(0, max - 9) + "_" + hex8(fnv1a(id));
 }
 
 Json text_part(std::string text) {
@@ -107,7 +108,9 @@ void document_parts(const Json& block, const std::string& path, Json& parts) {
   }
 }
 
+// What every turn of one conversion shares: the tool-id limit, and what was dropped (one log line).
 struct Notes {
+  size_t max_tool_id = 0;
   std::vector<std::string> dropped;
   void log() const {
     if (dropped.empty()) return;
@@ -162,7 +165,7 @@ void user_turn(const Json& msg, const std::string& path, Json& out, Notes& notes
         text = text.empty() ? "Error" : "Error: " + text;
       Json m = Json::object();
       m["role"] = "tool";
-      m["tool_call_id"] = openai_tool_id(id);
+      m["tool_call_id"] = openai_tool_id(id, notes.max_tool_id);
       m["content"] = std::move(text);
       out.push_back(std::move(m));
     } else if (type == "thinking" || type == "redacted_thinking") {
@@ -205,7 +208,7 @@ void assistant_turn(const Json& msg, const std::string& path, Json& out, Notes& 
         const Json* input = find(b, "input");
         fn["arguments"] = input ? dump(*input) : "{}";
         Json call = Json::object();
-        call["id"] = openai_tool_id(id);
+        call["id"] = openai_tool_id(id, notes.max_tool_id);
         call["type"] = "function";
         call["function"] = std::move(fn);
         calls.push_back(std::move(call));
@@ -264,6 +267,7 @@ std::string effort_for_budget(int64_t budget, const ToOpenAIOptions& opt) {
 Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
   if (!body.is_object()) bad("body", "must be a JSON object");
   Notes notes;
+  notes.max_tool_id = opt.max_tool_id;
   Json messages = Json::array();
 
   if (const Json* found = find(body, "system")) {

@@ -26,6 +26,13 @@ std::string upstream_error_message(std::string_view body) {
   return str_or(j, "Message");
 }
 
+acp_error_class classify_error_answer(const ResponseIn& in, const Sink& message) {
+  if (in.status == 429 || in.status >= 500) return ACP_UPSTREAM_RETRY;
+  if (in.status == 401 || in.status == 403) return ACP_UPSTREAM_REAUTH;
+  if (std::string m = upstream_error_message(in.body); !m.empty()) message.write(m);
+  return ACP_UPSTREAM_FATAL;
+}
+
 void report_stream_error(const Sink& events, const Json& error) {
   auto text = [&](std::string_view key) -> std::string {
     const Json* v = find(error, key);

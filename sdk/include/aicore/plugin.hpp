@@ -11,6 +11,7 @@
 
 #include <aicore/abi.h>
 #include <aicore/stream_errors.hpp>
+#include <aicore/usage.hpp>
 
 #include <cstring>
 #include <exception>
@@ -73,25 +74,6 @@ inline int64_t unix_time() {
 
 // ---- sinks -----------------------------------------------------------------------------------
 
-// Token usage of one response, in acp_usage's convention (input includes cache reads and writes,
-// output includes reasoning); -1 = unknown.
-struct Usage {
-  int64_t input_tokens = -1, output_tokens = -1, cache_read_tokens = -1, cache_write_tokens = -1,
-          reasoning_tokens = -1;
-
-  // The counts `newer` knows replace these; its unknown ones leave these as they are.
-  void merge(const Usage& newer) {
-    auto take = [](int64_t& mine, int64_t theirs) {
-      if (theirs >= 0) mine = theirs;
-    };
-    take(input_tokens, newer.input_tokens);
-    take(output_tokens, newer.output_tokens);
-    take(cache_read_tokens, newer.cache_read_tokens);
-    take(cache_write_tokens, newer.cache_write_tokens);
-    take(reasoning_tokens, newer.reasoning_tokens);
-  }
-};
-
 namespace detail {
 // Whether the host passes acp_event_sinks (ABI 1.1, acp_host_api.event_sinks).
 inline bool host_passes_event_sinks() {
@@ -138,8 +120,7 @@ class Sink {
   void usage(const Usage& u) const {
     if (seen_) seen_->merge(u);
     if (covers(offsetof(acp_event_sink, usage)) && ev_->usage) {
-      const acp_usage c{sizeof(acp_usage), u.input_tokens, u.output_tokens, u.cache_read_tokens, u.cache_write_tokens,
-                        u.reasoning_tokens};
+      const acp_usage c = u.to_c();
       ev_->usage(s_->ctx, &c);
     }
   }
@@ -265,6 +246,107 @@ class Provider {
     if (in.status == 401) return ACP_UPSTREAM_REAUTH;
     return ACP_UPSTREAM_FATAL;
   }
+};
+
+// The two names of a request's model, in this order wherever both are passed: `key`, the
+// configured model key the host resolved (it decides the upstream's rules; the client's name when
+// the host resolved none), and `client`, the name the client sent (reported back to it).
+struct ModelNames {
+  std::string_view key;
+  std::string_view client;
+  // `client` falls back to the key when the client sent none.
+  static ModelNames of(const RequestIn& in) {
+    const std::string_view key = in.model.empty() ? in.client_model : in.model;
+    return ModelNames{key, in.client_model.empty() ? key : in.client_model};
+  }
+};
+
+// What a dialect hook of DialectProvider produces for convert_request: the path and query appended
+// to the deployment URL, the upstream body, and the context the host hands back unchanged on the
+// response side (ResponseIn::context; keep it small).
+struct UpstreamRequest {
+  std::string target;
+  std::string body;
+  std::string context;
+};
+
+// A Provider that gives each client dialect a hook of its own, so a plugin implements only the
+// dialects it serves: a hook it leaves alone answers ACP_ERR_UNSUPPORTED ("the <name> plugin does
+// not serve the <dialect> dialect"). anthropic.count_tokens is answered locally, without an
+// upstream call, with the body anthropic_count_tokens() returns. Whole-response hooks report the
+// response's usage through `usage`; stream converters report theirs on their Sink.
+class DialectProvider : public Provider {
+ public:
+  // `name` is the plugin's, for the messages above.
+  explicit DialectProvider(std::string name) : name_(std::move(name)) {}
+
+  void convert_request(const RequestIn& in, const RequestOut& out) const override {
+    UpstreamRequest r;
+    if (in.dialect == ACP_DIALECT_OPENAI_CHAT) {
+      r = openai_chat_request(in);
+    } else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) {
+      r = anthropic_messages_request(in);
+    } else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) {
+      r = openai_embeddings_request(in);
+    } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
+      // Estimated locally: no upstream call, no token spent (Claude Code asks often).
+      const std::string body = anthropic_count_tokens(in);
+      if (!out.respond(200, body))
+        throw PluginError(ACP_ERR_UNSUPPORTED, "count_tokens needs a host that lets plugins answer locally",
+                          "invalid_request_error");
+      return;
+    } else {
+      unsupported(in.dialect);
+    }
+    out.target(r.target);
+    out.body(r.body);
+    out.context(r.context);
+  }
+
+  void convert_response(const ResponseIn& in, const Sink& out) const override {
+    Usage usage;
+    if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(openai_chat_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(anthropic_messages_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(openai_embeddings_response(in, usage));
+    else unsupported(in.dialect);
+    out.usage(usage);
+  }
+
+  std::unique_ptr<StreamConverter> open_stream(const ResponseIn& in) const override {
+    if (in.dialect == ACP_DIALECT_OPENAI_CHAT) return openai_chat_stream(in);
+    if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) return anthropic_messages_stream(in);
+    unsupported(std::string(in.dialect) + " (streaming)");
+  }
+
+ protected:
+  // Client request -> upstream request, one hook per dialect.
+  virtual UpstreamRequest openai_chat_request(const RequestIn& in) const { unsupported(in.dialect); }
+  virtual UpstreamRequest anthropic_messages_request(const RequestIn& in) const { unsupported(in.dialect); }
+  virtual UpstreamRequest openai_embeddings_request(const RequestIn& in) const { unsupported(in.dialect); }
+  // The local answer to anthropic.count_tokens: {"input_tokens":N}.
+  virtual std::string anthropic_count_tokens(const RequestIn& in) const { unsupported(in.dialect); }
+
+  // Whole upstream success body -> client body.
+  virtual std::string openai_chat_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
+  virtual std::string anthropic_messages_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
+  virtual std::string openai_embeddings_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
+
+  // One converter per streamed response.
+  virtual std::unique_ptr<StreamConverter> openai_chat_stream(const ResponseIn& in) const {
+    unsupported(std::string(in.dialect) + " (streaming)");
+  }
+  virtual std::unique_ptr<StreamConverter> anthropic_messages_stream(const ResponseIn& in) const {
+    unsupported(std::string(in.dialect) + " (streaming)");
+  }
+
+  [[noreturn]] void unsupported(std::string_view dialect) const {
+    throw PluginError(ACP_ERR_UNSUPPORTED,
+                      "the " + name_ + " plugin does not serve the " + std::string(dialect) + " dialect",
+                      "invalid_request_error");
+  }
+
+ private:
+  std::string name_;
 };
 
 class ClientAuth {

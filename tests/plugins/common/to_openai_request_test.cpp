@@ -89,3 +89,22 @@ TEST(ToOpenAI, ThinkingOnlyAssistantTurnsDisappear) {
     {"role":"user","content":"y"}]})"));
   EXPECT_EQ(out["messages"], Json::parse(R"([{"role":"user","content":"x"},{"role":"user","content":"y"}])"));
 }
+
+TEST(ToOpenAI, ToolIdsPastOpenAIsLimitAreShortenedUnlessTheUpstreamHasNone) {
+  const std::string id = "toolu_" + std::string(60, 'x');
+  Json b = Json::parse(R"({"max_tokens":10,"messages":[
+    {"role":"user","content":"x"},
+    {"role":"assistant","content":[{"type":"tool_use","id":"","name":"f","input":{}}]},
+    {"role":"user","content":[{"type":"tool_result","tool_use_id":"","content":"ok"}]}]})");
+  b["messages"][1]["content"][0]["id"] = id;
+  b["messages"][2]["content"][0]["tool_use_id"] = id;
+  Json out = anthropic_to_openai_request(b);
+  const std::string shortened = out["messages"][1]["tool_calls"][0]["id"];
+  EXPECT_EQ(shortened.size(), 40u);
+  EXPECT_EQ(out["messages"][2]["tool_call_id"], shortened);
+  ToOpenAIOptions keep;
+  keep.max_tool_id = 0;
+  out = anthropic_to_openai_request(b, keep);
+  EXPECT_EQ(out["messages"][1]["tool_calls"][0]["id"], id);
+  EXPECT_EQ(out["messages"][2]["tool_call_id"], id);
+}

@@ -17,14 +17,14 @@ using aicore::gemini::Settings;
 namespace {
 
 Json gemini_body(const std::string& body, std::string_view model = "gemini-2.5-pro") {
-  return Json::parse(convert_anthropic_request(body, model, "claude-sonnet-4-5", false, Settings{}).body);
+  return Json::parse(convert_anthropic_request(body, {model, "claude-sonnet-4-5"}, false, Settings{}).body);
 }
 
 }  // namespace
 
 TEST(Anthropic, ClaudeCodeRequestGolden) {
   LogCapture logs;
-  auto r = convert_anthropic_request(fixture("claude_code.request.json"), "gemini-2.5-pro", "claude-sonnet-4-5-20250929",
+  auto r = convert_anthropic_request(fixture("claude_code.request.json"), {"gemini-2.5-pro", "claude-sonnet-4-5-20250929"},
                                      false, Settings{});
   EXPECT_EQ(r.target, "/models/gemini-2.5-pro:streamGenerateContent?alt=sse");
   expect_golden_json(Json::parse(r.body), "claude_code.upstream.json");
@@ -38,7 +38,7 @@ TEST(Anthropic, ClaudeCodeRequestGolden) {
 
 TEST(Anthropic, ClaudeCodeSchemasAreAllVertexSafe) {
   // Every key left in every declaration is one Vertex's Schema knows.
-  Json g = Json::parse(convert_anthropic_request(fixture("claude_code.request.json"), "gemini-2.5-pro", "", false, Settings{}).body);
+  Json g = Json::parse(convert_anthropic_request(fixture("claude_code.request.json"), {"gemini-2.5-pro", ""}, false, Settings{}).body);
   const std::set<std::string> allowed = {"type", "format", "title", "description", "nullable", "enum", "properties", "required",
                                          "items", "anyOf", "minItems", "maxItems", "minLength", "maxLength", "minProperties",
                                          "maxProperties", "minimum", "maximum", "pattern", "default", "example"};

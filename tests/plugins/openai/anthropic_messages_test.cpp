@@ -86,7 +86,7 @@ aicore::RequestIn request(std::string_view dialect, std::string_view client_mode
 }  // namespace
 
 TEST(AnthropicMessages, StreamingClaudeCodeStyleRequestForGpt4o) {
-  auto r = convert_anthropic_request(fixture("anthropic_stream.request.json"), "claude-sonnet-4-5-20250929", "gpt-4o",
+  auto r = convert_anthropic_request(fixture("anthropic_stream.request.json"), {"gpt-4o", "claude-sonnet-4-5-20250929"},
                                      true, Settings{});
   EXPECT_EQ(r.target, "/chat/completions?api-version=2024-12-01-preview");
   golden_json(Json::parse(r.body), "anthropic_stream.upstream.json");
@@ -100,7 +100,7 @@ TEST(AnthropicMessages, StreamingClaudeCodeStyleRequestForGpt4o) {
 }
 
 TEST(AnthropicMessages, ReasoningModelRules) {
-  auto r = convert_anthropic_request(fixture("anthropic_gpt5.request.json"), "gpt-5", "gpt-5", false, Settings{});
+  auto r = convert_anthropic_request(fixture("anthropic_gpt5.request.json"), {"gpt-5", "gpt-5"}, false, Settings{});
   golden_json(Json::parse(r.body), "anthropic_gpt5.upstream.json");
   Json sent = Json::parse(r.body);
   EXPECT_EQ(sent["max_completion_tokens"], 128000);
@@ -117,7 +117,7 @@ TEST(AnthropicMessages, InvalidBodiesAreInvalidRequests) {
            {"{\"max_tokens\":5}", "messages: required"},
            {R"({"messages":[{"role":"user","content":[{"type":"tool_result"}]}]})", "messages[0].content[0].tool_use_id: required"}}) {
     try {
-      convert_anthropic_request(body, "m", "gpt-4o", false, Settings{});
+      convert_anthropic_request(body, {"gpt-4o", "m"}, false, Settings{});
       ADD_FAILURE() << body;
     } catch (const aicore::PluginError& e) {
       EXPECT_EQ(e.status, ACP_ERR_INVALID_REQUEST);

@@ -61,8 +61,7 @@ class EventLog {
       },
       [](void* c, const acp_usage* u) {
         self(c).calls.push_back("usage");
-        self(c).usage.merge(aicore::Usage{u->input_tokens, u->output_tokens, u->cache_read_tokens,
-                                          u->cache_write_tokens, u->reasoning_tokens});
+        self(c).usage.merge(aicore::Usage::from_c(*u));
       },
   };
 };

@@ -16,6 +16,10 @@ struct ToOpenAIOptions {
   // below high_from -> "medium", otherwise "high". output_config.effort, when sent, wins.
   int64_t low_below = 4096;
   int64_t high_from = 16384;
+  // Tool ids longer than this are shortened deterministically on both sides (OpenAI's limit);
+  // 0 keeps them as the client sent them, for upstreams without the limit (Gemini carries thought
+  // signatures in its ids).
+  size_t max_tool_id = 40;
 };
 
 // An Anthropic Messages body -> an OpenAI chat body. Keeps `model` and `stream` when present;

@@ -20,12 +20,19 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 
 #include <aicore/mapping/types.hpp>
 
 namespace aicore::mapping {
 
 int64_t estimate_input_tokens(const Json& anthropic_body);
+
+// The local answer to anthropic.count_tokens for a client body: {"input_tokens":N}. Throws
+// aicore::invalid_request when the body is not a JSON object with a messages array (as Anthropic's
+// own endpoint requires); the messages themselves are not validated.
+std::string count_tokens_response(std::string_view body);
 
 // The image rule alone, for callers that know the pixel size.
 int64_t estimate_image_tokens(int64_t width, int64_t height);

@@ -36,4 +36,17 @@ Json parse_embedded_json(std::string_view text);
 // throwing should a converter ever insert such a string itself.
 std::string dump(const Json& j);
 
+// The JSON vocabulary a provider plugin imports into its own namespace, so every plugin reads and
+// writes JSON the same way: `namespace aicore::<plugin> { using namespace mapping::json_io; }`.
+// ordered_json keeps key order, so an upstream body differs from the client's only where a
+// converter deliberately changed it (easier to diff in logs and golden tests).
+namespace json_io {
+using mapping::dump;
+using mapping::Json;
+using mapping::kMaxJsonDepth;
+using mapping::nested_deeper_than;
+using mapping::parse_client_json;
+using mapping::parse_upstream_json;
+}  // namespace json_io
+
 }  // namespace aicore::mapping

@@ -10,9 +10,15 @@
 #pragma once
 
 #include <aicore/mapping/anthropic_to_openai.hpp>
+#include <aicore/mapping/base64.hpp>
 #include <aicore/mapping/billing_header.hpp>
+#include <aicore/mapping/changes.hpp>
 #include <aicore/mapping/count_tokens.hpp>
+#include <aicore/mapping/json_io.hpp>
+#include <aicore/mapping/model_names.hpp>
 #include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/reasons.hpp>
+#include <aicore/mapping/settings.hpp>
+#include <aicore/mapping/stream_options.hpp>
 #include <aicore/mapping/types.hpp>
 #include <aicore/mapping/upstream.hpp>

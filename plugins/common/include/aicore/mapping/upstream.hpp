@@ -15,6 +15,12 @@ namespace aicore::mapping {
 // Empty when none, or when the body is not JSON.
 std::string upstream_error_message(std::string_view body);
 
+// The class of an upstream error answer (status >= 400) as every provider plugin reads it: 429 and
+// 5xx retry, 401 and 403 re-authenticate (SAP answers 403 to some token problems), anything else
+// is fatal, and then the upstream's own message (upstream_error_message) is written to `message`
+// for the client: it tells the user what to change.
+acp_error_class classify_error_answer(const ResponseIn& in, const Sink& message);
+
 // An error object the upstream streamed ({type, code, message} in OpenAI's form, Anthropic's inner
 // error, or a bare string), classified (aicore/stream_errors.hpp) and reported on `events`. The
 // caller then writes its client error event.

@@ -1,6 +1,7 @@
 // What a request conversion changed, gathered so each request logs one debug line ("dropped
 // metadata, context_management (not accepted by Bedrock); adaptive thinking -> budget 16384")
-// and one warning for what a user would miss (server tools).
+// and one warning for what a user would miss (server tools). Every provider plugin logs its
+// conversions this way.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace aicore::claude {
+namespace aicore::mapping {
 
 class Changes {
  public:
@@ -31,4 +32,4 @@ class Changes {
   std::vector<std::string> warnings_;
 };
 
-}  // namespace aicore::claude
+}  // namespace aicore::mapping

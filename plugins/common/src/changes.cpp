@@ -1,8 +1,8 @@
-#include "changes.hpp"
+#include <aicore/mapping/changes.hpp>
 
 #include <aicore/plugin.hpp>
 
-namespace aicore::claude {
+namespace aicore::mapping {
 
 void Changes::drop(std::string_view reason, std::string_view field) {
   for (auto& [r, fields] : drops_)
@@ -39,4 +39,4 @@ void Changes::log(std::string_view what) const {
   }
 }
 
-}  // namespace aicore::claude
+}  // namespace aicore::mapping
