@@ -186,6 +186,7 @@ class ProxyApp : public Poco::Util::ServerApplication {
     cs.client_timeout_s = sc.client_timeout_s;
     cs.send_timeout_s = sc.send_timeout_s;
     cs.max_keep_alive_requests = sc.max_keep_alive_requests;
+    cs.busy_answer = busy_answer;
     params->setSoftwareVersion(std::string("aicore-proxy/") + AICORE_VERSION);
 
     std::unique_ptr<Poco::Net::ServerSocket> socket;

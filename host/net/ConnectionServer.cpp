@@ -14,10 +14,8 @@ ConnectionServer::ConnectionServer(Poco::Net::HTTPRequestHandlerFactory::Ptr fac
       error_answer_(std::move(error_answer)),
       work_(pool, params_->getMaxThreads(), params_->getMaxQueued(),
             [this](Poco::Net::StreamSocket& s) { RequestRunner(s, *this).run(); }),
-      poller_(settings, listener, tls, [this](const Poco::Net::StreamSocket& s) {
-        // Full: closed unanswered, as Poco's dispatcher did (docs/failure-modes.md).
-        if (!work_.push(s)) Poco::Net::StreamSocket(s).close();
-      }) {}
+      // Full: the poller answers 503 (settings.busy_answer) and closes the connection.
+      poller_(settings, listener, tls, [this](const Poco::Net::StreamSocket& s) { return work_.push(s); }) {}
 
 ConnectionServer::~ConnectionServer() { stop(); }
 

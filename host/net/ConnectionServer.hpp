@@ -25,7 +25,8 @@ namespace aicore::host::net {
 class ConnectionServer {
  public:
   // `params`: keep-alive on/off, the software version, max_threads and max_queued of the work
-  // queue (connections whose head is complete and that wait for a thread; beyond, one is closed).
+  // queue (connections whose head is complete and that wait for a thread; beyond, one gets
+  // settings.busy_answer and is closed).
   ConnectionServer(Poco::Net::HTTPRequestHandlerFactory::Ptr factory, Poco::ThreadPool& pool,
                    const Poco::Net::ServerSocket& listener, bool tls, Poco::Net::HTTPServerParams::Ptr params,
                    const ConnectionSettings& settings, ErrorAnswer error_answer);

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include <Poco/Net/HTTPServerResponse.h>
@@ -26,6 +27,10 @@ struct ConnectionSettings {
   // in the client's receive buffer.
   int64_t max_linger_bytes = 16 << 20;
   int linger_ms = 2000;
+  // The whole HTTP/1.1 answer (503, Retry-After, Connection: close) for a connection no worker
+  // can take because server.max_queued heads already wait; given the pending bytes, whose
+  // request line picks the dialect's envelope. Sent by the poller without blocking.
+  std::function<std::string(std::string_view head)> busy_answer;
 };
 
 // Sends an error answer the connection layer gives before any handler runs (a malformed head,

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "net/ClientSocket.hpp"
 #include "net/TlsClientSocket.hpp"
 
 namespace aicore::host::net {
@@ -56,8 +57,6 @@ void Poller::stop() {
     s.close();
   }
   incoming_.clear();
-  for (auto& [impl, g] : guarded_) g.first.shutdown();
-  guarded_.clear();
 }
 
 void Poller::resume(const Poco::Net::StreamSocket& s) {
@@ -73,16 +72,6 @@ void Poller::resume(const Poco::Net::StreamSocket& s) {
   // event for this socket always finds its entry.
   set_.add(s, Poco::Net::PollSet::POLL_READ);
   cv_.notify_one();
-}
-
-void Poller::guard(const Poco::Net::StreamSocket& s, Clock::time_point deadline) {
-  std::lock_guard lock(mu_);
-  guarded_[s.impl()] = {s, deadline};
-}
-
-void Poller::unguard(const Poco::Net::StreamSocket& s) {
-  std::lock_guard lock(mu_);
-  guarded_.erase(s.impl());
 }
 
 void Poller::run() {
@@ -142,9 +131,8 @@ void Poller::take_incoming() {
     in.swap(incoming_);
   }
   for (auto& s : in) {
-    auto* client = dynamic_cast<ClientSocket*>(s.impl());
-    auto* tls = client ? nullptr : dynamic_cast<TlsClientSocket*>(s.impl());
-    held_.emplace(s.impl(), Held{s, client, tls ? tls->deadline : Clock::time_point{}});
+    auto* client = dynamic_cast<ClientConn*>(s.impl());
+    if (client) held_.emplace(s.impl(), Held{s, client});
   }
   held_count_.store(held_.size(), std::memory_order_relaxed);
 }
@@ -152,7 +140,7 @@ void Poller::take_incoming() {
 void Poller::accept_all(Clock::time_point now) {
   for (int i = 0; i < 256; ++i) {
     Poco::Net::StreamSocket s;
-    ClientSocket* client = nullptr;
+    ClientConn* client = nullptr;
     int fd;
     do fd = ::accept4(listener_.impl()->sockfd(), nullptr, nullptr, SOCK_CLOEXEC);
     while (fd < 0 && errno == EINTR);
@@ -163,10 +151,13 @@ void Poller::accept_all(Clock::time_point now) {
     }
     try {
       if (tls_) {
-        s = Poco::Net::StreamSocket(new TlsClientSocket(fd, tls_context_));  // takes ownership
+        auto* t = new TlsClientSocket(fd, tls_context_);  // takes ownership of fd
+        client = t;
+        s = Poco::Net::StreamSocket(t);
       } else {
-        client = new ClientSocket(fd);
-        s = Poco::Net::StreamSocket(client);
+        auto* c = new ClientSocket(fd);
+        client = c;
+        s = Poco::Net::StreamSocket(c);
       }
     } catch (const Poco::Exception& e) {
       spdlog::warn("dropping a new connection: {}", e.displayText());
@@ -180,22 +171,20 @@ void Poller::accept_all(Clock::time_point now) {
       spdlog::debug("dropping a new connection: {}", e.displayText());
       continue;
     }
-    Held h{s, client, now + std::chrono::seconds(s_.header_timeout_s)};
-    if (client) {
-      client->phase = ClientSocket::Phase::Head;
-      client->idle = true;  // until its first byte; a new connection gets the head deadline
-      client->deadline = now + std::chrono::seconds(s_.header_timeout_s);
-    }
-    held_.emplace(s.impl(), std::move(h));
+    client->phase = ClientConn::Phase::Head;
+    // Idle until the first byte of its head; a new connection gets the head deadline, which
+    // covers an HTTPS connection's handshake too.
+    client->idle = true;
+    client->deadline = now + std::chrono::seconds(s_.header_timeout_s);
+    held_.emplace(s.impl(), Held{s, client});
   }
   held_count_.store(held_.size(), std::memory_order_relaxed);
 }
 
 void Poller::on_readable(Map::iterator it, Clock::time_point now) {
-  ClientSocket* c = it->second.client;
-  if (!c) return hand_off(it);  // TLS: the worker does the handshake and reads the head, guarded
+  ClientConn* c = it->second.client;
   switch (c->phase) {
-    case ClientSocket::Phase::Head: {
+    case ClientConn::Phase::Head: {
       const int n = c->fill(s_.max_head_bytes);
       if (n == 0 || n == -2) return close(it);  // gone (a partial head is dropped silently)
       if (c->idle && !c->pending().empty()) {
@@ -204,21 +193,21 @@ void Poller::on_readable(Map::iterator it, Clock::time_point now) {
       }
       return after_head_bytes(it, now);
     }
-    case ClientSocket::Phase::Skip: {
+    case ClientConn::Phase::Skip: {
       const int n = c->fill(64 * 1024);
       if (n == 0 || n == -2) return close(it);
       const size_t d = static_cast<size_t>(std::min<int64_t>(c->skip, static_cast<int64_t>(c->pending().size())));
       c->drop(d);
       c->skip -= static_cast<int64_t>(d);
       if (c->skip > 0) return;
-      c->phase = ClientSocket::Phase::Head;
+      c->phase = ClientConn::Phase::Head;
       c->scanner.reset();
       c->idle = c->pending().empty();
       c->deadline = now + std::chrono::seconds(c->idle ? s_.keep_alive_timeout_s : s_.header_timeout_s);
       if (!c->idle) after_head_bytes(it, now);
       return;
     }
-    case ClientSocket::Phase::Linger: {
+    case ClientConn::Phase::Linger: {
       const int n = c->fill(64 * 1024);
       c->lingered += static_cast<int64_t>(c->pending().size());
       c->drop(c->pending().size());
@@ -228,33 +217,48 @@ void Poller::on_readable(Map::iterator it, Clock::time_point now) {
   }
 }
 
-void Poller::after_head_bytes(Map::iterator it, Clock::time_point) {
-  ClientSocket* c = it->second.client;
+void Poller::after_head_bytes(Map::iterator it, Clock::time_point now) {
+  ClientConn* c = it->second.client;
   switch (c->scanner.scan(c->pending())) {
-    case HeadScanner::State::Complete: return hand_off(it);
+    case HeadScanner::State::Complete: return hand_off(it, now);
     case HeadScanner::State::ObsFold:
       c->reject_status = 400;
       c->reject_message = "obsolete line folding in the request head is not allowed";
-      return hand_off(it);
+      return hand_off(it, now);
     case HeadScanner::State::Incomplete:
       if (c->pending().size() >= s_.max_head_bytes) {
         c->reject_status = 431;
         c->reject_message = "request head larger than " + std::to_string(s_.max_head_bytes) + " bytes";
-        return hand_off(it);
+        return hand_off(it, now);
       }
       return;
   }
 }
 
-void Poller::hand_off(Map::iterator it) {
+void Poller::hand_off(Map::iterator it, Clock::time_point now) {
   Poco::Net::StreamSocket s = it->second.sock;
   try {
     set_.remove(s);
   } catch (...) {
   }
-  held_.erase(it);
-  held_count_.store(held_.size(), std::memory_order_relaxed);
-  dispatch_(s);
+  if (dispatch_(s)) {
+    held_.erase(it);
+    held_count_.store(held_.size(), std::memory_order_relaxed);
+    return;
+  }
+  // No worker can take it: answer 503 here (in the envelope of the request line's path) and let
+  // the connection linger, so that closing it does not destroy the answer.
+  ClientConn* c = it->second.client;
+  c->send_now(s_.busy_answer ? s_.busy_answer(c->pending()) : std::string());
+  c->drop(c->pending().size());
+  c->phase = ClientConn::Phase::Linger;
+  c->lingered = 0;
+  c->deadline = now + std::chrono::milliseconds(s_.linger_ms);
+  try {
+    set_.add(s, Poco::Net::PollSet::POLL_READ);
+  } catch (...) {
+    close(it);
+  }
 }
 
 void Poller::close(Map::iterator it) {
@@ -271,20 +275,7 @@ void Poller::close(Map::iterator it) {
 void Poller::sweep(Clock::time_point now) {
   for (auto it = held_.begin(); it != held_.end();) {
     auto cur = it++;
-    const Clock::time_point deadline = cur->second.client ? cur->second.client->deadline : cur->second.first_bytes;
-    if (now >= deadline) close(cur);
-  }
-  std::lock_guard lock(mu_);
-  for (auto it = guarded_.begin(); it != guarded_.end();) {
-    if (now >= it->second.second) {
-      try {
-        it->second.first.shutdown();  // the worker's blocked read returns; it closes the connection
-      } catch (...) {
-      }
-      it = guarded_.erase(it);
-    } else {
-      ++it;
-    }
+    if (now >= cur->second.client->deadline) close(cur);
   }
 }
 

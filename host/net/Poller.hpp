@@ -1,8 +1,9 @@
 // The connection layer's one poller thread: accepts connections and holds every connection that
-// is not being served — waiting for a complete request head (new or keep-alive), discarding the
-// unread body of an answered request, or lingering before a close — on one Poco PollSet, with
-// the deadlines of each. A connection goes to the worker pool only when its whole head is here,
-// so a slow or idle client costs a descriptor and a few bytes, never a thread.
+// is not being served — waiting for a complete request head (new or keep-alive; for HTTPS the
+// handshake too), discarding the unread body of an answered request, or lingering before a
+// close — on one Poco PollSet, with the deadlines of each. A connection goes to the worker pool
+// only when its whole head is here, so a slow or idle client costs a descriptor and a few bytes,
+// never a thread.
 #pragma once
 
 #include <Poco/Net/Context.h>
@@ -18,18 +19,18 @@
 #include <thread>
 #include <vector>
 
-#include "net/ClientSocket.hpp"
+#include "net/ClientConn.hpp"
 #include "net/ConnectionSettings.hpp"
 
 namespace aicore::host::net {
 
 class Poller {
  public:
-  using Dispatch = std::function<void(const Poco::Net::StreamSocket&)>;
+  // Hands a connection with a complete head to a worker; false when none can take it (the queue
+  // is full): the poller then sends `s.busy_answer` for it and closes it.
+  using Dispatch = std::function<bool(const Poco::Net::StreamSocket&)>;
 
-  // `tls`: the listener is a SecureServerSocket; its connections (TlsClientSocket) go to a worker
-  // at the first bytes of each request (the poller cannot read inside TLS), where the head read
-  // is guarded instead; between requests they wait here like plain ones.
+  // `tls`: the listener is a SecureServerSocket; its connections are TlsClientSockets.
   Poller(const ConnectionSettings& s, const Poco::Net::ServerSocket& listener, bool tls, Dispatch dispatch);
   ~Poller();
   Poller(const Poller&) = delete;
@@ -41,18 +42,13 @@ class Poller {
   // From a worker: the connection waits here again, in the phase and with the deadline the worker
   // set on it (Head for the next request, Skip for an unread body, Linger before a close).
   void resume(const Poco::Net::StreamSocket& s);
-  // From a TLS worker: shut the socket down if it is still registered at `deadline` (a head that
-  // does not arrive in time); unguard() when it did.
-  void guard(const Poco::Net::StreamSocket& s, Clock::time_point deadline);
-  void unguard(const Poco::Net::StreamSocket& s);
 
   size_t held() const { return held_count_.load(std::memory_order_relaxed); }
 
  private:
   struct Held {
     Poco::Net::StreamSocket sock;
-    ClientSocket* client;             // null for TLS connections
-    Clock::time_point first_bytes{};  // TLS only: the deadline for the next request's first bytes
+    ClientConn* client;
   };
   using Map = std::map<Poco::Net::SocketImpl*, Held>;
 
@@ -61,7 +57,7 @@ class Poller {
   void accept_all(Clock::time_point now);
   void on_readable(Map::iterator it, Clock::time_point now);
   void after_head_bytes(Map::iterator it, Clock::time_point now);
-  void hand_off(Map::iterator it);
+  void hand_off(Map::iterator it, Clock::time_point now);
   void close(Map::iterator it);
   void sweep(Clock::time_point now);
 
@@ -78,7 +74,6 @@ class Poller {
   std::mutex mu_;  // guards what follows
   std::condition_variable cv_;
   std::vector<Poco::Net::StreamSocket> incoming_;
-  std::map<Poco::Net::SocketImpl*, std::pair<Poco::Net::StreamSocket, Clock::time_point>> guarded_;
   bool accepting_ = true;
   bool close_listener_ = false;
   bool stopping_ = false;

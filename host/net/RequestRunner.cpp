@@ -12,11 +12,9 @@
 
 #include <poll.h>
 
-#include "net/BytesAtHand.hpp"
-#include "net/ClientSocket.hpp"
+#include "net/ClientConn.hpp"
 #include "net/ConnectionServer.hpp"
 #include "net/Framing.hpp"
-#include "net/TlsClientSocket.hpp"
 
 namespace aicore::host::net {
 namespace {
@@ -52,10 +50,7 @@ struct RequestRunner::Served {
 void RequestRunner::run() {
   server_.serving(socket(), true);
   try {
-    if (dynamic_cast<ClientSocket*>(socket().impl()))
-      run_plain();
-    else
-      run_tls();
+    if (auto* c = dynamic_cast<ClientConn*>(socket().impl())) run_connection(*c);
   } catch (const std::exception& e) {
     spdlog::debug("connection ended: {}", e.what());
     socket().close();
@@ -74,8 +69,8 @@ void RequestRunner::error_answer(Poco::Net::HTTPServerSession& session, const st
   }
 }
 
-RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session, ClientSocket* c, size_t head_size,
-                                           std::string path, int served, bool guarded) {
+RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session, ClientConn* c, size_t head_size,
+                                           std::string path, int served) {
   using Poco::Net::HTTPServerRequestImpl;
   using Poco::Net::HTTPServerResponseImpl;
   auto& params = server_.params_;
@@ -84,7 +79,6 @@ RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session
   std::unique_ptr<HTTPServerRequestImpl> req;
   try {
     req = std::make_unique<HTTPServerRequestImpl>(response, session, params.get());
-    if (guarded) server_.poller_.unguard(socket());
   } catch (const Poco::Net::NoMessageException&) {
     return out;  // the client closed before a request
   } catch (const Poco::Net::MessageException& e) {
@@ -136,17 +130,15 @@ RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session
   const int64_t declared = declared_body_length(*req);
   if (declared < 0) {
     out.unread_body = req->stream().eof() ? 0 : -1;  // chunked: read to its end or not
-  } else if (c) {
+  } else {
     Poco::Buffer<char> left(0);
     session.drainBuffer(left);
     c->unread(left.begin(), left.size());
     const int64_t consumed = c->delivered() - static_cast<int64_t>(left.size()) - static_cast<int64_t>(head_size);
     out.unread_body = std::max<int64_t>(0, declared - consumed);
-  } else {
-    out.unread_body = declared == 0 || req->stream().eof() ? 0 : -1;
   }
   if (!response.getKeepAlive() || session.networkException()) {
-    out.after = out.unread_body == 0 && (!c || c->pending().empty()) ? After::Close : After::Linger;
+    out.after = out.unread_body == 0 && c->pending().empty() ? After::Close : After::Linger;
     return out;
   }
   if (out.unread_body < 0 || out.unread_body > server_.settings_.max_discard_bytes) {
@@ -157,8 +149,8 @@ RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session
   return out;
 }
 
-void RequestRunner::run_plain() {
-  auto* c = static_cast<ClientSocket*>(socket().impl());
+void RequestRunner::run_connection(ClientConn& conn) {
+  ClientConn* c = &conn;
   const auto& st = server_.settings_;
   Poco::Net::HTTPServerSession session(socket(), server_.params_);
   Detach detach{session};
@@ -173,7 +165,7 @@ void RequestRunner::run_plain() {
       c->reject_status = 0;
       r.after = After::Linger;
     } else {
-      r = serve(session, c, head_size, path, ++c->requests, false);
+      r = serve(session, c, head_size, path, ++c->requests);
     }
     // Whatever Poco read ahead goes back in front of the socket, for the next head.
     Poco::Buffer<char> left(0);
@@ -190,7 +182,7 @@ void RequestRunner::run_plain() {
         socket().shutdownSend();  // the answer is complete: the client sees its end at once
       } catch (...) {
       }
-      c->phase = ClientSocket::Phase::Linger;
+      c->phase = ClientConn::Phase::Linger;
       c->lingered = 0;
       c->deadline = now + std::chrono::milliseconds(st.linger_ms);
       server_.poller_.resume(socket());
@@ -201,7 +193,7 @@ void RequestRunner::run_plain() {
     c->drop(d);
     c->skip = r.unread_body - static_cast<int64_t>(d);
     if (c->skip > 0) {
-      c->phase = ClientSocket::Phase::Skip;
+      c->phase = ClientConn::Phase::Skip;
       c->deadline = now + std::chrono::milliseconds(st.discard_ms);
       server_.poller_.resume(socket());
       return;
@@ -210,8 +202,10 @@ void RequestRunner::run_plain() {
     // sends its next request as soon as it has read the answer): wait a moment for it on this
     // thread rather than paying the round trip through the poller. Bounded, so an idle client
     // costs the worker at most kNextHeadWait.
+    // (TLS: bytes OpenSSL already decrypted would not make the descriptor readable.)
+    if (c->pending().empty() && c->holds_bytes()) c->fill(st.max_head_bytes);
     if (c->pending().empty()) {
-      pollfd p{c->sockfd(), POLLIN, 0};
+      pollfd p{socket().impl()->sockfd(), POLLIN, 0};
       if (::poll(&p, 1, kNextHeadWaitMs) > 0) c->fill(st.max_head_bytes);
     }
     if (!c->pending().empty()) {
@@ -223,43 +217,9 @@ void RequestRunner::run_plain() {
         continue;
       }
     }
-    c->phase = ClientSocket::Phase::Head;
+    c->phase = ClientConn::Phase::Head;
     c->idle = c->pending().empty();
     c->deadline = now + std::chrono::seconds(c->idle ? st.keep_alive_timeout_s : st.header_timeout_s);
-    server_.poller_.resume(socket());
-    return;
-  }
-}
-
-void RequestRunner::run_tls() {
-  // The poller cannot see inside TLS: the handshake and each head are read here, under the head
-  // deadline (the poller shuts the socket down if it passes). Between requests the connection
-  // waits on the poller, unless its next request is already here.
-  auto* t = dynamic_cast<TlsClientSocket*>(socket().impl());
-  if (!t) return;
-  const auto& st = server_.settings_;
-  Poco::Net::HTTPServerSession session(socket(), server_.params_);
-  Detach detach{session};
-  for (;;) {
-    // The guard covers the head only: serve() lifts it once Poco has parsed the head.
-    server_.poller_.guard(socket(), Clock::now() + std::chrono::seconds(st.header_timeout_s));
-    Served r;
-    try {
-      r = serve(session, nullptr, 0, std::string(), ++t->requests, true);
-    } catch (...) {
-      server_.poller_.unguard(socket());
-      throw;
-    }
-    server_.poller_.unguard(socket());
-    if (r.after != After::KeepAlive || server_.stopping()) {
-      socket().close();
-      return;
-    }
-    // Decrypted bytes Poco or OpenSSL already hold would never wake the poller: serve them now.
-    if (session_buffered(session) > 0 || socket().available() > 0) continue;
-    pollfd p{socket().impl()->sockfd(), POLLIN, 0};
-    if (::poll(&p, 1, kNextHeadWaitMs) > 0) continue;
-    t->deadline = Clock::now() + std::chrono::seconds(st.keep_alive_timeout_s);
     server_.poller_.resume(socket());
     return;
   }

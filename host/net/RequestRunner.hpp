@@ -12,7 +12,7 @@
 namespace aicore::host::net {
 
 class ConnectionServer;
-class ClientSocket;
+class ClientConn;
 
 class RequestRunner {
  public:
@@ -21,12 +21,10 @@ class RequestRunner {
 
  private:
   struct Served;
-  void run_plain();
-  void run_tls();
-  // One request: parse (Poco), check the framing, run the handler. `c`: the plain connection
-  // (null for TLS), `head_size` its head's bytes; `guarded`: lift the TLS head guard once parsed.
-  Served serve(Poco::Net::HTTPServerSession& session, ClientSocket* c, size_t head_size, std::string path, int served,
-               bool guarded);
+  void run_connection(ClientConn& c);
+  // One request: parse (Poco), check the framing, run the handler. `c`: the connection,
+  // `head_size` its head's bytes.
+  Served serve(Poco::Net::HTTPServerSession& session, ClientConn* c, size_t head_size, std::string path, int served);
   void error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
                     const std::string& message);
   Poco::Net::StreamSocket& socket() { return socket_; }

@@ -70,6 +70,19 @@ void send_connection_error(Poco::Net::HTTPServerResponse& resp, std::string_view
   resp.send().write(body.data(), static_cast<std::streamsize>(body.size())).flush();
 }
 
+std::string busy_answer(std::string_view head) {
+  std::string_view path;
+  if (const size_t sp = head.find(' '); sp != std::string_view::npos) {
+    path = head.substr(sp + 1, 256);
+    path = path.substr(0, path.find_first_of(" ?\r\n"));
+  }
+  const std::string body =
+      error_body(family_for_path(path), 503, "the proxy is at capacity (every worker busy); retry shortly");
+  return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nRetry-After: 1\r\nx-request-id: " + new_request_id() +
+         "\r\nConnection: close\r\n\r\n" + body;
+}
+
 Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
   // Route on the path alone: clients add query strings (Claude Code sends ?beta=true).
   const std::string& uri = request.getURI();

@@ -1,6 +1,8 @@
 // HTTP request handlers and the factory that routes paths to them.
 #pragma once
 
+#include <string>
+
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 
@@ -35,5 +37,10 @@ Family family_for_path(std::string_view path);
 // in the envelope the path implies, with a request id like every other answer.
 void send_connection_error(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status,
                            std::string_view message);
+
+// The whole answer the poller sends when no worker can take a connection (server.max_queued
+// heads already wait: net::ConnectionSettings::busy_answer): 503 + Retry-After in the envelope
+// of `head`'s request line, then the connection closes.
+std::string busy_answer(std::string_view head);
 
 }  // namespace aicore::host

@@ -274,7 +274,7 @@ test('heads Poco cannot parse get 400 in the path\'s envelope; a head over 64 Ki
   assert.match(JSON.parse(c.body).error.message, /request head larger than 65536 bytes/);
 });
 
-test('with server.max_queued heads already waiting for a worker, one more connection is closed unanswered', async () => {
+test('with server.max_queued heads already waiting for a worker, one more gets 503 + Retry-After in its dialect', async () => {
   const s = await impatientStack({ max_threads: 1, min_threads: 1, max_in_flight: 1, max_queued: 1 });
   try {
     await s.emulator.fault({ target: '*', kind: 'slow', delay_ms: 1500, count: 1 });
@@ -286,11 +286,21 @@ test('with server.max_queued heads already waiting for a worker, one more connec
     const b = connect(s.proxy.url);
     const c = connect(s.proxy.url);
     await Promise.all([b.ready, c.ready]);
+    // The second asks for an Anthropic path: the refusal uses that dialect's envelope.
     b.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    c.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await sleep(200);  // b is queued first
+    c.write(post('/v1/messages', '', 'Content-Length: 2\r\n\r\n{}'));
     await Promise.all([b.waitClosed(), c.waitClosed()]);
-    assert.deepEqual([b.got, c.got].map((g) => answers(g).map((a) => a.status)).sort(), [[], [200]],
-      'one waited in the queue and was served, the other was refused');
+    const [ab] = answers(b.got);
+    const [ac] = answers(c.got);
+    assert.equal(ab?.status, 200, 'the queued one waited and was served');
+    assert.equal(ac?.status, 503, 'the one beyond max_queued was refused with an answer');
+    assert.match(ac.head, /retry-after: 1/i);
+    assert.match(ac.head, /x-request-id: req_/i);
+    const j = JSON.parse(ac.body);
+    assert.equal(j.type, 'error');
+    assert.equal(j.error.type, 'overloaded_error');
+    assert.match(j.error.message, /at capacity/);
     assert.equal((await slow).status, 200);
   } finally { await s.stop(); }
 });

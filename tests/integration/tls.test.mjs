@@ -296,3 +296,54 @@ test('HTTPS: idle keep-alive connections wait on the poller, not on worker threa
     await proxy.stop(); await emulator.stop();
   }
 });
+
+test('HTTPS: connections that drip their handshake or their head hold no worker thread', async () => {
+  const { connect } = await import('node:tls');
+  const net = await import('node:net');
+  const tls = selfSigned();
+  const emulator = await startEmulator();
+  // 8 workers and the default 10 s head deadline: were a handshake or a head read on a worker,
+  // 24 drippers would hold every worker for 10 s and the request below would wait for them.
+  const cfg = writeConfig(emulator.url, {
+    extra: { server: { tls_cert_file: tls.cert, tls_key_file: tls.key, max_threads: 8, min_threads: 2, max_in_flight: 4 } },
+  });
+  const proxy = await startProxy(cfg.path);
+  const { port } = new URL(proxy.url);
+  const ca = readFileSync(tls.cert);
+  const drippers = [];
+  try {
+    // Half start a handshake (a TLS record header announcing a ClientHello) and drip its body.
+    for (let i = 0; i < 12; i++) {
+      const s = net.connect(Number(port), '127.0.0.1');
+      s.on('error', () => {});
+      await new Promise((r) => s.once('connect', r));
+      s.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+      drippers.push(s);
+    }
+    // Half finish the handshake and drip a request head.
+    for (let i = 0; i < 12; i++) {
+      const s = await new Promise((resolve) => {
+        const t = connect({ port: Number(port), host: '127.0.0.1', ca }, () => resolve(t));
+        t.on('error', () => {});
+      });
+      s.write('GET /health HTTP/1.1\r\nHo');
+      drippers.push(s);
+    }
+    const timer = setInterval(() => { for (const s of drippers) if (!s.destroyed) s.write(s.encrypted ? 'x' : Buffer.from([0])); }, 300);
+    try {
+      await new Promise((r) => setTimeout(r, 600));
+      for (let k = 0; k < 3; k++) {
+        const t0 = Date.now();
+        const r = await httpsPost(proxy.url + '/v1/chat/completions',
+          JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'still served' }] }), ca);
+        assert.equal(r.status, 200);
+        const took = Date.now() - t0;
+        assert.ok(took < 1000, `answered after ${took} ms with ${drippers.length} HTTPS drippers`);
+      }
+      assert.ok(drippers.filter((s) => !s.destroyed).length === 24, 'the drippers are still connected');
+    } finally { clearInterval(timer); }
+  } finally {
+    for (const s of drippers) s.destroy();
+    await proxy.stop(); await emulator.stop();
+  }
+});

@@ -1,0 +1,60 @@
+#include "net/ClientConn.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace aicore::host::net {
+
+int ClientConn::fill(size_t max_pending) {
+  int total = 0;
+  // TLS: one readable event can bring more decrypted bytes than one read takes, and what stays
+  // inside OpenSSL would never wake the poller again; so read while the connection holds some.
+  do {
+    const size_t have = buf_.size() - off_;
+    if (have >= max_pending) return total > 0 ? total : -1;
+    if (off_ > 0 && off_ == buf_.size()) {
+      buf_.clear();
+      off_ = 0;
+    }
+    const size_t want = std::min<size_t>(max_pending - have, 16384);
+    const size_t old = buf_.size();
+    buf_.resize(old + want);
+    const int n = read_now(buf_.data() + old, want);
+    buf_.resize(old + (n > 0 ? static_cast<size_t>(n) : 0));
+    if (n <= 0) return total > 0 ? total : n;
+    total += n;
+  } while (holds_bytes());
+  return total;
+}
+
+int ClientConn::replay(void* buffer, int length) {
+  if (off_ >= buf_.size() || length <= 0) return 0;
+  const size_t n = std::min(buf_.size() - off_, static_cast<size_t>(length));
+  std::memcpy(buffer, buf_.data() + off_, n);
+  drop(n);
+  delivered_ += static_cast<int64_t>(n);
+  return static_cast<int>(n);
+}
+
+void ClientConn::drop(size_t n) {
+  off_ += std::min(n, buf_.size() - off_);
+  if (off_ == buf_.size()) {
+    buf_.clear();
+    off_ = 0;
+    // An idle connection should not keep the buffer of a large head it once sent.
+    if (buf_.capacity() > 65536) buf_.shrink_to_fit();
+  }
+}
+
+void ClientConn::unread(const char* data, size_t n) {
+  if (n == 0) return;
+  if (n <= off_) {
+    off_ -= n;
+    std::memcpy(buf_.data() + off_, data, n);
+    return;
+  }
+  buf_.replace(0, off_, data, n);
+  off_ = 0;
+}
+
+}  // namespace aicore::host::net
