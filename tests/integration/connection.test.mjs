@@ -286,21 +286,28 @@ test('with server.max_queued heads already waiting for a worker, one more gets 5
     const b = connect(s.proxy.url);
     const c = connect(s.proxy.url);
     await Promise.all([b.ready, c.ready]);
-    // The second asks for an Anthropic path: the refusal uses that dialect's envelope.
+    // One asks for an Anthropic path, so the refusal's envelope shows it follows the request line.
     b.write('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    await sleep(200);  // b is queued first
-    c.write(post('/v1/messages', '', 'Content-Length: 2\r\n\r\n{}'));
+    c.write(post('/v1/messages', '', 'Content-Length: 2\r\nConnection: close\r\n\r\n{}'));
     await Promise.all([b.waitClosed(), c.waitClosed()]);
-    const [ab] = answers(b.got);
-    const [ac] = answers(c.got);
-    assert.equal(ab?.status, 200, 'the queued one waited and was served');
-    assert.equal(ac?.status, 503, 'the one beyond max_queued was refused with an answer');
-    assert.match(ac.head, /retry-after: 1/i);
-    assert.match(ac.head, /x-request-id: req_/i);
-    const j = JSON.parse(ac.body);
-    assert.equal(j.type, 'error');
-    assert.equal(j.error.type, 'overloaded_error');
-    assert.match(j.error.message, /at capacity/);
+    const got = [{ path: '/health', a: answers(b.got)[0] }, { path: '/v1/messages', a: answers(c.got)[0] }];
+    const refused = got.filter((g) => g.a?.status === 503 && /every worker busy/.test(g.a.body));
+    assert.equal(refused.length, 1, 'exactly one was refused, with an answer');
+    const served = got.find((g) => g !== refused[0]);
+    // Queued, then served once the worker was free: /health answers 200, the body-less message 400.
+    assert.equal(served.a?.status, served.path === '/health' ? 200 : 400, 'the queued one was served');
+    const r = refused[0];
+    assert.match(r.a.head, /retry-after: 1/i);
+    assert.match(r.a.head, /x-request-id: req_/i);
+    assert.match(r.a.head, /connection: close/i);
+    const j = JSON.parse(r.a.body);
+    if (r.path === '/v1/messages') {
+      assert.equal(j.type, 'error');
+      assert.equal(j.error.type, 'overloaded_error');
+    } else {
+      assert.equal(j.type, undefined, 'OpenAI envelope');
+      assert.match(j.error.message, /at capacity/);
+    }
     assert.equal((await slow).status, 200);
   } finally { await s.stop(); }
 });
