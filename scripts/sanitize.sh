@@ -7,8 +7,10 @@
 #         UBSan report fails the stage: ASan/LSan reports of every process are collected through
 #         log_path (so a leak in a proxy the tests merely stop is caught too); UBSan aborts the
 #         process that hit it (see stage_asan).
-#   tsan  build-tsan/: the token cache, balancer, cooldown and attempt-plan tests plus a
-#         concurrency stress test, built with -fsanitize=thread (tests/tsan, a standalone project).
+#   tsan  build-tsan/: the token cache, balancer, cooldown and attempt-plan tests, a concurrency
+#         stress test, the connection layer, the upstream pool and the real handler factory with
+#         the main build's plugins (so the main build comes first), built with -fsanitize=thread
+#         (tests/tsan, a standalone project compiling every host source).
 #   fuzz  build-fuzz/: the fuzz targets of tests/fuzz linked with libFuzzer (clang), ASan + UBSan,
 #         each run for a few seconds from the seed corpus (golden fixtures) and the saved
 #         regressions, every input on a thread with the workers' 256 KiB stack
