@@ -296,7 +296,7 @@ void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warn
 
 void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "log");
-  note_unknown(v, "log", {"level", "file", "access_log"}, warnings);
+  note_unknown(v, "log", {"level", "file", "access_log", "format"}, warnings);
   if (v.contains("level")) {
     l.level = get_string(v["level"], "log.level");
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
@@ -307,6 +307,10 @@ void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::
     l.file = fs::path(f).is_absolute() ? f : (fs::path(base_dir) / f).string();
   }
   if (v.contains("access_log")) l.access_log = get_bool(v["access_log"], "log.access_log");
+  if (v.contains("format")) {
+    l.format = get_string(v["format"], "log.format");
+    if (l.format != "text" && l.format != "json") fail("log.format", "must be \"text\" or \"json\"");
+  }
 }
 
 void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {

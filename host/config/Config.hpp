@@ -90,6 +90,7 @@ struct LogSettings {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string file;            // empty: stderr
   bool access_log = true;
+  std::string format = "text";  // "json": one JSON object per line (log/JsonLog.hpp)
 };
 
 struct PluginSettings {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "log/JsonLog.hpp"
 #include "log/LogEscape.hpp"
 
 namespace aicore::host {
@@ -17,7 +18,9 @@ void setup_logging(const LogSettings& settings, bool debug) {
     logger = spdlog::stderr_color_mt("aicore");
   else
     logger = spdlog::basic_logger_mt("aicore", settings.file);
-  logger->set_formatter(make_log_formatter());  // one line per message, control characters escaped
+  // One line per message either way: control characters escaped, or JSON-encoded.
+  set_json_logs(settings.format == "json");
+  logger->set_formatter(json_logs() ? make_json_log_formatter() : make_log_formatter());
   logger->set_level(debug ? spdlog::level::debug : spdlog::level::from_str(settings.level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
+#include "log/JsonLog.hpp"
+
 namespace aicore::host {
 namespace {
 
@@ -21,12 +25,48 @@ std::string field(const std::string& v) {
 
 void AccessRecord::write() const {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info(
+  const std::string text = fmt::format(
       "access id={} {} {} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} stream={} "
       "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={}{}{}",
       id, field(method), field(path), dialect.empty() ? "-" : dialect, field(model), plugin.empty() ? "-" : plugin,
       subaccount.empty() ? "-" : subaccount, deployment.empty() ? "-" : deployment, status, attempts, stream, ms,
       ttfb_ms, prompt_tokens, completion_tokens, error.empty() ? "" : " error=", error);
+  log_structured(json_logs() ? json_members(ms) : std::string(), text);
+}
+
+// The same fields as JSON members; what is unknown is null.
+std::string AccessRecord::json_members(double latency_ms) const {
+  std::string m = "\"event\":\"access\"";
+  auto str = [&m](const char* name, const std::string& v) {
+    m += ",\"";
+    m += name;
+    m += "\":";
+    if (v.empty()) m += "null";
+    else append_json_string(v, m);
+  };
+  auto num = [&m](const char* name, auto v, bool known) {
+    m += ",\"";
+    m += name;
+    m += "\":";
+    m += known ? fmt::format("{}", v) : "null";
+  };
+  str("id", id);
+  str("method", method);
+  str("path", path);
+  str("dialect", dialect);
+  str("model", model);
+  str("plugin", plugin);
+  str("subaccount", subaccount);
+  str("deployment", deployment);
+  num("status", status, true);
+  num("attempts", attempts, true);
+  m += stream ? ",\"stream\":true" : ",\"stream\":false";
+  num("latency_ms", std::round(latency_ms * 10) / 10, true);
+  num("ttfb_ms", std::round(ttfb_ms * 10) / 10, ttfb_ms >= 0);
+  num("prompt_tokens", prompt_tokens, prompt_tokens >= 0);
+  num("completion_tokens", completion_tokens, completion_tokens >= 0);
+  if (!error.empty()) str("error", error);
+  return m;
 }
 
 std::string deployment_id(std::string_view url) {

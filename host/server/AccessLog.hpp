@@ -29,7 +29,11 @@ struct AccessRecord {
     if (u.input_tokens >= 0) prompt_tokens = u.input_tokens;
     if (u.output_tokens >= 0) completion_tokens = u.output_tokens;
   }
+  // One line: key=value fields, or a JSON object with the same fields (log.format "json").
   void write() const;
+
+ private:
+  std::string json_members(double latency_ms) const;
 };
 
 // The deployment id at the end of a deployment URL (what the log shows instead of the whole URL).

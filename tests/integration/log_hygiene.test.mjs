@@ -76,3 +76,51 @@ test('plain http:// SAP URLs towards another machine are warned about at start-u
     assert.doesNotMatch(r.out, /sub-a.*http:\/\//, 'the loopback emulator is fine');
   } finally { await emulator.stop(); }
 });
+
+test('log.format "json": every line is one JSON object; access lines carry the fields, usage and no key', async () => {
+  const emulator = await startEmulator();
+  const proxy = await startProxy(writeConfig(emulator.url, { extra: { log: { format: 'json' } } }).path);
+  try {
+    const headers = { authorization: 'Bearer test-key-1', 'content-type': 'application/json' };
+    const ok = await fetch(proxy.url + '/v1/chat/completions', {
+      method: 'POST', headers, body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    assert.equal(ok.status, 200);
+    const id = ok.headers.get('x-request-id');
+    await ok.text();
+    const odd = 'gpt-4o","status":200,"x":"\n\u001b[2J';
+    const bad = await fetch(proxy.url + '/v1/chat/completions', {
+      method: 'POST', headers, body: JSON.stringify({ model: odd, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    assert.equal(bad.status, 404);
+    const badId = bad.headers.get('x-request-id');
+    await until(async () => proxy.logs().includes(badId), 'both access lines');
+
+    // The one line on stdout is the start-up banner scripts wait for; every log line is JSON.
+    const lines = proxy.logs().split('\n').filter((l) => l && !l.startsWith('aicore-proxy listening on'));
+    const records = lines.map((l) => { try { return JSON.parse(l); } catch { assert.fail(`not JSON: ${l}`); } });
+    for (const r of records) {
+      assert.match(r.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(['debug', 'info', 'warning', 'error', 'critical'].includes(r.level), r.level);
+    }
+    assert.ok(records.some((r) => /listening on/.test(r.msg ?? '')), 'start-up lines are JSON too');
+    const a = records.find((r) => r.event === 'access' && r.id === id);
+    assert.ok(a, 'the access record of the chat request');
+    assert.equal(a.method, 'POST');
+    assert.equal(a.path, '/v1/chat/completions');
+    assert.equal(a.dialect, 'openai.chat');
+    assert.equal(a.model, 'gpt-4o');
+    assert.equal(a.plugin, 'openai');
+    assert.equal(a.subaccount, 'sub-a');
+    assert.equal(a.status, 200);
+    assert.equal(a.attempts, 1);
+    assert.equal(a.stream, false);
+    assert.ok(a.prompt_tokens > 0 && a.completion_tokens > 0, JSON.stringify(a));
+    assert.ok(a.latency_ms >= 0 && a.ttfb_ms >= 0, JSON.stringify(a));
+    const b = records.find((r) => r.event === 'access' && r.id === badId);
+    assert.equal(b.status, 404);
+    assert.equal(b.model, odd, 'a client value stays one member');
+    assert.ok(!proxy.logs().includes('test-key-1'), 'no client key in the logs');
+    assert.ok(!proxy.logs().includes('\u001b[2J'), 'no raw escape sequence reaches the terminal');
+  } finally { await proxy.stop(); await emulator.stop(); }
+});
