@@ -2,6 +2,8 @@
 
 #include "net/RequestRunner.hpp"
 
+#include <sys/socket.h>
+
 namespace aicore::host::net {
 
 ConnectionServer::ConnectionServer(Poco::Net::HTTPRequestHandlerFactory::Ptr factory, Poco::ThreadPool& pool,
@@ -32,14 +34,16 @@ void ConnectionServer::stop() {
   {
     std::lock_guard lock(serving_mu_);
     cut_ = true;
-    for (auto& [impl, s] : serving_) {
-      try {
-        s.shutdown();  // the worker's next read or write fails; it returns and closes the socket
-      } catch (...) {
-      }
-    }
+    for (auto& [impl, s] : serving_) cut(s);
   }
   work_.stop();
+}
+
+void ConnectionServer::cut(const Poco::Net::StreamSocket& s) {
+  // The descriptor itself, not Poco's shutdown(): on HTTPS that would write close_notify through
+  // the TLS state the worker is using at this moment. The worker's next read or write fails; it
+  // returns and closes the socket.
+  ::shutdown(s.impl()->sockfd(), SHUT_RDWR);
 }
 
 void ConnectionServer::serving(const Poco::Net::StreamSocket& s, bool on) {
@@ -47,12 +51,7 @@ void ConnectionServer::serving(const Poco::Net::StreamSocket& s, bool on) {
   if (on) {
     serving_[s.impl()] = s;
     // Cut at once if stop() has already run: it will not look at this socket again.
-    if (cut_) {
-      try {
-        serving_[s.impl()].shutdown();
-      } catch (...) {
-      }
-    }
+    if (cut_) cut(s);
   } else {
     serving_.erase(s.impl());
   }

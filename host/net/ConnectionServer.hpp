@@ -56,6 +56,7 @@ class ConnectionServer {
 
   // Connections being served on a worker, so that stop() can cut them.
   void serving(const Poco::Net::StreamSocket& s, bool on);
+  static void cut(const Poco::Net::StreamSocket& s);
   std::mutex serving_mu_;
   std::map<Poco::Net::SocketImpl*, Poco::Net::StreamSocket> serving_;
   bool cut_ = false;
