@@ -1,8 +1,8 @@
 // aicore-proxy: the host process. Parses the command line, loads the config and plugins, starts
 // the connection layer (host/net, over Poco) with its own thread pool, and waits for SIGINT/SIGTERM.
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/Context.h>
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -24,8 +24,8 @@
 #include "server/Handlers.hpp"
 #include "server/Reloader.hpp"
 #include "server/Runtime.hpp"
-#include "upstream/InFlightCalls.hpp"
 #include "tls/ListenerCertificate.hpp"
+#include "upstream/InFlightCalls.hpp"
 
 #ifndef AICORE_VERSION
 #define AICORE_VERSION "0.0.0"
@@ -157,8 +157,8 @@ class ProxyApp : public Poco::Util::ServerApplication {
     Config config = load_config(opt);
     for (const auto& w : config.warnings) spdlog::warn("config: {}", w);
     if (config.host != current.config.host || config.port != current.config.port)
-      spdlog::warn("host/port changes take effect only after a restart (still listening on {}:{})",
-                   current.config.host, current.config.port);
+      spdlog::warn("host/port changes take effect only after a restart (still listening on {}:{})", current.config.host,
+                   current.config.port);
     config.host = current.config.host;
     config.port = current.config.port;
     PluginSet plugins = load_plugins(plugin_dir(opt, config), config);
@@ -224,12 +224,16 @@ class ProxyApp : public Poco::Util::ServerApplication {
       if (is_loopback(rt->config.host))
         spdlog::warn("no secret_authentication_tokens configured: any local client may use this proxy");
       else
-        spdlog::critical("NO CLIENT AUTHENTICATION and listening on {}: anyone who can reach this port can use "
-                         "your SAP AI Core quota. Set secret_authentication_tokens.", rt->config.host);
+        spdlog::critical(
+            "NO CLIENT AUTHENTICATION and listening on {}: anyone who can reach this port can use "
+            "your SAP AI Core quota. Set secret_authentication_tokens.",
+            rt->config.host);
     }
     spdlog::info("aicore-proxy {} listening on {}://{}:{} ({} model(s), {} provider plugin(s))", AICORE_VERSION,
-                 tls ? "https" : "http", rt->config.host, port, rt->router->models().size(), rt->plugins.providers.size());
-    std::cout << "aicore-proxy listening on " << (tls ? "https://" : "http://") << rt->config.host << ":" << port << std::endl;
+                 tls ? "https" : "http", rt->config.host, port, rt->router->models().size(),
+                 rt->plugins.providers.size());
+    std::cout << "aicore-proxy listening on " << (tls ? "https://" : "http://") << rt->config.host << ":" << port
+              << std::endl;
 
     waitForTerminationRequest();
     spdlog::info("shutting down: no new connections; {} request(s) in flight", holder->in_flight.load());

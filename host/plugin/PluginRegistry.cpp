@@ -1,9 +1,9 @@
 #include "plugin/PluginRegistry.hpp"
 
-#include <boost/dll/runtime_symbol_info.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -62,8 +62,10 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
   const bool insecure_ok = config.plugins.allow_insecure_permissions;
   if (auto bad = unsafe_plugin_path(dir)) {
     if (!insecure_ok) {
-      spdlog::error("plugin folder {}: {}: no plugins loaded (fix the permissions, or set "
-                    "plugins.allow_insecure_permissions for development)", dir, *bad);
+      spdlog::error(
+          "plugin folder {}: {}: no plugins loaded (fix the permissions, or set "
+          "plugins.allow_insecure_permissions for development)",
+          dir, *bad);
       return set;
     }
     spdlog::warn("plugin folder {}: {} (accepted: plugins.allow_insecure_permissions)", dir, *bad);
@@ -90,7 +92,8 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
     }
     if (auto bad = unsafe_plugin_path(r.file)) {
       if (!insecure_ok) {
-        r.status = *bad + ": not loaded (fix the permissions, or set plugins.allow_insecure_permissions for development)";
+        r.status =
+            *bad + ": not loaded (fix the permissions, or set plugins.allow_insecure_permissions for development)";
         spdlog::error("plugin {}: {}", r.file, r.status);
         set.reports.push_back(std::move(r));
         continue;
@@ -102,7 +105,8 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
       lib = PluginLibrary::load(r.file);
       if (lib->name() != name)
         throw std::runtime_error("declares the name '" + lib->name() + "': a plugin's file must be named <name>.so (" +
-                                 lib->name() + ".so), so that plugins.enabled and plugins.disabled apply before it "
+                                 lib->name() +
+                                 ".so), so that plugins.enabled and plugins.disabled apply before it "
                                  "is loaded; not used");
     } catch (const std::exception& e) {
       r.status = e.what();
@@ -116,7 +120,8 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
     r.interfaces = lib->interface_names();
     try {
       if (const void* t = lib->find_interface(ACP_IFACE_PROVIDER_V1))
-        set.providers.push_back(std::make_shared<Provider>(lib, read_table<acp_provider_v1>(t), settings_for(config, r.name)));
+        set.providers.push_back(
+            std::make_shared<Provider>(lib, read_table<acp_provider_v1>(t), settings_for(config, r.name)));
       if (const void* t = lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1); t && !set.client_auth)
         set.client_auth = std::make_shared<ClientAuthPlugin>(lib, read_table<acp_client_auth_v1>(t),
                                                              client_auth_settings(config, r.name));

@@ -11,8 +11,10 @@ std::string field(const std::string& v) {
   if (v.empty()) return "-";
   std::string out;
   for (char c : v) {
-    if (c == ' ') out += "\\x20";
-    else out += c;
+    if (c == ' ')
+      out += "\\x20";
+    else
+      out += c;
   }
   return out;
 }

@@ -10,11 +10,11 @@
 
 #include <chrono>
 
-#include <istream>
 #include <algorithm>
+#include <istream>
 
-#include "upstream/BodyReader.hpp"
 #include "tls/TlsPolicy.hpp"
+#include "upstream/BodyReader.hpp"
 
 namespace aicore::host {
 namespace {
@@ -92,12 +92,11 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
   Url u;
   try {
     u = Url::parse(call.url);
-  } catch (const std::exception& e) {
-    throw UpstreamIoError(std::string("bad upstream URL: ") + e.what());
-  }
+  } catch (const std::exception& e) { throw UpstreamIoError(std::string("bad upstream URL: ") + e.what()); }
   const CallDeadline* deadline = call.deadline;
   auto deadline_error = [&] {
-    return UpstreamIoError("upstream did not answer within retry.deadline_s (" + std::to_string(deadline->seconds) + " s)");
+    return UpstreamIoError("upstream did not answer within retry.deadline_s (" + std::to_string(deadline->seconds) +
+                           " s)");
   };
   // A wait of `limit`, capped by the deadline while it applies.
   auto wait = [&](int limit_s) {
@@ -111,8 +110,8 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
   bool reused = false;
   Session s = acquire_(u, reused);
   InFlightCalls::Entry entry(*calls_, *s);  // declared after the session: leaves before it closes
-  bool sent = false;          // the whole request was written
-  bool got_response = false;  // its status line and headers arrived
+  bool sent = false;                        // the whole request was written
+  bool got_response = false;                // its status line and headers arrived
   try {
     s->set_timeouts(wait(settings_.connect_timeout_s), wait(read_s), wait(read_s));
     s->connect();
@@ -139,13 +138,14 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
     const bool ok = out.status >= 200 && out.status < 300;
     const bool streaming = on_bytes && ok;
     BodyReader body(*s, resp, is, streaming ? "mid-stream" : "while reading the body");
-    const int64_t max = !ok ? kMaxErrorBodyBytes : call.max_body_bytes > 0 ? call.max_body_bytes : settings_.max_response_bytes;
+    const int64_t max = !ok                       ? kMaxErrorBodyBytes
+                        : call.max_body_bytes > 0 ? call.max_body_bytes
+                                                  : settings_.max_response_bytes;
     if (!streaming && ok && body.declared() > max)
       throw UpstreamIoError("upstream answer of " + std::to_string(body.declared()) + " bytes exceeds the limit of " +
                             std::to_string(max) + " bytes (upstream.max_response_bytes)");
     if (on_start && *on_start && streaming) (*on_start)(out);
-    if (!streaming && body.declared() > 0)
-      out.body.reserve(static_cast<size_t>(std::min(body.declared(), max)));
+    if (!streaming && body.declared() > 0) out.body.reserve(static_cast<size_t>(std::min(body.declared(), max)));
     bool complete = true;
     char buf[16384];
     for (;;) {
@@ -188,8 +188,9 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
   } catch (const Poco::Exception& e) {
     calls_->check();  // the drain's shutdown, not the upstream
     // Nothing is sent again here: once written, the request may have reached the upstream.
-    throw UpstreamIoError("upstream " + u.origin() + ": " + e.displayText() +
-                          (reused && sent && !got_response ? " (on a reused connection, after the request was sent)" : ""));
+    throw UpstreamIoError(
+        "upstream " + u.origin() + ": " + e.displayText() +
+        (reused && sent && !got_response ? " (on a reused connection, after the request was sent)" : ""));
   } catch (const std::exception& e) {
     calls_->check();
     throw UpstreamIoError("upstream " + u.origin() + ": " + e.what());

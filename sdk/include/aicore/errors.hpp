@@ -45,7 +45,8 @@ inline std::string_view anthropic_error_type(int status) {
     case 404: return "not_found_error";
     case 413: return "request_too_large";
     case 429: return "rate_limit_error";
-    case 503: case 529: return "overloaded_error";
+    case 503:
+    case 529: return "overloaded_error";
     default: return status >= 500 ? "api_error" : "invalid_request_error";
   }
 }
@@ -53,7 +54,9 @@ inline std::string_view anthropic_error_type(int status) {
 // OpenAI error type for an HTTP status.
 inline std::string_view openai_error_type(int status) {
   switch (status) {
-    case 400: case 404: case 413: return "invalid_request_error";
+    case 400:
+    case 404:
+    case 413: return "invalid_request_error";
     case 401: return "authentication_error";
     case 403: return "permission_error";
     case 429: return "rate_limit_error";
@@ -61,8 +64,7 @@ inline std::string_view openai_error_type(int status) {
   }
 }
 
-inline std::string openai_error_body(std::string_view message, std::string_view type,
-                                     std::string_view code = {}) {
+inline std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code = {}) {
   std::string o = "{\"error\":{\"message\":";
   o += json_quote(message);
   o += ",\"type\":";
