@@ -12,10 +12,10 @@
 
 #include "plugin/Sinks.hpp"
 #include "routing/Router.hpp"
+#include "runtime/Runtime.hpp"
 #include "server/AccessLog.hpp"
 #include "server/Dialect.hpp"
 #include "server/MemoryBudget.hpp"
-#include "server/Runtime.hpp"
 #include "upstream/CallDeadline.hpp"
 #include "upstream/UpstreamClient.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/Runtime.hpp"
+#include "runtime/Runtime.hpp"
 
 #include <spdlog/spdlog.h>
 
