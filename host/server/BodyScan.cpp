@@ -1,3 +1,9 @@
+// Not the same job as plugins/openai/fast_json.cpp, hence two scanners: this one accepts every
+// JSON text nlohmann accepts (whitespace, any escape) and picks out two top-level fields of a
+// client's body; fast_json accepts only canonical text (what nlohmann's dump writes, byte for
+// byte) so the plugin can copy spans of an upstream answer instead of re-serialising a DOM. The
+// grammars differ at every token (whitespace, escapes, numbers, duplicate keys), so one scanner
+// serving both would need a mode on each of them; they share only the shape of a recursive descent.
 #include "server/BodyScan.hpp"
 
 #include <charconv>

@@ -1,3 +1,6 @@
+// host/server/BodyScan.cpp is the other hand-written JSON scanner, for a different job: it accepts
+// any JSON nlohmann accepts (whitespace, escapes) to find a client body's model and stream fields.
+// Canonical text is a much narrower grammar at every token, so the two are kept apart.
 #include "fast_json.hpp"
 
 #include "json_util.hpp"
