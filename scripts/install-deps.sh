@@ -15,7 +15,7 @@ done
 
 packages=(cmake make g++ pkg-config ca-certificates curl openssl
   libpoco-dev libssl-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev)
+  libgtest-dev libgmock-dev clang-format clang-tidy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,7 +25,8 @@ std::vector<Target> Balancer::candidates(const std::string& model) const {
   for (size_t k = 0; k < n; ++k) {
     const size_t i = (first_sub + k) % n;
     const auto& urls = s.pool.urls[i];
-    const uint64_t r = k == 0 ? s.next_url[i]->fetch_add(1, std::memory_order_relaxed) : s.next_url[i]->load(std::memory_order_relaxed);
+    const uint64_t r = k == 0 ? s.next_url[i]->fetch_add(1, std::memory_order_relaxed)
+                              : s.next_url[i]->load(std::memory_order_relaxed);
     for (size_t j = 0; j < urls.size(); ++j) rotated[k].push_back(&urls[(r + j) % urls.size()]);
     longest = std::max(longest, urls.size());
   }

@@ -12,8 +12,8 @@ bool Cooldowns::try_acquire(const std::string& url) {
   if (it == states_.end()) return true;  // never failed: the common case stays allocation-free
   State& st = it->second;
   if (now_() < st.until) return false;
-  if (st.cooldowns == 0) return true;    // failing a little, not cooled: stays in rotation
-  if (st.probing) return false;          // half-open: one probe at a time
+  if (st.cooldowns == 0) return true;  // failing a little, not cooled: stays in rotation
+  if (st.probing) return false;        // half-open: one probe at a time
   st.probing = true;
   return true;
 }

@@ -50,9 +50,9 @@ class Cooldowns {
   struct State {
     Clock::time_point until{};
     Clock::time_point rate_limited_until{};  // what the last 429s asked for
-    int failures = 0;        // consecutive
-    int cooldowns = 0;       // consecutive cooldowns, for the growing period
-    bool probing = false;    // a half-open probe is in flight
+    int failures = 0;                        // consecutive
+    int cooldowns = 0;                       // consecutive cooldowns, for the growing period
+    bool probing = false;                    // a half-open probe is in flight
   };
   void cool_(State& st, Clock::duration d);
 

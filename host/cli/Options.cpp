@@ -21,20 +21,34 @@ Options parse_options(const std::vector<std::string>& args) {
     auto flag = [&]() {
       if (inline_value) throw UsageError(a + " takes no value");
     };
-    if (a == "--config" || a == "-c") o.config = value();
-    else if (a == "--plugin-dir") o.plugin_dir = value();
-    else if (a == "--host") o.host = value();
+    if (a == "--config" || a == "-c")
+      o.config = value();
+    else if (a == "--plugin-dir")
+      o.plugin_dir = value();
+    else if (a == "--host")
+      o.host = value();
     else if (a == "--port" || a == "-p") {
       std::string v = value();
       if (v.empty() || v.size() > 5 || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) > 65535)
         throw UsageError("--port must be a number between 0 and 65535, got '" + v + "'");
       o.port = std::stoi(v);
-    } else if (a == "--debug" || a == "-d") { flag(); o.debug = true; }
-    else if (a == "--check-config") { flag(); o.check_config = true; }
-    else if (a == "--list-plugins") { flag(); o.list_plugins = true; }
-    else if (a == "--version" || a == "-V") { flag(); o.version = true; }
-    else if (a == "--help" || a == "-h") { flag(); o.help = true; }
-    else throw UsageError("unknown argument '" + args[i] + "' (see --help)");
+    } else if (a == "--debug" || a == "-d") {
+      flag();
+      o.debug = true;
+    } else if (a == "--check-config") {
+      flag();
+      o.check_config = true;
+    } else if (a == "--list-plugins") {
+      flag();
+      o.list_plugins = true;
+    } else if (a == "--version" || a == "-V") {
+      flag();
+      o.version = true;
+    } else if (a == "--help" || a == "-h") {
+      flag();
+      o.help = true;
+    } else
+      throw UsageError("unknown argument '" + args[i] + "' (see --help)");
   }
   return o;
 }

@@ -137,8 +137,10 @@ bool nested_deeper_than(const std::string& text, int limit) {
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if ((c == '{' || c == '[') && ++depth > limit) {
@@ -166,8 +168,7 @@ json parse_json(const std::string& text, const std::string& path) {
 SubAccount parse_subaccount(const std::string& name, const json& v, const std::string& path,
                             const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, path);
-  note_unknown(v, path, {"resource_group", "service_key_json", "service_key", "deployment_models"},
-               warnings);
+  note_unknown(v, path, {"resource_group", "service_key_json", "service_key", "deployment_models"}, warnings);
   SubAccount s;
   s.name = name;
   if (v.contains("resource_group")) s.resource_group = get_string(v.at("resource_group"), join(path, "resource_group"));
@@ -192,11 +193,12 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
     const std::string mp = join(dm_path, it.key());
     if (it.key().empty()) fail(dm_path, "model names must not be empty");
     // The Python proxy accepts a single URL string as well as a list.
-    std::vector<std::string> urls = it.value().is_string() ? std::vector<std::string>{get_string(it.value(), mp)}
-                                                           : get_string_list(it.value(), mp);
+    std::vector<std::string> urls =
+        it.value().is_string() ? std::vector<std::string>{get_string(it.value(), mp)} : get_string_list(it.value(), mp);
     if (urls.empty()) fail(mp, "must list at least one deployment URL");
     for (size_t i = 0; i < urls.size(); ++i) {
-      if (!is_url(urls[i])) fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
+      if (!is_url(urls[i]))
+        fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
       while (urls[i].size() > 8 && urls[i].back() == '/') urls[i].pop_back();
       note_plain_http(urls[i], mp + "[" + std::to_string(i) + "]", warnings);
     }
@@ -216,7 +218,8 @@ std::string get_tls_version(const json& v, const std::string& path) {
 // made (host/tls), under the same field name.
 std::string get_cipher_list(const json& v, const std::string& path) {
   std::string s = get_string(v, path);
-  if (s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:+-!@=_.,") != std::string::npos)
+  if (s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789:+-!@=_.,") !=
+      std::string::npos)
     fail(path, "must be an OpenSSL cipher list (letters, digits and : + - ! @ = _ . ,)");
   return s;
 }
@@ -232,66 +235,97 @@ std::string existing_file(const json& v, const std::string& path, const std::str
 void parse_server(const json& v, ServerSettings& s, const std::string& base_dir, std::vector<std::string>& warnings) {
   const std::string p = "server";
   need_object(v, p);
-  note_unknown(v, p, {"min_threads", "max_threads", "max_queued", "max_body_bytes", "max_inflight_body_bytes", "client_timeout_s",
-                      "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight", "drain_timeout_s",
-                      "tls_cert_file", "tls_key_file", "header_timeout_s", "min_body_rate_bytes_s", "body_grace_s",
-                      "send_timeout_s", "tls_min_version", "tls_ciphers"}, warnings);
+  note_unknown(v, p,
+               {"min_threads", "max_threads", "max_queued", "max_body_bytes", "max_inflight_body_bytes",
+                "client_timeout_s", "keep_alive_timeout_s", "max_keep_alive_requests", "max_in_flight",
+                "drain_timeout_s", "tls_cert_file", "tls_key_file", "header_timeout_s", "min_body_rate_bytes_s",
+                "body_grace_s", "send_timeout_s", "tls_min_version", "tls_ciphers"},
+               warnings);
   if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
   if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
   if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
-  if (v.contains("max_body_bytes")) s.max_body_bytes = get_int(v["max_body_bytes"], "server.max_body_bytes", 1024, int64_t(1) << 34);
+  if (v.contains("max_body_bytes"))
+    s.max_body_bytes = get_int(v["max_body_bytes"], "server.max_body_bytes", 1024, int64_t(1) << 34);
   if (v.contains("max_inflight_body_bytes"))
-    s.max_inflight_body_bytes = get_int(v["max_inflight_body_bytes"], "server.max_inflight_body_bytes", 1 << 20, int64_t(1) << 40);
+    s.max_inflight_body_bytes =
+        get_int(v["max_inflight_body_bytes"], "server.max_inflight_body_bytes", 1 << 20, int64_t(1) << 40);
   if (s.max_inflight_body_bytes < s.max_body_bytes)
-    fail("server.max_inflight_body_bytes", "must be at least server.max_body_bytes (" + std::to_string(s.max_body_bytes) +
+    fail("server.max_inflight_body_bytes", "must be at least server.max_body_bytes (" +
+                                               std::to_string(s.max_body_bytes) +
                                                "), or a body of that size could never be read");
-  if (v.contains("client_timeout_s")) s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
-  if (v.contains("header_timeout_s")) s.header_timeout_s = (int)get_int(v["header_timeout_s"], "server.header_timeout_s", 1, 3600);
-  if (v.contains("min_body_rate_bytes_s")) s.min_body_rate_bytes_s = (int)get_int(v["min_body_rate_bytes_s"], "server.min_body_rate_bytes_s", 0, 1 << 30);
+  if (v.contains("client_timeout_s"))
+    s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
+  if (v.contains("header_timeout_s"))
+    s.header_timeout_s = (int)get_int(v["header_timeout_s"], "server.header_timeout_s", 1, 3600);
+  if (v.contains("min_body_rate_bytes_s"))
+    s.min_body_rate_bytes_s = (int)get_int(v["min_body_rate_bytes_s"], "server.min_body_rate_bytes_s", 0, 1 << 30);
   if (v.contains("body_grace_s")) s.body_grace_s = (int)get_int(v["body_grace_s"], "server.body_grace_s", 0, 3600);
-  if (v.contains("send_timeout_s")) s.send_timeout_s = (int)get_int(v["send_timeout_s"], "server.send_timeout_s", 1, 86400);
-  if (v.contains("keep_alive_timeout_s")) s.keep_alive_timeout_s = (int)get_int(v["keep_alive_timeout_s"], "server.keep_alive_timeout_s", 1, 86400);
-  if (v.contains("max_keep_alive_requests")) s.max_keep_alive_requests = (int)get_int(v["max_keep_alive_requests"], "server.max_keep_alive_requests", 1, 100000000);
-  if (v.contains("max_in_flight")) s.max_in_flight = (int)get_int(v["max_in_flight"], "server.max_in_flight", 1, 100000);
-  if (v.contains("drain_timeout_s")) s.drain_timeout_s = (int)get_int(v["drain_timeout_s"], "server.drain_timeout_s", 0, 86400);
+  if (v.contains("send_timeout_s"))
+    s.send_timeout_s = (int)get_int(v["send_timeout_s"], "server.send_timeout_s", 1, 86400);
+  if (v.contains("keep_alive_timeout_s"))
+    s.keep_alive_timeout_s = (int)get_int(v["keep_alive_timeout_s"], "server.keep_alive_timeout_s", 1, 86400);
+  if (v.contains("max_keep_alive_requests"))
+    s.max_keep_alive_requests =
+        (int)get_int(v["max_keep_alive_requests"], "server.max_keep_alive_requests", 1, 100000000);
+  if (v.contains("max_in_flight"))
+    s.max_in_flight = (int)get_int(v["max_in_flight"], "server.max_in_flight", 1, 100000);
+  if (v.contains("drain_timeout_s"))
+    s.drain_timeout_s = (int)get_int(v["drain_timeout_s"], "server.drain_timeout_s", 0, 86400);
   if (s.min_threads > s.max_threads) fail("server.min_threads", "must not exceed server.max_threads");
   if (s.max_in_flight > s.max_threads) fail("server.max_in_flight", "must not exceed server.max_threads");
-  if (v.contains("tls_cert_file")) s.tls_cert_file = existing_file(v["tls_cert_file"], "server.tls_cert_file", base_dir);
+  if (v.contains("tls_cert_file"))
+    s.tls_cert_file = existing_file(v["tls_cert_file"], "server.tls_cert_file", base_dir);
   if (v.contains("tls_key_file")) s.tls_key_file = existing_file(v["tls_key_file"], "server.tls_key_file", base_dir);
   if (s.tls_cert_file.empty() != s.tls_key_file.empty())
-    fail(s.tls_cert_file.empty() ? "server.tls_cert_file" : "server.tls_key_file", "TLS needs both a certificate and a key");
-  if (v.contains("tls_min_version")) s.tls_min_version = get_tls_version(v["tls_min_version"], "server.tls_min_version");
+    fail(s.tls_cert_file.empty() ? "server.tls_cert_file" : "server.tls_key_file",
+         "TLS needs both a certificate and a key");
+  if (v.contains("tls_min_version"))
+    s.tls_min_version = get_tls_version(v["tls_min_version"], "server.tls_min_version");
   if (v.contains("tls_ciphers")) s.tls_ciphers = get_cipher_list(v["tls_ciphers"], "server.tls_ciphers");
 }
 
-void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir, std::vector<std::string>& warnings) {
+void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir,
+                    std::vector<std::string>& warnings) {
   need_object(v, "upstream");
-  note_unknown(v, "upstream", {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host",
-                               "max_response_bytes", "tls_min_version", "tls_ciphers"}, warnings);
-  if (v.contains("connect_timeout_s")) u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
-  if (v.contains("read_timeout_s")) u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
-  if (v.contains("token_timeout_s")) u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
+  note_unknown(v, "upstream",
+               {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host",
+                "max_response_bytes", "tls_min_version", "tls_ciphers"},
+               warnings);
+  if (v.contains("connect_timeout_s"))
+    u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
+  if (v.contains("read_timeout_s"))
+    u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
+  if (v.contains("token_timeout_s"))
+    u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
   if (v.contains("verify_tls")) u.verify_tls = get_bool(v["verify_tls"], "upstream.verify_tls");
-  if (v.contains("pool_size_per_host")) u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
+  if (v.contains("pool_size_per_host"))
+    u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
   if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
   if (v.contains("max_response_bytes"))
     u.max_response_bytes = get_int(v["max_response_bytes"], "upstream.max_response_bytes", 65536, int64_t(1) << 34);
-  if (v.contains("tls_min_version")) u.tls_min_version = get_tls_version(v["tls_min_version"], "upstream.tls_min_version");
+  if (v.contains("tls_min_version"))
+    u.tls_min_version = get_tls_version(v["tls_min_version"], "upstream.tls_min_version");
   if (v.contains("tls_ciphers")) u.tls_ciphers = get_cipher_list(v["tls_ciphers"], "upstream.tls_ciphers");
 }
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {
   need_object(v, "retry");
-  note_unknown(v, "retry", {"max_attempts", "base_delay_ms", "max_delay_ms", "deadline_s", "rate_limit_cooldown_s",
-                            "failure_threshold", "failure_cooldown_s", "max_cooldown_s"}, warnings);
+  note_unknown(v, "retry",
+               {"max_attempts", "base_delay_ms", "max_delay_ms", "deadline_s", "rate_limit_cooldown_s",
+                "failure_threshold", "failure_cooldown_s", "max_cooldown_s"},
+               warnings);
   if (v.contains("max_attempts")) r.max_attempts = (int)get_int(v["max_attempts"], "retry.max_attempts", 1, 100);
   if (v.contains("base_delay_ms")) r.base_delay_ms = (int)get_int(v["base_delay_ms"], "retry.base_delay_ms", 0, 600000);
   if (v.contains("max_delay_ms")) r.max_delay_ms = (int)get_int(v["max_delay_ms"], "retry.max_delay_ms", 0, 600000);
   if (v.contains("deadline_s")) r.deadline_s = (int)get_int(v["deadline_s"], "retry.deadline_s", 1, 86400);
-  if (v.contains("rate_limit_cooldown_s")) r.rate_limit_cooldown_s = (int)get_int(v["rate_limit_cooldown_s"], "retry.rate_limit_cooldown_s", 1, 86400);
-  if (v.contains("failure_threshold")) r.failure_threshold = (int)get_int(v["failure_threshold"], "retry.failure_threshold", 1, 1000);
-  if (v.contains("failure_cooldown_s")) r.failure_cooldown_s = (int)get_int(v["failure_cooldown_s"], "retry.failure_cooldown_s", 1, 86400);
-  if (v.contains("max_cooldown_s")) r.max_cooldown_s = (int)get_int(v["max_cooldown_s"], "retry.max_cooldown_s", 1, 86400);
+  if (v.contains("rate_limit_cooldown_s"))
+    r.rate_limit_cooldown_s = (int)get_int(v["rate_limit_cooldown_s"], "retry.rate_limit_cooldown_s", 1, 86400);
+  if (v.contains("failure_threshold"))
+    r.failure_threshold = (int)get_int(v["failure_threshold"], "retry.failure_threshold", 1, 1000);
+  if (v.contains("failure_cooldown_s"))
+    r.failure_cooldown_s = (int)get_int(v["failure_cooldown_s"], "retry.failure_cooldown_s", 1, 86400);
+  if (v.contains("max_cooldown_s"))
+    r.max_cooldown_s = (int)get_int(v["max_cooldown_s"], "retry.max_cooldown_s", 1, 86400);
 }
 
 void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::vector<std::string>& warnings) {
@@ -315,7 +349,8 @@ void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::
 
 void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "plugins");
-  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models", "allow_insecure_permissions"}, warnings);
+  note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models", "allow_insecure_permissions"},
+               warnings);
   if (v.contains("dir")) {
     std::string d = get_string(v["dir"], "plugins.dir");
     p.dir = fs::path(d).is_absolute() ? d : (fs::path(base_dir) / d).string();
@@ -333,7 +368,8 @@ void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir
   }
   if (v.contains("models")) {
     const json& m = need_object(v["models"], "plugins.models");
-    for (auto it = m.begin(); it != m.end(); ++it) p.model_map[it.key()] = get_string(it.value(), "plugins.models." + it.key());
+    for (auto it = m.begin(); it != m.end(); ++it)
+      p.model_map[it.key()] = get_string(it.value(), "plugins.models." + it.key());
   }
 }
 
@@ -359,8 +395,10 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   Config c;
   c.path = path;
   c.dir = base_dir;
-  note_unknown(root, "", {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases",
-                          "server", "upstream", "retry", "log"}, c.warnings);
+  note_unknown(root, "",
+               {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
+                "upstream", "retry", "log"},
+               c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
   const json& subs = need_object(root["subAccounts"], "subAccounts");

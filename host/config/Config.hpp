@@ -48,18 +48,18 @@ struct ServerSettings {
   // What model requests in flight may hold in memory at once: bodies, the plugins' documents of
   // them, converted bodies, answers (server/RequestCost.hpp). Beyond it: 503 + Retry-After.
   int64_t max_inflight_body_bytes = int64_t(2) << 30;
-  int client_timeout_s = 120;         // longest silence while a request body is read
-  int header_timeout_s = 10;          // a request head must be complete this long after its first byte
-  int min_body_rate_bytes_s = 1024;   // after body_grace_s, a body slower than this on average is cut (408)
+  int client_timeout_s = 120;        // longest silence while a request body is read
+  int header_timeout_s = 10;         // a request head must be complete this long after its first byte
+  int min_body_rate_bytes_s = 1024;  // after body_grace_s, a body slower than this on average is cut (408)
   int body_grace_s = 5;
-  int send_timeout_s = 60;            // a write to a client that blocks this long cuts the client (499)
+  int send_timeout_s = 60;  // a write to a client that blocks this long cuts the client (499)
   int keep_alive_timeout_s = 15;
   int max_keep_alive_requests = 10000;
-  int max_in_flight = 0;              // model requests at once; 0: max_threads - 8. Beyond: 503
-  int drain_timeout_s = 30;           // on SIGTERM, how long in-flight requests may finish
-  std::string tls_cert_file;          // both set: the listener speaks HTTPS (PEM files)
+  int max_in_flight = 0;      // model requests at once; 0: max_threads - 8. Beyond: 503
+  int drain_timeout_s = 30;   // on SIGTERM, how long in-flight requests may finish
+  std::string tls_cert_file;  // both set: the listener speaks HTTPS (PEM files)
   std::string tls_key_file;
-  std::string tls_min_version = "1.2";   // "1.2" or "1.3"
+  std::string tls_min_version = "1.2";           // "1.2" or "1.3"
   std::string tls_ciphers = kDefaultTlsCiphers;  // OpenSSL cipher list for TLS 1.2
 };
 
@@ -68,7 +68,7 @@ struct UpstreamSettings {
   int read_timeout_s = 300;  // longest silence while waiting for the first or next byte
   int token_timeout_s = 15;
   bool verify_tls = true;
-  std::string ca_file;       // empty: the system CA store
+  std::string ca_file;  // empty: the system CA store
   int pool_size_per_host = 128;
   int64_t max_response_bytes = 64 << 20;  // a 2xx answer (not a stream) beyond it fails over
   std::string tls_min_version = "1.2";
@@ -94,12 +94,12 @@ struct LogSettings {
 };
 
 struct PluginSettings {
-  std::string dir;                                // empty: <binary dir>/plugins
-  std::vector<std::string> enabled;               // empty: every plugin found
+  std::string dir;                   // empty: <binary dir>/plugins
+  std::vector<std::string> enabled;  // empty: every plugin found
   std::vector<std::string> disabled;
-  std::map<std::string, std::string> settings;    // plugin name -> settings JSON
-  std::map<std::string, std::string> model_map;   // model key -> plugin name (overrides detection)
-  bool allow_insecure_permissions = false;        // load plugins from files others may write (development)
+  std::map<std::string, std::string> settings;   // plugin name -> settings JSON
+  std::map<std::string, std::string> model_map;  // model key -> plugin name (overrides detection)
+  bool allow_insecure_permissions = false;       // load plugins from files others may write (development)
 };
 
 struct Config {

@@ -15,10 +15,22 @@ namespace aicore::host {
 inline std::string json_error_text(const nlohmann::json::exception& e) {
   std::string m = e.what();
   // Everything the parser can say after "; expected " (lexer::token_type_name).
-  static constexpr std::array<std::string_view, 16> kTokenNames{
-      "<uninitialized>", "true literal", "false literal", "null literal",  "string literal", "number literal",
-      "'['",             "'{'",          "']'",           "'}'",           "':'",            "','",
-      "<parse error>",   "end of input", "'[', '{', or a literal", "unknown token"};
+  static constexpr std::array<std::string_view, 16> kTokenNames{"<uninitialized>",
+                                                                "true literal",
+                                                                "false literal",
+                                                                "null literal",
+                                                                "string literal",
+                                                                "number literal",
+                                                                "'['",
+                                                                "'{'",
+                                                                "']'",
+                                                                "'}'",
+                                                                "':'",
+                                                                "','",
+                                                                "<parse error>",
+                                                                "end of input",
+                                                                "'[', '{', or a literal",
+                                                                "unknown token"};
   for (std::string_view marker : {std::string_view("; last read: '"), std::string_view(" parsing '")}) {
     const size_t at = m.find(marker);
     if (at == std::string::npos) continue;

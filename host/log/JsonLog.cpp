@@ -2,6 +2,7 @@
 
 #include <spdlog/details/log_msg.h>
 #include <spdlog/spdlog.h>
+#include <aicore/errors.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -16,19 +17,6 @@ std::atomic<bool> g_json{false};
 // synchronous: the formatter runs on the caller's thread, inside the spdlog call).
 thread_local std::string_view t_members;
 thread_local bool t_structured = false;
-
-// The length of the valid UTF-8 sequence starting at s[i], or 0.
-size_t utf8_length(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
-  const auto c1 = static_cast<unsigned char>(s[i + 1]);
-  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
-    return 0;  // overlong, surrogate or beyond U+10FFFF
-  return n;
-}
 
 class JsonFormatter final : public spdlog::formatter {
  public:
@@ -74,41 +62,7 @@ std::unique_ptr<spdlog::formatter> make_json_log_formatter() { return std::make_
 bool json_logs() { return g_json.load(std::memory_order_relaxed); }
 void set_json_logs(bool on) { g_json.store(on, std::memory_order_relaxed); }
 
-void append_json_string(std::string_view s, std::string& out) {
-  static const char* hex = "0123456789abcdef";
-  out += '"';
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const size_t n = utf8_length(s, i);
-      if (n == 0) {
-        out += "\\ufffd";  // not UTF-8: replaced, so the line stays valid JSON
-        ++i;
-      } else {
-        out.append(s.data() + i, n);
-        i += n;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-    ++i;
-  }
-  out += '"';
-}
+void append_json_string(std::string_view s, std::string& out) { aicore::append_json_quoted(s, out); }
 
 void log_structured(std::string_view members, std::string_view text) {
   if (!json_logs()) {

@@ -20,7 +20,7 @@ std::unique_ptr<spdlog::formatter> make_json_log_formatter();
 bool json_logs();
 void set_json_logs(bool on);
 
-// Appends `text` as a JSON string literal (quotes included).
+// Appends `text` as a JSON string literal (quotes included; the SDK's aicore::append_json_quoted).
 void append_json_string(std::string_view text, std::string& out);
 
 // Logs at info level a line whose JSON form is `members` (a comma-separated list of

@@ -44,7 +44,8 @@ std::string Redactor::redact(std::string_view text) const {
   std::string out(text);
   std::shared_lock lock(mu_);
   for (const auto& s : secrets_) {
-    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3)) out.replace(pos, s.size(), "***");
+    for (size_t pos = out.find(s); pos != std::string::npos; pos = out.find(s, pos + 3))
+      out.replace(pos, s.size(), "***");
   }
   return out;
 }

@@ -12,10 +12,10 @@
 namespace aicore::host::net {
 
 struct ConnectionSettings {
-  int header_timeout_s = 10;       // a request head must be complete this long after its first byte
-  int keep_alive_timeout_s = 15;   // an idle connection waits this long for the next request
-  int client_timeout_s = 120;      // longest silence while a body is read
-  int send_timeout_s = 60;         // longest a write to a client may block (a stalled reader)
+  int header_timeout_s = 10;      // a request head must be complete this long after its first byte
+  int keep_alive_timeout_s = 15;  // an idle connection waits this long for the next request
+  int client_timeout_s = 120;     // longest silence while a body is read
+  int send_timeout_s = 60;        // longest a write to a client may block (a stalled reader)
   int max_keep_alive_requests = 10000;
   size_t max_head_bytes = 64 * 1024;
   // An unread request body (a 401, a 404, /v1/models with a body) is discarded on the poller, up
@@ -35,7 +35,7 @@ struct ConnectionSettings {
 
 // Sends an error answer the connection layer gives before any handler runs (a malformed head,
 // broken framing): `path` is the request's path when known (it picks the dialect's envelope).
-using ErrorAnswer =
-    std::function<void(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status, std::string_view message)>;
+using ErrorAnswer = std::function<void(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status,
+                                       std::string_view message)>;
 
 }  // namespace aicore::host::net

@@ -52,8 +52,7 @@ void Poller::stop() {
   for (auto& s : incoming_) {
     try {
       set_.remove(s);
-    } catch (...) {
-    }
+    } catch (...) {}
     s.close();
   }
   incoming_.clear();
@@ -96,9 +95,7 @@ void Poller::run() {
     Poco::Net::PollSet::SocketModeMap ready;
     try {
       ready = set_.poll(Poco::Timespan(0, std::chrono::duration_cast<std::chrono::microseconds>(kTick).count()));
-    } catch (const Poco::Exception& e) {
-      spdlog::error("connection poller: {}", e.displayText());
-    }
+    } catch (const Poco::Exception& e) { spdlog::error("connection poller: {}", e.displayText()); }
     take_incoming();
     auto now = Clock::now();
     for (const auto& [sock, mode] : ready) {
@@ -118,8 +115,7 @@ void Poller::run() {
   if (listening) {
     try {
       set_.remove(listener_);
-    } catch (...) {
-    }
+    } catch (...) {}
     listener_.close();
   }
 }
@@ -239,8 +235,7 @@ void Poller::hand_off(Map::iterator it, Clock::time_point now) {
   Poco::Net::StreamSocket s = it->second.sock;
   try {
     set_.remove(s);
-  } catch (...) {
-  }
+  } catch (...) {}
   if (dispatch_(s)) {
     held_.erase(it);
     held_count_.store(held_.size(), std::memory_order_relaxed);
@@ -256,17 +251,14 @@ void Poller::hand_off(Map::iterator it, Clock::time_point now) {
   c->deadline = now + std::chrono::milliseconds(s_.linger_ms);
   try {
     set_.add(s, Poco::Net::PollSet::POLL_READ);
-  } catch (...) {
-    close(it);
-  }
+  } catch (...) { close(it); }
 }
 
 void Poller::close(Map::iterator it) {
   Poco::Net::StreamSocket s = it->second.sock;
   try {
     set_.remove(s);
-  } catch (...) {
-  }
+  } catch (...) {}
   held_.erase(it);
   held_count_.store(held_.size(), std::memory_order_relaxed);
   s.close();

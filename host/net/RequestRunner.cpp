@@ -65,8 +65,7 @@ void RequestRunner::error_answer(Poco::Net::HTTPServerSession& session, const st
   resp.setKeepAlive(false);
   try {
     server_.error_answer_(resp, path, status, message);
-  } catch (const Poco::Exception&) {
-  }
+  } catch (const Poco::Exception&) {}
 }
 
 RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session, ClientConn* c, size_t head_size,
@@ -119,8 +118,7 @@ RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session
     if (!response.sent()) {
       try {
         error_answer(session, path, 500, "internal error");
-      } catch (...) {
-      }
+      } catch (...) {}
     }
     return out;
   }
@@ -180,8 +178,7 @@ void RequestRunner::run_connection(ClientConn& conn) {
     if (r.after == After::Linger) {
       try {
         socket().shutdownSend();  // the answer is complete: the client sees its end at once
-      } catch (...) {
-      }
+      } catch (...) {}
       c->phase = ClientConn::Phase::Linger;
       c->lingered = 0;
       c->deadline = now + std::chrono::milliseconds(st.linger_ms);

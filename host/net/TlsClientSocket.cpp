@@ -14,8 +14,7 @@ struct NonBlocking {
   ~NonBlocking() {
     try {
       raw_->setBlocking(true);
-    } catch (...) {
-    }
+    } catch (...) {}
   }
   Poco::Net::StreamSocketImpl* raw_;
 };
@@ -48,17 +47,14 @@ int TlsClientSocket::available() { return static_cast<int>(pending_size()) + Sec
 void TlsClientSocket::close() {
   try {
     raw_->setBlocking(false);
-  } catch (...) {
-  }
+  } catch (...) {}
   SecureStreamSocketImpl::close();
 }
 
 bool TlsClientSocket::holds_bytes() {
   try {
     return SecureStreamSocketImpl::available() > 0;
-  } catch (const Poco::Exception&) {
-    return false;
-  }
+  } catch (const Poco::Exception&) { return false; }
 }
 
 int TlsClientSocket::read_now(char* dst, size_t n) {
@@ -82,8 +78,7 @@ void TlsClientSocket::send_now(std::string_view bytes) {
   try {
     NonBlocking nb(raw_);
     SecureStreamSocketImpl::sendBytes(bytes.data(), static_cast<int>(bytes.size()), 0);
-  } catch (const Poco::Exception&) {
-  }
+  } catch (const Poco::Exception&) {}
 }
 
 }  // namespace aicore::host::net

@@ -57,14 +57,12 @@ void WorkQueue::worker() {
     const bool got = cv_.wait_for(lock, kIdle, [&] { return stopping_ || !queue_.empty(); });
     --idle_;
     if (stopping_ || !got) break;
-    Poco::Net::StreamSocket s = std::move(queue_.front());
+    Poco::Net::StreamSocket s = queue_.front();  // a reference-counted handle: copied, then popped
     queue_.pop_front();
     lock.unlock();
     try {
       work_(s);
-    } catch (const std::exception& e) {
-      spdlog::error("connection worker: {}", e.what());
-    }
+    } catch (const std::exception& e) { spdlog::error("connection worker: {}", e.what()); }
     lock.lock();
   }
   --threads_;

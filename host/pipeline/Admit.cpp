@@ -5,8 +5,8 @@
 
 namespace aicore::host {
 
-bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req,
-               Poco::Net::HTTPServerResponse& resp, AccessRecord& rec) {
+bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+               AccessRecord& rec) {
   if (rt.config.client_keys.empty() || !rt.plugins.client_auth) return true;
   HeaderList all(req, true);
   std::string why;
@@ -24,8 +24,9 @@ namespace {
 bool refuse_memory(Exchange& x, bool body_unread) {
   x.resp.set("Retry-After", "1");
   if (body_unread) x.resp.setKeepAlive(false);  // its body is not read (the connection layer lingers)
-  return x.fail(503, "the proxy is at its memory budget for requests in flight (server.max_inflight_body_bytes); "
-                     "retry shortly");
+  return x.fail(503,
+                "the proxy is at its memory budget for requests in flight (server.max_inflight_body_bytes); "
+                "retry shortly");
 }
 
 // Decided before the body is read: reading holds the declared length (a chunked body: up to
@@ -33,9 +34,9 @@ bool refuse_memory(Exchange& x, bool body_unread) {
 bool reserve_for_reading(Exchange& x) {
   const auto& s = x.rt.config.server;
   const std::streamsize declared = x.req.getChunkedTransferEncoding() ? -1
-                                   : x.req.hasContentLength()          ? x.req.getContentLength()
-                                                                       : 0;  // no body (RFC 9112)
-  if (declared > s.max_body_bytes) return true;  // read_body answers 413
+                                   : x.req.hasContentLength()         ? x.req.getContentLength()
+                                                                      : 0;  // no body (RFC 9112)
+  if (declared > s.max_body_bytes) return true;                     // read_body answers 413
   const int64_t reading = declared >= 0 ? declared : s.max_body_bytes;
   return x.memory.reserve(reading, s.max_inflight_body_bytes) || refuse_memory(x, declared != 0);
 }
@@ -48,7 +49,8 @@ bool reserve_for_converting(Exchange& x) {
   if (cost > budget)
     return x.fail(413,
                   "request body of " + std::to_string(x.body.size()) + " bytes would need about " +
-                      std::to_string(cost >> 20) + " MiB of memory to convert, more than server.max_inflight_body_bytes allows",
+                      std::to_string(cost >> 20) +
+                      " MiB of memory to convert, more than server.max_inflight_body_bytes allows",
                   x.family() == Family::Anthropic ? "request_too_large" : "");
   return x.memory.reserve(cost, budget) || refuse_memory(x, false);
 }

@@ -9,8 +9,8 @@ namespace aicore::host {
 
 // Checks the client's key (when keys are configured); answers 401 itself and returns false.
 // Also used by the non-model routes (/v1/models).
-bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req,
-               Poco::Net::HTTPServerResponse& resp, AccessRecord& rec);
+bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
+               AccessRecord& rec);
 
 // Key, method and body; false when the client has been answered (401, 405, 408, 413).
 bool admit(Exchange& x);

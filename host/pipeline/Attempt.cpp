@@ -1,7 +1,7 @@
 #include "pipeline/Attempt.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "log/Log.hpp"
 

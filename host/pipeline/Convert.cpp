@@ -35,7 +35,8 @@ bool convert(Exchange& x) {
   ProviderCall call{x.dialect.name, x.model, x.route->model_key, x.body, &headers.headers(), x.stream};
   PluginFailure pf;
   if (!x.route->provider->convert_request(call, x.upstream, pf)) {
-    if (pf.status == ACP_ERR_INTERNAL) spdlog::error("request {}: plugin {}: {}", x.rec.id, x.rec.plugin, redact(pf.message));
+    if (pf.status == ACP_ERR_INTERNAL)
+      spdlog::error("request {}: plugin {}: {}", x.rec.id, x.rec.plugin, redact(pf.message));
     return x.fail(status_for(pf), pf.message, pf.type);
   }
   if (auto bad = x.upstream.local_status > 0 ? local_status_problem(x.upstream.local_status)
@@ -43,8 +44,8 @@ bool convert(Exchange& x) {
     const bool local = x.upstream.local_status > 0;
     spdlog::error("request {}: plugin {} produced an invalid {}: {}", x.rec.id, x.rec.plugin,
                   local ? "answer" : "upstream request", *bad);
-    return x.fail(local ? 502 : 500,
-                  "plugin " + x.rec.plugin + " produced an invalid " + (local ? "answer: " : "upstream request: ") + *bad);
+    return x.fail(local ? 502 : 500, "plugin " + x.rec.plugin + " produced an invalid " +
+                                         (local ? "answer: " : "upstream request: ") + *bad);
   }
   if (x.upstream.local_status > 0) return answer_locally(x);
   spdlog::debug("request {} upstream body: {}", x.rec.id, redact(x.upstream.body));

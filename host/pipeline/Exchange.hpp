@@ -12,10 +12,10 @@
 
 #include "plugin/Sinks.hpp"
 #include "routing/Router.hpp"
+#include "runtime/Runtime.hpp"
 #include "server/AccessLog.hpp"
 #include "server/Dialect.hpp"
 #include "server/MemoryBudget.hpp"
-#include "server/Runtime.hpp"
 #include "upstream/CallDeadline.hpp"
 #include "upstream/UpstreamClient.hpp"
 
@@ -31,15 +31,15 @@ struct Exchange {
   const Runtime& rt;
   const Dialect& dialect;
   AccessRecord rec;
-  MemoryBudget::Lease memory;   // what this request holds of server.max_inflight_body_bytes
+  MemoryBudget::Lease memory;  // what this request holds of server.max_inflight_body_bytes
 
-  std::string body;             // admit: the client's body
-  std::string model;            // read_fields: the model the client asked for
-  bool stream = false;          // read_fields: whether it asked for a stream
-  std::optional<Route> route;   // convert: the model key and its provider plugin
-  UpstreamRequest upstream;     // convert: what the plugin made of the request
+  std::string body;                  // admit: the client's body
+  std::string model;                 // read_fields: the model the client asked for
+  bool stream = false;               // read_fields: whether it asked for a stream
+  std::optional<Route> route;        // convert: the model key and its provider plugin
+  UpstreamRequest upstream;          // convert: what the plugin made of the request
   CallDeadline* deadline = nullptr;  // forward: retry.deadline_s, until the answer starts
-  UpstreamCall call;            // forward: one call for every attempt, its body never copied per attempt
+  UpstreamCall call;                 // forward: one call for every attempt, its body never copied per attempt
 
   // Answers the client with an error in its dialect's envelope and records it. Always false, so a
   // stage can `return x.fail(...)`.

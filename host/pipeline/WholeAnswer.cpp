@@ -22,7 +22,8 @@ Outcome relay_whole(Exchange& x, const UpstreamCall& call) {
   PluginFailure pf;
   Usage usage;
   if (!x.route->provider->convert_response(rv, client_body, pf, &usage)) {
-    spdlog::error("request {}: plugin {} could not convert the response: {}", x.rec.id, x.rec.plugin, redact(pf.message));
+    spdlog::error("request {}: plugin {} could not convert the response: {}", x.rec.id, x.rec.plugin,
+                  redact(pf.message));
     // The plugin's own status counts: a prompt the model refused is the client's 400, not a 502.
     x.fail(status_for(pf), pf.message, pf.type);
     return done;

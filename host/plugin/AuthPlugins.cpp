@@ -52,7 +52,8 @@ bool UpstreamAuthPlugin::build_token_request(std::string_view key, UpstreamReque
   return true;
 }
 
-bool UpstreamAuthPlugin::parse_token_response(int status, std::string_view body, Token& out, PluginFailure& fail) const {
+bool UpstreamAuthPlugin::parse_token_response(int status, std::string_view body, Token& out,
+                                              PluginFailure& fail) const {
   Token tok;
   acp_token_out sink{&tok, [](void* c, acp_str t, int64_t exp) {
                        auto* tk = static_cast<Token*>(c);

@@ -34,7 +34,8 @@ struct Token {
 
 class UpstreamAuthPlugin {
  public:
-  UpstreamAuthPlugin(std::shared_ptr<PluginLibrary> lib, const acp_upstream_auth_v1& t, const std::string& settings_json);
+  UpstreamAuthPlugin(std::shared_ptr<PluginLibrary> lib, const acp_upstream_auth_v1& t,
+                     const std::string& settings_json);
   ~UpstreamAuthPlugin();
   UpstreamAuthPlugin(const UpstreamAuthPlugin&) = delete;
   const std::string& name() const { return lib_->name(); }

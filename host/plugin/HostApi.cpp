@@ -16,7 +16,7 @@ std::atomic<int64_t> g_fixed_time{0};
 void log_from_plugin(acp_log_level level, acp_str plugin, acp_str message) {
   std::string_view name(plugin.ptr ? plugin.ptr : "", plugin.ptr ? plugin.len : 0);
   std::string_view msg(message.ptr ? message.ptr : "", message.ptr ? message.len : 0);
-  auto lvl = level >= ACP_LOG_ERROR ? spdlog::level::err
+  auto lvl = level >= ACP_LOG_ERROR  ? spdlog::level::err
              : level == ACP_LOG_WARN ? spdlog::level::warn
              : level == ACP_LOG_INFO ? spdlog::level::info
                                      : spdlog::level::debug;
@@ -31,8 +31,8 @@ int64_t unix_time_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-const acp_host_api g_api = {sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR, &log_from_plugin,
-                            &unix_time_now, /*event_sinks=*/1};
+const acp_host_api g_api = {sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR,
+                            &log_from_plugin,     &unix_time_now,        /*event_sinks=*/1};
 
 }  // namespace
 

@@ -36,8 +36,8 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 // Headers the host sets or that frame the request: a plugin may not add its own.
-constexpr std::array<std::string_view, 7> kHostOwned{"authorization", "ai-resource-group", "content-length",
-                                                     "transfer-encoding", "host", "connection", "te"};
+constexpr std::array<std::string_view, 7> kHostOwned{
+    "authorization", "ai-resource-group", "content-length", "transfer-encoding", "host", "connection", "te"};
 
 std::string shown(std::string_view s) {
   std::string out;

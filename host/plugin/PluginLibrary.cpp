@@ -15,7 +15,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::string& file) {
   p->lib_.load(file, boost::dll::load_mode::rtld_lazy | boost::dll::load_mode::rtld_local, ec);
   if (ec) throw std::runtime_error("cannot load: " + ec.message());
   if (!p->lib_.has(ACP_PLUGIN_ENTRY_SYMBOL))
-    throw std::runtime_error(std::string("no entry point '") + ACP_PLUGIN_ENTRY_SYMBOL + "': not an aicore-proxy plugin");
+    throw std::runtime_error(std::string("no entry point '") + ACP_PLUGIN_ENTRY_SYMBOL +
+                             "': not an aicore-proxy plugin");
   auto entry = p->lib_.get<const acp_plugin_descriptor*(const acp_host_api*)>(ACP_PLUGIN_ENTRY_SYMBOL);
   const acp_plugin_descriptor* d = entry(host_api());
   if (!d) throw std::runtime_error("entry point refused the host (see the plugin's log line above)");

@@ -1,12 +1,13 @@
 #include "plugin/PluginRegistry.hpp"
 
-#include <boost/dll/runtime_symbol_info.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "plugin/PluginFiles.hpp"
 
@@ -49,30 +50,90 @@ std::string client_auth_settings(const Config& config, const std::string& name) 
   return s.dump();
 }
 
-}  // namespace
-
-PluginSet load_plugins(const std::string& dir, const Config& config) {
-  PluginSet set;
+// The plugin files in `dir`, in name order; nullopt when the folder is missing or unsafe.
+std::optional<std::vector<fs::path>> plugin_files(const std::string& dir, bool insecure_ok) {
   std::vector<fs::path> files;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     spdlog::error("plugin folder {} does not exist: no plugins loaded", dir);
-    return set;
+    return std::nullopt;
   }
-  const bool insecure_ok = config.plugins.allow_insecure_permissions;
   if (auto bad = unsafe_plugin_path(dir)) {
     if (!insecure_ok) {
-      spdlog::error("plugin folder {}: {}: no plugins loaded (fix the permissions, or set "
-                    "plugins.allow_insecure_permissions for development)", dir, *bad);
-      return set;
+      spdlog::error(
+          "plugin folder {}: {}: no plugins loaded (fix the permissions, or set "
+          "plugins.allow_insecure_permissions for development)",
+          dir, *bad);
+      return std::nullopt;
     }
     spdlog::warn("plugin folder {}: {} (accepted: plugins.allow_insecure_permissions)", dir, *bad);
   }
   for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.is_regular_file() && e.path().extension() == ".so") files.push_back(e.path());
   std::sort(files.begin(), files.end());
+  return files;
+}
 
-  for (const auto& f : files) {
+// Opens the library of an enabled plugin whose file is safe to load; nothing (with r.status
+// saying why) when it is not.
+std::shared_ptr<PluginLibrary> open_plugin(PluginReport& r, const std::string& name, bool insecure_ok) {
+  if (auto bad = unsafe_plugin_path(r.file)) {
+    if (!insecure_ok) {
+      r.status = *bad + ": not loaded (fix the permissions, or set plugins.allow_insecure_permissions for development)";
+      spdlog::error("plugin {}: {}", r.file, r.status);
+      return nullptr;
+    }
+    spdlog::warn("plugin {}: {} (accepted: plugins.allow_insecure_permissions)", r.file, *bad);
+  }
+  try {
+    auto lib = PluginLibrary::load(r.file);
+    if (lib->name() != name)
+      throw std::runtime_error("declares the name '" + lib->name() + "': a plugin's file must be named <name>.so (" +
+                               lib->name() +
+                               ".so), so that plugins.enabled and plugins.disabled apply before it "
+                               "is loaded; not used");
+    return lib;
+  } catch (const std::exception& e) {
+    r.status = e.what();
+    spdlog::error("plugin {}: {}", r.file, e.what());
+    return nullptr;
+  }
+}
+
+// Takes the interfaces a loaded library offers into `set` (the first client-auth and upstream-auth
+// plugins win).
+void use_interfaces(const std::shared_ptr<PluginLibrary>& lib, PluginReport& r, const Config& config, PluginSet& set) {
+  r.name = lib->name();
+  r.version = lib->version();
+  r.abi = lib->abi_version();
+  r.interfaces = lib->interface_names();
+  try {
+    if (const void* t = lib->find_interface(ACP_IFACE_PROVIDER_V1))
+      set.providers.push_back(
+          std::make_shared<Provider>(lib, read_table<acp_provider_v1>(t), settings_for(config, r.name)));
+    if (const void* t = lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1); t && !set.client_auth)
+      set.client_auth = std::make_shared<ClientAuthPlugin>(lib, read_table<acp_client_auth_v1>(t),
+                                                           client_auth_settings(config, r.name));
+    if (const void* t = lib->find_interface(ACP_IFACE_UPSTREAM_AUTH_V1); t && !set.upstream_auth)
+      set.upstream_auth =
+          std::make_shared<UpstreamAuthPlugin>(lib, read_table<acp_upstream_auth_v1>(t), settings_for(config, r.name));
+    r.status = "loaded";
+    spdlog::info("plugin {} {} loaded from {} (ABI {}; {})", r.name, r.version, r.file, r.abi,
+                 fmt::join(r.interfaces, ", "));
+  } catch (const std::exception& e) {
+    r.status = e.what();
+    spdlog::error("plugin {} ({}): {}: not used", r.name, r.file, e.what());
+  }
+}
+
+}  // namespace
+
+PluginSet load_plugins(const std::string& dir, const Config& config) {
+  PluginSet set;
+  const bool insecure_ok = config.plugins.allow_insecure_permissions;
+  const auto files = plugin_files(dir, insecure_ok);
+  if (!files) return set;
+  for (const auto& f : *files) {
     PluginReport r;
     r.file = f.string();
     // A plugin's name is its file name without ".so" (the name its descriptor must declare), so
@@ -85,50 +146,8 @@ PluginSet load_plugins(const std::string& dir, const Config& config) {
       r.name = name;
       r.status = "disabled";
       spdlog::info("plugin {} ({}) is disabled by the config: not loaded", name, r.file);
-      set.reports.push_back(std::move(r));
-      continue;
-    }
-    if (auto bad = unsafe_plugin_path(r.file)) {
-      if (!insecure_ok) {
-        r.status = *bad + ": not loaded (fix the permissions, or set plugins.allow_insecure_permissions for development)";
-        spdlog::error("plugin {}: {}", r.file, r.status);
-        set.reports.push_back(std::move(r));
-        continue;
-      }
-      spdlog::warn("plugin {}: {} (accepted: plugins.allow_insecure_permissions)", r.file, *bad);
-    }
-    std::shared_ptr<PluginLibrary> lib;
-    try {
-      lib = PluginLibrary::load(r.file);
-      if (lib->name() != name)
-        throw std::runtime_error("declares the name '" + lib->name() + "': a plugin's file must be named <name>.so (" +
-                                 lib->name() + ".so), so that plugins.enabled and plugins.disabled apply before it "
-                                 "is loaded; not used");
-    } catch (const std::exception& e) {
-      r.status = e.what();
-      spdlog::error("plugin {}: {}", r.file, e.what());
-      set.reports.push_back(std::move(r));
-      continue;
-    }
-    r.name = lib->name();
-    r.version = lib->version();
-    r.abi = lib->abi_version();
-    r.interfaces = lib->interface_names();
-    try {
-      if (const void* t = lib->find_interface(ACP_IFACE_PROVIDER_V1))
-        set.providers.push_back(std::make_shared<Provider>(lib, read_table<acp_provider_v1>(t), settings_for(config, r.name)));
-      if (const void* t = lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1); t && !set.client_auth)
-        set.client_auth = std::make_shared<ClientAuthPlugin>(lib, read_table<acp_client_auth_v1>(t),
-                                                             client_auth_settings(config, r.name));
-      if (const void* t = lib->find_interface(ACP_IFACE_UPSTREAM_AUTH_V1); t && !set.upstream_auth)
-        set.upstream_auth = std::make_shared<UpstreamAuthPlugin>(lib, read_table<acp_upstream_auth_v1>(t),
-                                                                 settings_for(config, r.name));
-      r.status = "loaded";
-      spdlog::info("plugin {} {} loaded from {} (ABI {}; {})", r.name, r.version, r.file, r.abi,
-                   fmt::join(r.interfaces, ", "));
-    } catch (const std::exception& e) {
-      r.status = e.what();
-      spdlog::error("plugin {} ({}): {}: not used", r.name, r.file, e.what());
+    } else if (auto lib = open_plugin(r, name, insecure_ok)) {
+      use_interfaces(lib, r, config, set);
     }
     set.reports.push_back(std::move(r));
   }

@@ -15,7 +15,7 @@ bool done(acp_status st, ErrorSink& err, PluginFailure& fail) {
 
 acp_response_in to_c(const ResponseView& in) {
   return acp_response_in{sizeof(acp_response_in), as(in.dialect), as(in.model), as(in.context), in.status,
-                         as(in.content_type), as(in.body)};
+                         as(in.content_type),     as(in.body)};
 }
 
 // A whole response: its writes are fragments of one body; usage is kept, the stream-only events
@@ -31,13 +31,14 @@ struct BodyEvents final : StreamEvents {
 
 Provider::Provider(std::shared_ptr<PluginLibrary> lib, const acp_provider_v1& table, const std::string& settings)
     : lib_(std::move(lib)), t_(table), legacy_(lib_->abi_minor() < 1) {
-  if (!t_.create || !t_.destroy || !t_.detect_model || !t_.convert_request || !t_.convert_response ||
-      !t_.stream_open || !t_.stream_feed || !t_.stream_finish || !t_.stream_close)
+  if (!t_.create || !t_.destroy || !t_.detect_model || !t_.convert_request || !t_.convert_response || !t_.stream_open ||
+      !t_.stream_feed || !t_.stream_finish || !t_.stream_close)
     throw std::runtime_error("provider table lacks a required function");
   ErrorSink err;
   acp_status st = t_.create(as(settings), &adapter_, &err.sink);
   if (st != ACP_OK || !adapter_)
-    throw std::runtime_error("settings rejected: " + (err.failure.message.empty() ? std::string("create failed") : err.failure.message));
+    throw std::runtime_error("settings rejected: " +
+                             (err.failure.message.empty() ? std::string("create failed") : err.failure.message));
 }
 
 Provider::~Provider() {
@@ -53,8 +54,14 @@ std::vector<std::string> Provider::model_candidates(std::string_view model) cons
 }
 
 bool Provider::convert_request(const ProviderCall& c, UpstreamRequest& out, PluginFailure& fail) const {
-  acp_request_in in{sizeof(acp_request_in), as(c.dialect), as(c.client_model), as(c.model), as(c.body),
-                    c.headers ? c.headers->data() : nullptr, c.headers ? c.headers->size() : 0, c.stream ? 1 : 0};
+  acp_request_in in{sizeof(acp_request_in),
+                    as(c.dialect),
+                    as(c.client_model),
+                    as(c.model),
+                    as(c.body),
+                    c.headers ? c.headers->data() : nullptr,
+                    c.headers ? c.headers->size() : 0,
+                    c.stream ? 1 : 0};
   RequestSink rs;
   ErrorSink err;
   if (!done(t_.convert_request(adapter_, &in, &rs.out, &err.sink), err, fail)) return false;

@@ -73,9 +73,7 @@ class EventSink {
     if (self->error_) return;
     try {
       f(self->to_);
-    } catch (...) {
-      self->error_ = std::current_exception();
-    }
+    } catch (...) { self->error_ = std::current_exception(); }
   }
 
   StreamEvents& to_;
@@ -106,14 +104,15 @@ struct UpstreamRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string context;
-  int local_status = 0;     // > 0: the plugin answered itself (respond); no upstream call
+  int local_status = 0;  // > 0: the plugin answered itself (respond); no upstream call
   std::string local_body;
 };
 
 struct RequestSink {
   UpstreamRequest req;
   acp_request_out out{
-      sizeof(acp_request_out), this,
+      sizeof(acp_request_out),
+      this,
       [](void* c, acp_str t) { static_cast<RequestSink*>(c)->req.target.assign(sv(t)); },
       [](void* c, acp_str m) { static_cast<RequestSink*>(c)->req.method.assign(sv(m)); },
       [](void* c, acp_str n, acp_str v) { static_cast<RequestSink*>(c)->req.headers.emplace_back(sv(n), sv(v)); },

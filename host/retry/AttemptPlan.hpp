@@ -5,8 +5,8 @@
 #pragma once
 
 #include <chrono>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>

@@ -49,8 +49,8 @@ GiveUp Failover::give_up(const std::string& model) const {
     const bool limited = last_status_ == 429 || last_status_ == 0;
     g.status = limited ? 429 : 503;
     g.retry_after = std::to_string(plan.retry_after().count());
-    g.message = std::string(limited ? "rate limited: " : "temporarily unavailable: ") + "every deployment of '" + model +
-                "' is cooling down" +
+    g.message = std::string(limited ? "rate limited: " : "temporarily unavailable: ") + "every deployment of '" +
+                model + "' is cooling down" +
                 (last_message_.empty() || last_status_ == 0 ? std::string() : " (last error: " + last_message_ + ")");
     return g;
   }

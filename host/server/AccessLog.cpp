@@ -15,8 +15,10 @@ std::string field(const std::string& v) {
   if (v.empty()) return "-";
   std::string out;
   for (char c : v) {
-    if (c == ' ') out += "\\x20";
-    else out += c;
+    if (c == ' ')
+      out += "\\x20";
+    else
+      out += c;
   }
   return out;
 }
@@ -41,8 +43,10 @@ std::string AccessRecord::json_members(double latency_ms) const {
     m += ",\"";
     m += name;
     m += "\":";
-    if (v.empty()) m += "null";
-    else append_json_string(v, m);
+    if (v.empty())
+      m += "null";
+    else
+      append_json_string(v, m);
   };
   auto num = [&m](const char* name, auto v, bool known) {
     m += ",\"";

@@ -22,7 +22,8 @@ struct AccessRecord {
   double ttfb_ms = -1;
 
   void mark_first_byte() {
-    if (ttfb_ms < 0) ttfb_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (ttfb_ms < 0)
+      ttfb_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   }
   // The token counts the plugin reported (the latest known ones win).
   void record_usage(const Usage& u) {

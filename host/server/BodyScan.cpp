@@ -1,3 +1,9 @@
+// Not the same job as plugins/openai/fast_json.cpp, hence two scanners: this one accepts every
+// JSON text nlohmann accepts (whitespace, any escape) and picks out two top-level fields of a
+// client's body; fast_json accepts only canonical text (what nlohmann's dump writes, byte for
+// byte) so the plugin can copy spans of an upstream answer instead of re-serialising a DOM. The
+// grammars differ at every token (whitespace, escapes, numbers, duplicate keys), so one scanner
+// serving both would need a mode on each of them; they share only the shape of a recursive descent.
 #include "server/BodyScan.hpp"
 
 #include <charconv>
@@ -85,7 +91,8 @@ class Scanner {
     switch (c) {
       case '"': return RoutingFields::Kind::String;
       case 'n': return RoutingFields::Kind::Null;
-      case 't': case 'f': return RoutingFields::Kind::Bool;
+      case 't':
+      case 'f': return RoutingFields::Kind::Bool;
       default: return RoutingFields::Kind::Other;
     }
   }
@@ -183,15 +190,24 @@ class Scanner {
         escaped = true;
         if (p_ + 1 >= n) return false;
         switch (s_[p_ + 1]) {
-          case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't': p_ += 2; continue;
+          case '"':
+          case '\\':
+          case '/':
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't': p_ += 2; continue;
           case 'u':
             if (p_ + 5 >= n) return false;
             for (size_t i = 2; i < 6; ++i)
               if (!is_hex(s_[p_ + i])) return false;
             // Surrogates must pair up; leave every one of them to nlohmann.
-            if ((s_[p_ + 2] == 'd' || s_[p_ + 2] == 'D') && std::string_view("89abAB").find(s_[p_ + 3]) != std::string_view::npos)
+            if ((s_[p_ + 2] == 'd' || s_[p_ + 2] == 'D') &&
+                std::string_view("89abAB").find(s_[p_ + 3]) != std::string_view::npos)
               return false;
-            if ((s_[p_ + 2] == 'd' || s_[p_ + 2] == 'D') && std::string_view("cdefCDEF").find(s_[p_ + 3]) != std::string_view::npos)
+            if ((s_[p_ + 2] == 'd' || s_[p_ + 2] == 'D') &&
+                std::string_view("cdefCDEF").find(s_[p_ + 3]) != std::string_view::npos)
               return false;
             p_ += 6;
             continue;
@@ -214,13 +230,20 @@ class Scanner {
     auto in = [](unsigned char x, unsigned lo, unsigned hi) { return x >= lo && x <= hi; };
     const unsigned char c = b(0);
     size_t len = 0;
-    if (in(c, 0xC2, 0xDF)) len = in(b(1), 0x80, 0xBF) ? 2 : 0;
-    else if (c == 0xE0) len = in(b(1), 0xA0, 0xBF) && in(b(2), 0x80, 0xBF) ? 3 : 0;
-    else if (in(c, 0xE1, 0xEC) || c == 0xEE || c == 0xEF) len = in(b(1), 0x80, 0xBF) && in(b(2), 0x80, 0xBF) ? 3 : 0;
-    else if (c == 0xED) len = in(b(1), 0x80, 0x9F) && in(b(2), 0x80, 0xBF) ? 3 : 0;
-    else if (c == 0xF0) len = in(b(1), 0x90, 0xBF) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF) ? 4 : 0;
-    else if (in(c, 0xF1, 0xF3)) len = in(b(1), 0x80, 0xBF) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF) ? 4 : 0;
-    else if (c == 0xF4) len = in(b(1), 0x80, 0x8F) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF) ? 4 : 0;
+    if (in(c, 0xC2, 0xDF))
+      len = in(b(1), 0x80, 0xBF) ? 2 : 0;
+    else if (c == 0xE0)
+      len = in(b(1), 0xA0, 0xBF) && in(b(2), 0x80, 0xBF) ? 3 : 0;
+    else if (in(c, 0xE1, 0xEC) || c == 0xEE || c == 0xEF)
+      len = in(b(1), 0x80, 0xBF) && in(b(2), 0x80, 0xBF) ? 3 : 0;
+    else if (c == 0xED)
+      len = in(b(1), 0x80, 0x9F) && in(b(2), 0x80, 0xBF) ? 3 : 0;
+    else if (c == 0xF0)
+      len = in(b(1), 0x90, 0xBF) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF) ? 4 : 0;
+    else if (in(c, 0xF1, 0xF3))
+      len = in(b(1), 0x80, 0xBF) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF) ? 4 : 0;
+    else if (c == 0xF4)
+      len = in(b(1), 0x80, 0x8F) && in(b(2), 0x80, 0xBF) && in(b(3), 0x80, 0xBF) ? 4 : 0;
     p_ += len;
     return len > 0;
   }
@@ -231,7 +254,8 @@ class Scanner {
     const size_t start = p_;
     if (s_[p_] == '-') ++p_;
     if (!digit()) return false;
-    if (s_[p_] == '0') ++p_;
+    if (s_[p_] == '0')
+      ++p_;
     else
       while (digit()) ++p_;
     bool is_float = false;

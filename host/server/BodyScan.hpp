@@ -11,7 +11,7 @@ struct RoutingFields {
   Kind model = Kind::Absent;
   std::string_view model_text;  // Kind::String: the name (it has no escapes)
   Kind stream = Kind::Absent;
-  bool stream_value = false;    // Kind::Bool
+  bool stream_value = false;  // Kind::Bool
 };
 
 // True when `body` is a JSON object nlohmann would accept and `out` holds its top-level model and

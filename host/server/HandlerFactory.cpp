@@ -16,7 +16,7 @@ class BusyHandler : public Poco::Net::HTTPRequestHandler {
   void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) override {
     resp.set("x-request-id", new_request_id());
     resp.set("Retry-After", "1");
-      send_json(resp, 503, error_body(family_, 503, "the proxy is at capacity; retry shortly"));
+    send_json(resp, 503, error_body(family_, 503, "the proxy is at capacity; retry shortly"));
   }
 
  private:
@@ -33,7 +33,7 @@ class DrainingHandler : public Poco::Net::HTTPRequestHandler {
     resp.set("x-request-id", new_request_id());
     resp.set("Retry-After", "1");
     resp.setKeepAlive(false);
-      send_json(resp, 503, error_body(family_, 503, "the proxy is shutting down; retry"));
+    send_json(resp, 503, error_body(family_, 503, "the proxy is shutting down; retry"));
   }
 
  private:
@@ -89,10 +89,14 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   std::string path = uri.substr(0, uri.find('?'));
   while (path.size() > 1 && path.back() == '/') path.pop_back();
   const Dialect* dialect = nullptr;
-  if (path == "/v1/chat/completions" || path == "/chat/completions") dialect = &kOpenAIChat;
-  else if (path == "/v1/embeddings" || path == "/embeddings") dialect = &kOpenAIEmbeddings;
-  else if (path == "/v1/messages") dialect = &kAnthropicMessages;
-  else if (path == "/v1/messages/count_tokens") dialect = &kAnthropicCountTokens;
+  if (path == "/v1/chat/completions" || path == "/chat/completions")
+    dialect = &kOpenAIChat;
+  else if (path == "/v1/embeddings" || path == "/embeddings")
+    dialect = &kOpenAIEmbeddings;
+  else if (path == "/v1/messages")
+    dialect = &kAnthropicMessages;
+  else if (path == "/v1/messages/count_tokens")
+    dialect = &kAnthropicCountTokens;
 
   if (holder_->draining.load(std::memory_order_relaxed))
     return new DrainingHandler(dialect ? dialect->family : family_for_path(path));

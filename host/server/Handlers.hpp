@@ -11,8 +11,8 @@
 #include <memory>
 #include <string_view>
 
+#include "runtime/RuntimeHolder.hpp"
 #include "server/Dialect.hpp"
-#include "server/RuntimeHolder.hpp"
 
 namespace aicore::host {
 

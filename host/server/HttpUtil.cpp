@@ -4,8 +4,8 @@
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
-#include <Poco/Timespan.h>
 #include <Poco/String.h>
+#include <Poco/Timespan.h>
 
 #include <algorithm>
 #include <istream>
@@ -48,13 +48,16 @@ std::string read_body(Poco::Net::HTTPServerRequest& req, const ServerSettings& s
   auto pace = [&] {
     if (!impl || server.min_body_rate_bytes_s <= 0) return;
     const auto now = std::chrono::steady_clock::now();
-    const auto due = start + std::chrono::seconds(server.body_grace_s) +
-                     std::chrono::milliseconds((static_cast<int64_t>(body.size()) + 1) * 1000 / server.min_body_rate_bytes_s);
-    auto wait = std::min<std::chrono::steady_clock::duration>(silence, std::max<std::chrono::steady_clock::duration>(due - now, std::chrono::milliseconds(1)));
+    const auto due =
+        start + std::chrono::seconds(server.body_grace_s) +
+        std::chrono::milliseconds((static_cast<int64_t>(body.size()) + 1) * 1000 / server.min_body_rate_bytes_s);
+    auto wait = std::min<std::chrono::steady_clock::duration>(
+        silence, std::max<std::chrono::steady_clock::duration>(due - now, std::chrono::milliseconds(1)));
     rate_bound = wait < silence;
     // setsockopt only when the timeout moves noticeably (a body arrives in many small reads).
     if (std::chrono::abs(wait - timeout_set) > std::chrono::milliseconds(100)) {
-      impl->socket().setReceiveTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(wait).count()));
+      impl->socket().setReceiveTimeout(
+          Poco::Timespan(std::chrono::duration_cast<std::chrono::microseconds>(wait).count()));
       timeout_set = wait;
     }
   };
@@ -78,10 +81,12 @@ std::string read_body(Poco::Net::HTTPServerRequest& req, const ServerSettings& s
     const std::string got = "received " + std::to_string(body.size()) +
                             (declared > 0 ? " of " + std::to_string(declared) : std::string()) + " bytes";
     if (rate_bound)
-      throw BodyIncomplete("request body too slow: " + got + " in " +
-                           std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count()) +
-                           " s (the minimum is " + std::to_string(server.min_body_rate_bytes_s) + " bytes/s after " +
-                           std::to_string(server.body_grace_s) + " s)");
+      throw BodyIncomplete(
+          "request body too slow: " + got + " in " +
+          std::to_string(
+              std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count()) +
+          " s (the minimum is " + std::to_string(server.min_body_rate_bytes_s) + " bytes/s after " +
+          std::to_string(server.body_grace_s) + " s)");
     throw BodyIncomplete("request body incomplete: " + got + " before the client stalled or closed the connection");
   }
   return body;

@@ -17,8 +17,7 @@ std::optional<std::string> json_body_problem(std::string_view body) {
 
 std::optional<std::string> sse_events_problem(std::string_view events) {
   if (events.empty()) return "an empty event";
-  if (events.size() < 2 || events.substr(events.size() - 2) != "\n\n")
-    return "an event not ended by a blank line";
+  if (events.size() < 2 || events.substr(events.size() - 2) != "\n\n") return "an event not ended by a blank line";
   bool in_event = false;
   while (!events.empty()) {
     const size_t nl = events.find('\n');

@@ -6,9 +6,9 @@
 
 #include <memory>
 
+#include "runtime/Runtime.hpp"
 #include "server/Dialect.hpp"
 #include "server/MemoryBudget.hpp"
-#include "server/Runtime.hpp"
 
 namespace aicore::host {
 

@@ -4,9 +4,9 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/Admit.hpp"
 #include "server/AccessLog.hpp"
 #include "server/HttpUtil.hpp"
-#include "pipeline/Admit.hpp"
 
 namespace aicore::host {
 
@@ -32,9 +32,8 @@ void ModelsHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::
 void HealthHandler::handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) {
   // Unauthenticated on purpose: orchestrators probe it. It reveals no configuration.
   resp.set("x-request-id", new_request_id());
-  nlohmann::ordered_json body = {{"status", "ok"},
-                                 {"models", rt_->router->models().size()},
-                                 {"providers", rt_->plugins.providers.size()}};
+  nlohmann::ordered_json body = {
+      {"status", "ok"}, {"models", rt_->router->models().size()}, {"providers", rt_->plugins.providers.size()}};
   send_json(resp, 200, body.dump());
 }
 

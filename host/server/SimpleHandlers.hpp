@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "runtime/Runtime.hpp"
 #include "server/Dialect.hpp"
-#include "server/Runtime.hpp"
 
 namespace aicore::host {
 

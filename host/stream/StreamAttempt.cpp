@@ -15,7 +15,8 @@ using Health = Outcome::Health;
 // The plugin gave up on the stream (bad upstream bytes, or a bug of its own).
 Outcome plugin_failed(Exchange& x, StreamRelay& relay, const PluginFailure& f) {
   const int status = status_for(f);
-  if (f.status == ACP_ERR_INTERNAL) spdlog::error("request {}: plugin {} stream: {}", x.rec.id, x.rec.plugin, redact(f.message));
+  if (f.status == ACP_ERR_INTERNAL)
+    spdlog::error("request {}: plugin {} stream: {}", x.rec.id, x.rec.plugin, redact(f.message));
   const Health health = f.status == ACP_ERR_UPSTREAM ? Health::Failing : Health::Unknown;
   if (relay.started()) {
     x.rec.error = redact(f.message.substr(0, 200));

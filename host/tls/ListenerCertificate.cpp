@@ -18,7 +18,7 @@ namespace {
 // One certificate, its chain and its key, as loaded from the PEM files.
 struct KeyPair {
   X509* cert = nullptr;
-  STACK_OF(X509)* chain = nullptr;
+  STACK_OF(X509) * chain = nullptr;
   EVP_PKEY* key = nullptr;
   KeyPair() = default;
   KeyPair(const KeyPair&) = delete;
@@ -67,9 +67,8 @@ std::shared_ptr<const KeyPair> load_pair(const ServerSettings& s) {
 
 int ex_index() {
   static const int index = SSL_CTX_get_ex_new_index(
-      0, nullptr, nullptr, nullptr, [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
-        delete static_cast<Current*>(ptr);
-      });
+      0, nullptr, nullptr, nullptr,
+      [](void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) { delete static_cast<Current*>(ptr); });
   return index;
 }
 

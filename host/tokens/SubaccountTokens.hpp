@@ -15,7 +15,7 @@ namespace aicore::host {
 class SubaccountTokens {
  public:
   struct Source {
-    std::string key;              // identifies the credential; never logged (it holds the secret)
+    std::string key;  // identifies the credential; never logged (it holds the secret)
     TokenCache::Fetcher fetch;
   };
 

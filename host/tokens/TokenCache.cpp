@@ -45,8 +45,8 @@ std::string TokenCache::get(const std::string& key, const Fetcher& fetch) {
     if (now < e.retry_at) {
       // The last fetch failed moments ago: answer with its error rather than call again.
       const auto in_s = std::chrono::ceil<std::chrono::seconds>(e.retry_at - now).count();
-      throw TokenError(e.last_error + " (failed " + std::to_string(e.failures) + " time(s) in a row; next token request in " +
-                       std::to_string(in_s) + " s)");
+      throw TokenError(e.last_error + " (failed " + std::to_string(e.failures) +
+                       " time(s) in a row; next token request in " + std::to_string(in_s) + " s)");
     }
     break;  // we fetch
   }
@@ -59,9 +59,7 @@ std::string TokenCache::get(const std::string& key, const Fetcher& fetch) {
   try {
     t = fetch();
     if (t.access_token.empty()) error = "the token endpoint returned no token";
-  } catch (const std::exception& ex) {
-    error = ex.what();
-  } catch (...) {
+  } catch (const std::exception& ex) { error = ex.what(); } catch (...) {
     error = "token fetch failed";
   }
   lock.lock();

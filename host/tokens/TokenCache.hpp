@@ -64,10 +64,10 @@ class TokenCache {
     Clock::time_point refresh_at{};  // due for refresh from here on
     Clock::time_point expires_at{};  // unusable from here on
     bool fetching = false;
-    uint64_t generation = 0;        // bumped when a fetch ends
-    int failures = 0;               // consecutive failed fetches
-    Clock::time_point retry_at{};   // no fetch before this after a failure
-    bool last_failed = false;       // whether the fetch that ended last failed
+    uint64_t generation = 0;       // bumped when a fetch ends
+    int failures = 0;              // consecutive failed fetches
+    Clock::time_point retry_at{};  // no fetch before this after a failure
+    bool last_failed = false;      // whether the fetch that ended last failed
     std::string last_error;
     size_t waiting = 0;
     std::condition_variable cv;

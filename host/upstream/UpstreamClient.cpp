@@ -10,11 +10,11 @@
 
 #include <chrono>
 
-#include <istream>
 #include <algorithm>
+#include <istream>
 
-#include "upstream/BodyReader.hpp"
 #include "tls/TlsPolicy.hpp"
+#include "upstream/BodyReader.hpp"
 
 namespace aicore::host {
 namespace {
@@ -88,47 +88,102 @@ UpstreamResponse UpstreamClient::stream(const UpstreamCall& call, const StartFn&
   return exchange_(call, &on_start, &on_bytes);
 }
 
-UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const StartFn* on_start, const BytesFn* on_bytes) {
-  Url u;
-  try {
-    u = Url::parse(call.url);
-  } catch (const std::exception& e) {
-    throw UpstreamIoError(std::string("bad upstream URL: ") + e.what());
+namespace {
+
+// The waits of one call, each capped by its deadline (retry.deadline_s) while that applies.
+struct CallWaits {
+  const CallDeadline* deadline;
+
+  UpstreamIoError deadline_error() const {
+    return UpstreamIoError("upstream did not answer within retry.deadline_s (" + std::to_string(deadline->seconds) +
+                           " s)");
   }
-  const CallDeadline* deadline = call.deadline;
-  auto deadline_error = [&] {
-    return UpstreamIoError("upstream did not answer within retry.deadline_s (" + std::to_string(deadline->seconds) + " s)");
-  };
   // A wait of `limit`, capped by the deadline while it applies.
-  auto wait = [&](int limit_s) {
+  Poco::Timespan wait(int limit_s) const {
     auto d = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::seconds(limit_s));
     if (deadline) d = std::chrono::duration_cast<std::chrono::microseconds>(deadline->cap(d));
     if (d.count() <= 0) throw deadline_error();
     return Poco::Timespan(d.count());
-  };
+  }
+};
+
+// Writes the request line, headers and body; true when all of it was written.
+bool send_request(UpstreamSession& s, const Url& u, const UpstreamCall& call) {
+  UpstreamHttpRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
+  req.setHost(u.host, u.port);
+  req.setKeepAlive(true);
+  for (const auto& [n, v] : call.headers) req.set(n, v);
+  if (!call.body.empty() || call.method == "POST") {
+    req.setContentType(call.content_type);
+    req.setContentLength(static_cast<std::streamsize>(call.body.size()));
+  }
+  std::ostream& os = s.http().sendRequest(req);
+  os.write(call.body.data(), static_cast<std::streamsize>(call.body.size()));
+  os.flush();
+  return os.good();
+}
+
+// How an answer's body is read: through `on_bytes` (a 2xx stream) or into the answer, up to `max`.
+struct BodyRead {
+  const CallWaits& waits;
+  int read_s;
+  bool ok;         // a 2xx answer
+  bool streaming;  // handed to on_bytes as it arrives
+  int64_t max;     // the most bytes kept when not streaming
+  const UpstreamClient::BytesFn* on_bytes;
+};
+
+// Reads the body to its end; false when the connection must not be reused (the client went away
+// mid-stream, or an error body was cut at its limit). Throws UpstreamIoError.
+bool read_answer_body(UpstreamSession& s, BodyReader& body, const BodyRead& r, UpstreamResponse& out) {
+  const CallDeadline* deadline = r.waits.deadline;
+  char buf[16384];
+  for (;;) {
+    if (deadline && deadline->active) s.set_receive_timeout(r.waits.wait(r.read_s));
+    size_t n;
+    try {
+      n = body.read(buf, sizeof buf);
+    } catch (const UpstreamIoError&) {
+      if (body.timed_out() && deadline && deadline->passed()) throw r.waits.deadline_error();
+      throw;
+    }
+    if (n == 0) return true;
+    if (r.streaming) {
+      if (!(*r.on_bytes)(std::string_view(buf, n))) return false;  // client gone: drop, do not drain
+      continue;
+    }
+    const size_t room = static_cast<size_t>(r.max) - out.body.size();
+    out.body.append(buf, std::min(n, room));
+    if (n > room) {
+      if (r.ok)
+        throw UpstreamIoError("upstream answer exceeds the limit of " + std::to_string(r.max) +
+                              " bytes (upstream.max_response_bytes)");
+      return false;  // an error body: its first kMaxErrorBodyBytes say what went wrong
+    }
+  }
+}
+
+}  // namespace
+
+UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const StartFn* on_start, const BytesFn* on_bytes) {
+  Url u;
+  try {
+    u = Url::parse(call.url);
+  } catch (const std::exception& e) { throw UpstreamIoError(std::string("bad upstream URL: ") + e.what()); }
+  const CallDeadline* deadline = call.deadline;
+  const CallWaits waits{deadline};
   const int read_s = call.read_timeout_s > 0 ? call.read_timeout_s : settings_.read_timeout_s;
 
   bool reused = false;
   Session s = acquire_(u, reused);
   InFlightCalls::Entry entry(*calls_, *s);  // declared after the session: leaves before it closes
-  bool sent = false;          // the whole request was written
-  bool got_response = false;  // its status line and headers arrived
+  bool sent = false;                        // the whole request was written
+  bool got_response = false;                // its status line and headers arrived
   try {
-    s->set_timeouts(wait(settings_.connect_timeout_s), wait(read_s), wait(read_s));
+    s->set_timeouts(waits.wait(settings_.connect_timeout_s), waits.wait(read_s), waits.wait(read_s));
     s->connect();
     calls_->check();  // aborted while connecting: the drain's shutdown may have missed this socket
-    UpstreamHttpRequest req(call.method, u.path, Poco::Net::HTTPMessage::HTTP_1_1);
-    req.setHost(u.host, u.port);
-    req.setKeepAlive(true);
-    for (const auto& [n, v] : call.headers) req.set(n, v);
-    if (!call.body.empty() || call.method == "POST") {
-      req.setContentType(call.content_type);
-      req.setContentLength(static_cast<std::streamsize>(call.body.size()));
-    }
-    std::ostream& os = s->http().sendRequest(req);
-    os.write(call.body.data(), static_cast<std::streamsize>(call.body.size()));
-    os.flush();
-    sent = os.good();
+    sent = send_request(*s, u, call);
     Poco::Net::HTTPResponse resp;
     std::istream& is = s->http().receiveResponse(resp);
     got_response = true;
@@ -139,42 +194,15 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
     const bool ok = out.status >= 200 && out.status < 300;
     const bool streaming = on_bytes && ok;
     BodyReader body(*s, resp, is, streaming ? "mid-stream" : "while reading the body");
-    const int64_t max = !ok ? kMaxErrorBodyBytes : call.max_body_bytes > 0 ? call.max_body_bytes : settings_.max_response_bytes;
+    const int64_t max = !ok                       ? kMaxErrorBodyBytes
+                        : call.max_body_bytes > 0 ? call.max_body_bytes
+                                                  : settings_.max_response_bytes;
     if (!streaming && ok && body.declared() > max)
       throw UpstreamIoError("upstream answer of " + std::to_string(body.declared()) + " bytes exceeds the limit of " +
                             std::to_string(max) + " bytes (upstream.max_response_bytes)");
     if (on_start && *on_start && streaming) (*on_start)(out);
-    if (!streaming && body.declared() > 0)
-      out.body.reserve(static_cast<size_t>(std::min(body.declared(), max)));
-    bool complete = true;
-    char buf[16384];
-    for (;;) {
-      if (deadline && deadline->active) s->set_receive_timeout(wait(read_s));
-      size_t n;
-      try {
-        n = body.read(buf, sizeof buf);
-      } catch (const UpstreamIoError&) {
-        if (body.timed_out() && deadline && deadline->passed()) throw deadline_error();
-        throw;
-      }
-      if (n == 0) break;
-      if (streaming) {
-        if (!(*on_bytes)(std::string_view(buf, n))) {
-          complete = false;  // client gone: drop this connection rather than drain it
-          break;
-        }
-        continue;
-      }
-      const size_t room = static_cast<size_t>(max) - out.body.size();
-      out.body.append(buf, std::min(n, room));
-      if (n > room) {
-        if (ok)
-          throw UpstreamIoError("upstream answer exceeds the limit of " + std::to_string(max) +
-                                " bytes (upstream.max_response_bytes)");
-        complete = false;  // an error body: its first kMaxErrorBodyBytes say what went wrong
-        break;
-      }
-    }
+    if (!streaming && body.declared() > 0) out.body.reserve(static_cast<size_t>(std::min(body.declared(), max)));
+    const bool complete = read_answer_body(*s, body, BodyRead{waits, read_s, ok, streaming, max, on_bytes}, out);
     entry.leave();
     if (complete && resp.getKeepAlive()) release_(u, std::move(s));
     return out;
@@ -183,13 +211,14 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
     throw;
   } catch (const Poco::TimeoutException&) {
     calls_->check();
-    if (deadline && deadline->passed()) throw deadline_error();
+    if (deadline && deadline->passed()) throw waits.deadline_error();
     throw UpstreamIoError(got_response ? "upstream read timed out" : "upstream did not answer in time");
   } catch (const Poco::Exception& e) {
     calls_->check();  // the drain's shutdown, not the upstream
     // Nothing is sent again here: once written, the request may have reached the upstream.
-    throw UpstreamIoError("upstream " + u.origin() + ": " + e.displayText() +
-                          (reused && sent && !got_response ? " (on a reused connection, after the request was sent)" : ""));
+    throw UpstreamIoError(
+        "upstream " + u.origin() + ": " + e.displayText() +
+        (reused && sent && !got_response ? " (on a reused connection, after the request was sent)" : ""));
   } catch (const std::exception& e) {
     calls_->check();
     throw UpstreamIoError("upstream " + u.origin() + ": " + e.what());

@@ -49,7 +49,7 @@ struct UpstreamCall {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string content_type = "application/json";
-  int read_timeout_s = 0;  // 0: upstream.read_timeout_s (token calls use upstream.token_timeout_s)
+  int read_timeout_s = 0;      // 0: upstream.read_timeout_s (token calls use upstream.token_timeout_s)
   int64_t max_body_bytes = 0;  // a 2xx body beyond it fails; 0: upstream.max_response_bytes
   // The request's retry.deadline_s (nullptr: none). Read before every wait: the caller clears
   // `active` once its stream is under way.

@@ -64,9 +64,7 @@ bool UpstreamSession::reusable(Clock::duration max_idle) {
     if (!s.connected()) return false;
     // Readable while idle means end-of-file (the server closed it) or bytes nobody asked for.
     return !s.socket().poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
-  } catch (const Poco::Exception&) {
-    return false;
-  }
+  } catch (const Poco::Exception&) { return false; }
 }
 
 void UpstreamSession::shutdown_socket() {
@@ -75,8 +73,7 @@ void UpstreamSession::shutdown_socket() {
     if (!s.connected()) return;
     const auto fd = s.socket().impl()->sockfd();
     if (fd != POCO_INVALID_SOCKET) ::shutdown(fd, SHUT_RDWR);
-  } catch (...) {
-  }
+  } catch (...) {}
 }
 
 }  // namespace aicore::host

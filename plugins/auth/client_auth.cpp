@@ -12,7 +12,8 @@ bool matches_any_key(std::string_view presented, const std::vector<std::string>&
     size_t diff = presented.size() ^ key.size();
     const size_t n = presented.size();
     for (size_t i = 0; i < n; ++i)
-      diff |= static_cast<unsigned char>(presented[i]) ^ static_cast<unsigned char>(key.empty() ? 0 : key[i % key.size()]);
+      diff |=
+          static_cast<unsigned char>(presented[i]) ^ static_cast<unsigned char>(key.empty() ? 0 : key[i % key.size()]);
     ok |= static_cast<unsigned>(diff == 0 && !key.empty());
   }
   return ok != 0;
@@ -47,8 +48,7 @@ void KeyAuth::check(const Headers& headers) const {
   if (keys_.empty()) return;  // open access: the host warns about it at start-up
   auto presented = presented_keys(headers);
   if (presented.empty())
-    throw PluginError(ACP_ERR_UNAUTHORIZED,
-                      "missing API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'",
+    throw PluginError(ACP_ERR_UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'",
                       "authentication_error", 401);
   for (auto p : presented)
     if (matches_any_key(p, keys_)) return;

@@ -57,8 +57,9 @@ void XsuaaAuth::build_token_request(std::string_view service_key_json, const Req
     return key[name].get<std::string>();
   };
   if (!key.contains("clientsecret") && key.contains("certurl"))
-    throw PluginError(ACP_ERR_CONFIG, "certificate-based service keys (certurl/certificate) are not supported; "
-                                      "create a service key with a client secret");
+    throw PluginError(ACP_ERR_CONFIG,
+                      "certificate-based service keys (certurl/certificate) are not supported; "
+                      "create a service key with a client secret");
   std::string url = field("url");
   while (!url.empty() && url.back() == '/') url.pop_back();
   const std::string id = field("clientid"), secret = field("clientsecret");

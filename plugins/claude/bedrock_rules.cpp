@@ -15,9 +15,9 @@ namespace {
 // Top-level fields Bedrock's Anthropic invoke schema knows (besides anthropic_version and
 // anthropic_beta, which this file writes). Everything else is dropped: Bedrock answers 400
 // "<field>: Extra inputs are not permitted" to any unknown field.
-constexpr std::array<std::string_view, 10> kKeptTopLevel = {
-    "max_tokens", "messages", "system", "stop_sequences", "temperature",
-    "top_p",      "top_k",    "tools",  "tool_choice",    "thinking"};
+constexpr std::array<std::string_view, 10> kKeptTopLevel = {"max_tokens",  "messages", "system", "stop_sequences",
+                                                            "temperature", "top_p",    "top_k",  "tools",
+                                                            "tool_choice", "thinking"};
 
 // Why a known top-level field is dropped (for the debug line); others are "unknown to Bedrock".
 struct DropReason {
@@ -63,10 +63,15 @@ constexpr std::array<std::string_view, 4> kToolKeys = {"name", "description", "i
 constexpr std::array<std::string_view, 4> kToolResultBlocks = {"text", "image", "document", "search_result"};
 
 // History blocks only Anthropic's own API produces (its server tools); Bedrock rejects them.
-constexpr std::array<std::string_view, 9> kAnthropicOnlyBlocks = {
-    "server_tool_use",        "web_search_tool_result", "web_fetch_tool_result",
-    "code_execution_tool_result", "bash_code_execution_tool_result",
-    "text_editor_code_execution_tool_result", "mcp_tool_use", "mcp_tool_result", "container_upload"};
+constexpr std::array<std::string_view, 9> kAnthropicOnlyBlocks = {"server_tool_use",
+                                                                  "web_search_tool_result",
+                                                                  "web_fetch_tool_result",
+                                                                  "code_execution_tool_result",
+                                                                  "bash_code_execution_tool_result",
+                                                                  "text_editor_code_execution_tool_result",
+                                                                  "mcp_tool_use",
+                                                                  "mcp_tool_result",
+                                                                  "container_upload"};
 
 constexpr std::string_view kNotOnBedrock = "not accepted by Bedrock";
 
@@ -241,7 +246,8 @@ int64_t integer_field(const Json& body, std::string_view key) {
 // Budget for adaptive thinking, from output_config.effort (absent: Anthropic's default, high).
 int64_t adaptive_budget(const Json& body, const ThinkingBudgets& b) {
   std::string_view effort = "high";
-  if (auto oc = body.find("output_config"); oc != body.end() && oc->is_object()) effort = string_or(*oc, "effort", "high");
+  if (auto oc = body.find("output_config"); oc != body.end() && oc->is_object())
+    effort = string_or(*oc, "effort", "high");
   if (effort == "low") return b.low;
   if (effort == "medium") return b.medium;
   return b.high;  // high, max, unknown
@@ -277,7 +283,8 @@ void apply_thinking_rules(Json& out, const Json& body, const ThinkingBudgets& bu
     auto bt = th->find("budget_tokens");
     if (bt != th->end() && bt->is_number_integer() && bt->get<int64_t>() >= max_tokens) {
       out["max_tokens"] = bt->get<int64_t>() + 1;
-      changes.note("max_tokens raised to " + std::to_string(bt->get<int64_t>() + 1) + " (above thinking.budget_tokens)");
+      changes.note("max_tokens raised to " + std::to_string(bt->get<int64_t>() + 1) +
+                   " (above thinking.budget_tokens)");
     }
   } else {
     return;  // "disabled" and unknown types: Bedrock's business
@@ -342,8 +349,8 @@ void clean_tools(Json& out, Changes& changes) {
     return;
   }
   *tools = std::move(kept);
-  if (auto tc = out.find("tool_choice"); tc != out.end() && tc->is_object() && string_or(*tc, "type") == "tool" &&
-                                         !has_tool(string_or(*tc, "name"))) {
+  if (auto tc = out.find("tool_choice");
+      tc != out.end() && tc->is_object() && string_or(*tc, "type") == "tool" && !has_tool(string_or(*tc, "name"))) {
     out.erase(tc);
     changes.drop("names a dropped tool", "tool_choice");
   }
@@ -361,14 +368,18 @@ void keep_output_format(const Json& body, Json& out, const BedrockOptions& optio
       changes.drop(kNotOnBedrock, "output_config");
     } else {
       for (auto it = oc->begin(); it != oc->end(); ++it) {
-        if (it.key() == "format") format = &it.value();
-        else changes.drop(kNotOnBedrock, "output_config." + it.key());
+        if (it.key() == "format")
+          format = &it.value();
+        else
+          changes.drop(kNotOnBedrock, "output_config." + it.key());
       }
     }
   }
   if (auto of = body.find("output_format"); of != body.end()) {
-    if (format) changes.drop("output_config.format wins", "output_format");
-    else format = &*of;
+    if (format)
+      changes.drop("output_config.format wins", "output_format");
+    else
+      format = &*of;
   }
   if (!format || format->is_null()) return;
   if (options.converse) {
@@ -397,8 +408,10 @@ Json collect_betas(const Json& body, const std::vector<std::string>& client_beta
   for (const std::string& beta : wanted) {
     if (std::find(kept.begin(), kept.end(), beta) != kept.end()) continue;
     bool extra = std::find(options.extra_betas.begin(), options.extra_betas.end(), beta) != options.extra_betas.end();
-    if (extra || bedrock_accepts_beta(beta, options.model)) kept.push_back(beta);
-    else changes.drop("beta not accepted by Bedrock for this model", beta);
+    if (extra || bedrock_accepts_beta(beta, options.model))
+      kept.push_back(beta);
+    else
+      changes.drop("beta not accepted by Bedrock for this model", beta);
   }
   return kept;
 }
@@ -457,7 +470,8 @@ Json to_bedrock_invoke(const Json& body, const std::vector<std::string>& client_
       out[k] = it.value();
       continue;
     }
-    auto reason = std::find_if(kDroppedTopLevel.begin(), kDroppedTopLevel.end(), [&](const DropReason& d) { return d.field == k; });
+    auto reason = std::find_if(kDroppedTopLevel.begin(), kDroppedTopLevel.end(),
+                               [&](const DropReason& d) { return d.field == k; });
     changes.drop(reason != kDroppedTopLevel.end() ? reason->reason : std::string_view("unknown to Bedrock"), k);
   }
 
@@ -470,8 +484,8 @@ Json to_bedrock_invoke(const Json& body, const std::vector<std::string>& client_
     if (mapping::strip_billing_header(system))
       changes.drop("Claude Code billing metadata, not prompt text", "system x-anthropic-billing-header line");
     if (system.is_array()) clean_blocks(system, n);
-    bool empty = (system.is_string() && system.get_ref<const std::string&>().empty()) ||
-                 (system.is_array() && system.empty());
+    bool empty =
+        (system.is_string() && system.get_ref<const std::string&>().empty()) || (system.is_array() && system.empty());
     if (empty) {
       out.erase("system");
     } else if (out.contains("system")) {
@@ -509,8 +523,7 @@ Json to_bedrock_invoke(const Json& body, const std::vector<std::string>& client_
   if (n.scopes) changes.note("stripped cache_control.scope from " + std::to_string(n.scopes) + " block(s)");
   if (n.tool_result_blocks)
     changes.drop("not allowed in tool_result content", std::to_string(n.tool_result_blocks) + " tool_result block(s)");
-  if (n.anthropic_only)
-    changes.drop("Anthropic server-tool history", std::to_string(n.anthropic_only) + " block(s)");
+  if (n.anthropic_only) changes.drop("Anthropic server-tool history", std::to_string(n.anthropic_only) + " block(s)");
 
   clean_tools(out, changes);
   apply_thinking_rules(out, body, options.budgets, changes);

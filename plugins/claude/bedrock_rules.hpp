@@ -27,8 +27,8 @@
 //    JSON schema; a beta-style top-level output_format becomes it); output_config's other keys
 //    (effort) are dropped;
 //  - dropped: every other top-level field (model, stream, metadata, context_management,
-//    output_config on older models and on Converse, service_tier, container, inference_geo, mcp_servers, unknown ones: Bedrock
-//    answers "Extra inputs are not permitted"), Anthropic server tools (web_search_*, web_fetch_*,
+//    output_config on older models and on Converse, service_tier, container, inference_geo, mcp_servers, unknown ones:
+//    Bedrock answers "Extra inputs are not permitted"), Anthropic server tools (web_search_*, web_fetch_*,
 //    code_execution_*, computer_*, text_editor_*, bash_*, memory_*, tool_search_tool_*, mcp_toolset,
 //    any typed tool but "custom"), with a warning.
 #pragma once

@@ -8,8 +8,7 @@ constexpr std::string_view kModel = "model=";
 
 std::string ResponseContext::encode() const {
   return std::string(kTag) + ";api=" + std::string(api_name(api)) + (include_usage ? ";usage=1" : ";usage=0") +
-         (json_tool ? ";json=1" : ";json=0") + ";" +
-         std::string(kModel) + client_model;
+         (json_tool ? ";json=1" : ";json=0") + ";" + std::string(kModel) + client_model;
 }
 
 ResponseContext ResponseContext::decode(std::string_view context) {
@@ -24,11 +23,16 @@ ResponseContext ResponseContext::decode(std::string_view context) {
     }
     size_t end = rest.find(';');
     std::string_view item = rest.substr(0, end);
-    if (item == "api=converse") c.api = Api::Converse;
-    else if (item == "api=invoke") c.api = Api::Invoke;
-    else if (item == "usage=1") c.include_usage = true;
-    else if (item == "usage=0") c.include_usage = false;
-    else if (item == "json=1") c.json_tool = true;
+    if (item == "api=converse")
+      c.api = Api::Converse;
+    else if (item == "api=invoke")
+      c.api = Api::Invoke;
+    else if (item == "usage=1")
+      c.include_usage = true;
+    else if (item == "usage=0")
+      c.include_usage = false;
+    else if (item == "json=1")
+      c.json_tool = true;
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
   }
   return c;

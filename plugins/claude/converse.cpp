@@ -14,7 +14,9 @@ std::string at(std::string_view field, size_t i) { return std::string(field) + "
 
 Json cache_point() { return Json{{"cachePoint", Json{{"type", "default"}}}}; }
 
-bool has_cache_control(const Json& b) { return b.is_object() && b.contains("cache_control") && !b["cache_control"].is_null(); }
+bool has_cache_control(const Json& b) {
+  return b.is_object() && b.contains("cache_control") && !b["cache_control"].is_null();
+}
 
 // "image/png" -> "png"; Converse knows png, jpeg, gif, webp.
 std::string image_format(std::string_view media_type, const std::string& where) {
@@ -59,8 +61,10 @@ std::string document_name(const Json& block, size_t n) {
   std::string out;
   for (unsigned char c : title) {
     bool ok = std::isalnum(c) || c == '-' || c == '(' || c == ')' || c == '[' || c == ']';
-    if (ok) out += static_cast<char>(c);
-    else if (!out.empty() && out.back() != ' ') out += ' ';
+    if (ok)
+      out += static_cast<char>(c);
+    else if (!out.empty() && out.back() != ' ')
+      out += ' ';
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (out.empty()) out = "document-" + std::to_string(n);
@@ -110,10 +114,14 @@ Json tool_result_content(const Json& content, const std::string& where, size_t& 
     const Json& b = content[i];
     const std::string w = at(where, i);
     std::string_view type = string_or(b, "type");
-    if (type == "text") out.push_back(Json{{"text", string_or(b, "text")}});
-    else if (type == "image") out.push_back(image_block(b, w));
-    else if (type == "document") out.push_back(document_block(b, w, docs));
-    else throw invalid_request(w + ".type: '" + std::string(type) + "' is not supported in a Converse tool result");
+    if (type == "text")
+      out.push_back(Json{{"text", string_or(b, "text")}});
+    else if (type == "image")
+      out.push_back(image_block(b, w));
+    else if (type == "document")
+      out.push_back(document_block(b, w, docs));
+    else
+      throw invalid_request(w + ".type: '" + std::string(type) + "' is not supported in a Converse tool result");
   }
   return out;
 }
@@ -196,7 +204,8 @@ Json anthropic_to_converse_request(const Json& body) {
       for (size_t i = 0; i < v.size(); ++i) {
         Json m = Json::object();
         m["role"] = string_or(v[i], "role");
-        m["content"] = content_blocks(v[i].contains("content") ? v[i]["content"] : Json(), at("messages", i) + ".content", docs);
+        m["content"] =
+            content_blocks(v[i].contains("content") ? v[i]["content"] : Json(), at("messages", i) + ".content", docs);
         msgs.push_back(std::move(m));
       }
       out["messages"] = std::move(msgs);

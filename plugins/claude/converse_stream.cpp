@@ -133,8 +133,9 @@ void ConverseEventSource::on_converse_event(const Json& event, const OnEvent& on
   const Json& body = event.begin().value();
 
   if (kind.size() > 9 && kind.ends_with("Exception")) {
-    std::string message = body.is_object() ? std::string(string_or(body, "message", string_or(body, "Message")))
-                                           : body.is_string() ? body.get<std::string>() : std::string();
+    std::string message = body.is_object()   ? std::string(string_or(body, "message", string_or(body, "Message")))
+                          : body.is_string() ? body.get<std::string>()
+                                             : std::string();
     if (message.empty()) message = kind;
     done_ = true;
     on_event(AnthropicEvent{anthropic_error_event(error_type_for_exception(kind), message), {}});
@@ -172,7 +173,8 @@ void ConverseEventSource::on_converse_event(const Json& event, const OnEvent& on
       on_event(AnthropicEvent{std::move(e), {}});
     } else if (auto tu = d->find("toolUse"); tu != d->end() && tu->is_object()) {
       std::string_view input = string_or(*tu, "input");
-      int64_t i = open_block(idx, Json{{"type", "tool_use"}, {"id", ""}, {"name", ""}, {"input", Json::object()}}, on_event);
+      int64_t i =
+          open_block(idx, Json{{"type", "tool_use"}, {"id", ""}, {"name", ""}, {"input", Json::object()}}, on_event);
       Json e = event_of("content_block_delta");
       e["index"] = i;
       e["delta"] = Json{{"type", "input_json_delta"}, {"partial_json", input}};

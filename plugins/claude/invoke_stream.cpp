@@ -47,7 +47,8 @@ void InvokeEventSource::on_sse(const SseEvent& e, const OnEvent& on_event) {
       if (err->is_object()) {
         message = string_or(*err, "message", message);
         if (auto t = string_or(*err, "type"); !t.empty()) type = error_type_for_exception(t);
-        if (auto code = err->find("code"); code != err->end() && (*code == "429" || *code == 429)) type = "rate_limit_error";
+        if (auto code = err->find("code"); code != err->end() && (*code == "429" || *code == 429))
+          type = "rate_limit_error";
       } else if (err->is_string()) {
         message = err->get_ref<const std::string&>();
       }
@@ -55,7 +56,8 @@ void InvokeEventSource::on_sse(const SseEvent& e, const OnEvent& on_event) {
     for (std::string_view k : {"__type", "exceptionType", "code"})
       if (auto t = string_or(j, k); !t.empty()) type = error_type_for_exception(t);
     std::string text = message.empty() ? "upstream stream error: " + dump(j) : std::string(message);
-    if (type == "api_error" && (text.find("Too many") != std::string::npos || text.find("rate limit") != std::string::npos))
+    if (type == "api_error" &&
+        (text.find("Too many") != std::string::npos || text.find("rate limit") != std::string::npos))
       type = "rate_limit_error";
     on_event(AnthropicEvent{anthropic_error_event(type, text), {}});
     return;

@@ -61,8 +61,10 @@ void MessagesStreamConverter::on_event(AnthropicEvent&& e, const Sink& events) {
     mapping::report_stream_error(events, err != e.json.end() ? *err : Json("upstream error"));
   }
   events.write(sse_event(type, e.raw.empty() ? dump(e.json) : e.raw));
-  if (type == "message_stop") stopped_ = true;
-  else if (type == "error") failed_ = true;
+  if (type == "message_stop")
+    stopped_ = true;
+  else if (type == "error")
+    failed_ = true;
   if (stopped_ || failed_) events.end();
 }
 

@@ -51,7 +51,8 @@ void strip_suffixes(std::string& s) {
       }
     }
     // A date snapshot: -20250929 or @20250929 (Vertex spelling).
-    if (s.size() > 9 && (s[s.size() - 9] == '-' || s[s.size() - 9] == '@') && all_digits(std::string_view(s).substr(s.size() - 8))) {
+    if (s.size() > 9 && (s[s.size() - 9] == '-' || s[s.size() - 9] == '@') &&
+        all_digits(std::string_view(s).substr(s.size() - 8))) {
       s.resize(s.size() - 9);
       changed = true;
     }
@@ -95,7 +96,8 @@ bool is_claude_model(std::string_view model) {
   if (raw.starts_with("anthropic--") || raw.find("anthropic.claude") != std::string::npos) return true;
   const std::string m = base_model_name(model);
   if (m.starts_with("claude")) return true;
-  return std::any_of(kFamilies.begin(), kFamilies.end(), [&](std::string_view f) { return m.find(f) != std::string::npos; });
+  return std::any_of(kFamilies.begin(), kFamilies.end(),
+                     [&](std::string_view f) { return m.find(f) != std::string::npos; });
 }
 
 ClaudeModel parse_model(std::string_view model) {
@@ -109,9 +111,8 @@ ClaudeModel parse_model(std::string_view model) {
       continue;
     }
     // "4", "5", "4.5", "3.7": short numbers only, so an unstripped date or size never counts.
-    bool numeric = !tok.empty() && tok.size() <= 5 && std::all_of(tok.begin(), tok.end(), [](unsigned char c) {
-      return std::isdigit(c) || c == '.';
-    });
+    bool numeric = !tok.empty() && tok.size() <= 5 &&
+                   std::all_of(tok.begin(), tok.end(), [](unsigned char c) { return std::isdigit(c) || c == '.'; });
     if (numeric) {
       for (std::string_view part : split(tok, '.'))
         if (all_digits(part) && part.size() <= 2) numbers.emplace_back(part);
@@ -135,7 +136,7 @@ std::vector<std::string> model_candidates(std::string_view model) {
     const std::string& f = cm.family;
     const std::string& v = cm.version;
     add_unique(out, "anthropic--claude-" + v + "-" + f);  // SAP AI Core's model name
-    add_unique(out, v + "-" + f);                          // the Python proxy's config keys
+    add_unique(out, v + "-" + f);                         // the Python proxy's config keys
     add_unique(out, "claude-" + v + "-" + f);
     // Anthropic's ids: family first since Claude 4, version first before.
     if (cm.major >= 4) {

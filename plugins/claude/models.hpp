@@ -21,8 +21,8 @@
 namespace aicore::claude {
 
 struct ClaudeModel {
-  std::string family;   // "sonnet", "opus", "haiku"; empty when the name has none
-  std::string version;  // "4.5", "3.7", "4"; empty when the name has none
+  std::string family;          // "sonnet", "opus", "haiku"; empty when the name has none
+  std::string version;         // "4.5", "3.7", "4"; empty when the name has none
   int major = -1, minor = -1;  // -1 when unknown; minor 0 for "4"
 
   bool known() const { return !family.empty() && !version.empty(); }

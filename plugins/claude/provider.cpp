@@ -65,7 +65,9 @@ std::string ClaudeProvider::anthropic_count_tokens(const RequestIn& in) const {
   return mapping::count_tokens_response(in.body);
 }
 
-UpstreamRequest ClaudeProvider::anthropic_messages_request(const RequestIn& in) const { return bedrock_request(in, false); }
+UpstreamRequest ClaudeProvider::anthropic_messages_request(const RequestIn& in) const {
+  return bedrock_request(in, false);
+}
 
 UpstreamRequest ClaudeProvider::openai_chat_request(const RequestIn& in) const { return bedrock_request(in, true); }
 
@@ -99,7 +101,8 @@ UpstreamRequest ClaudeProvider::bedrock_request(const RequestIn& in, bool openai
   }
   changes.log(std::string(in.dialect) + " for '" + std::string(model) + "'");
   return UpstreamRequest{std::string(target(ctx.api, stream)),
-                         dump(ctx.api == Api::Converse ? anthropic_to_converse_request(bedrock) : bedrock), ctx.encode()};
+                         dump(ctx.api == Api::Converse ? anthropic_to_converse_request(bedrock) : bedrock),
+                         ctx.encode()};
 }
 
 std::string ClaudeProvider::anthropic_messages_response(const ResponseIn& in, Usage& usage) const {
@@ -130,7 +133,8 @@ namespace {
 // The reader of the Bedrock API that answered.
 std::unique_ptr<EventSource> event_source(const ResponseIn& in, const ResponseContext& ctx) {
   if (ctx.api == Api::Converse)
-    return std::make_unique<ConverseEventSource>(ctx.client_model, fnv1a(in.context, static_cast<uint64_t>(unix_time())));
+    return std::make_unique<ConverseEventSource>(ctx.client_model,
+                                                 fnv1a(in.context, static_cast<uint64_t>(unix_time())));
   return std::make_unique<InvokeEventSource>();
 }
 }  // namespace

@@ -90,8 +90,10 @@ class Parser {
   void skip_ws() {
     while (!at_end()) {
       char c = s_[i_];
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') ++i_;
-      else break;
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')
+        ++i_;
+      else
+        break;
     }
   }
 
@@ -159,9 +161,12 @@ class Parser {
       skip_ws();
       Json key = value(depth + 1);
       std::string k;
-      if (key.is_string()) k = key.get<std::string>();
-      else if (key.is_number() || key.is_boolean() || key.is_null()) k = key.dump();
-      else fail("dict key must be a string or a number");
+      if (key.is_string())
+        k = key.get<std::string>();
+      else if (key.is_number() || key.is_boolean() || key.is_null())
+        k = key.dump();
+      else
+        fail("dict key must be a string or a number");
       expect(':');
       obj[k] = value(depth + 1);
     } while (next_item('}'));
@@ -193,9 +198,12 @@ class Parser {
       bool is_raw = false, is_bytes = false;
       while (!at_end() && std::isalpha(static_cast<unsigned char>(s_[i_])) && i_ - start < 2) {
         char p = static_cast<char>(std::tolower(static_cast<unsigned char>(s_[i_])));
-        if (p == 'r') is_raw = true;
-        else if (p == 'b') is_bytes = true;
-        else if (p != 'u') break;
+        if (p == 'r')
+          is_raw = true;
+        else if (p == 'b')
+          is_bytes = true;
+        else if (p != 'u')
+          break;
         ++i_;
       }
       if (at_end() || (s_[i_] != '\'' && s_[i_] != '"')) {
@@ -266,8 +274,10 @@ class Parser {
         case 'v': out += '\v'; break;
         case 'x': {
           int v = hex_digits(2);
-          if (bytes) out += static_cast<char>(v);
-          else append_utf8(out, static_cast<uint32_t>(v));
+          if (bytes)
+            out += static_cast<char>(v);
+          else
+            append_utf8(out, static_cast<uint32_t>(v));
           break;
         }
         case 'u':
@@ -283,8 +293,10 @@ class Parser {
             size_t save = i_;
             i_ += 2;
             uint32_t lo = static_cast<uint32_t>(hex_digits(4));
-            if (lo >= 0xDC00 && lo <= 0xDFFF) cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            else i_ = save;
+            if (lo >= 0xDC00 && lo <= 0xDFFF)
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            else
+              i_ = save;
           }
           append_utf8(out, cp);
           break;
@@ -292,9 +304,12 @@ class Parser {
         default:
           if (e >= '0' && e <= '7') {
             uint32_t v = static_cast<uint32_t>(e - '0');
-            for (int k = 0; k < 2 && peek() >= '0' && peek() <= '7'; ++k) v = v * 8 + static_cast<uint32_t>(s_[i_++] - '0');
-            if (bytes) out += static_cast<char>(v & 0xFF);
-            else append_utf8(out, v);
+            for (int k = 0; k < 2 && peek() >= '0' && peek() <= '7'; ++k)
+              v = v * 8 + static_cast<uint32_t>(s_[i_++] - '0');
+            if (bytes)
+              out += static_cast<char>(v & 0xFF);
+            else
+              append_utf8(out, v);
           } else {
             out += '\\';  // unknown escape: Python keeps both characters
             out += e;

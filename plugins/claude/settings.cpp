@@ -46,15 +46,20 @@ Settings Settings::parse(std::string_view text) {
       if (!v.is_object()) config_error(key, "must be an object with low, medium and/or high");
       for (auto b = v.begin(); b != v.end(); ++b) {
         const std::string field = "thinking_budgets." + b.key();
-        if (b.key() == "low") s.budgets.low = positive(b.value(), field, 1024);
-        else if (b.key() == "medium") s.budgets.medium = positive(b.value(), field, 1024);
-        else if (b.key() == "high") s.budgets.high = positive(b.value(), field, 1024);
-        else config_error(field, "unknown level (known: low, medium, high)");
+        if (b.key() == "low")
+          s.budgets.low = positive(b.value(), field, 1024);
+        else if (b.key() == "medium")
+          s.budgets.medium = positive(b.value(), field, 1024);
+        else if (b.key() == "high")
+          s.budgets.high = positive(b.value(), field, 1024);
+        else
+          config_error(field, "unknown level (known: low, medium, high)");
       }
     } else if (key == "extra_betas") {
       if (!v.is_array()) config_error(key, "must be an array of strings");
       for (const Json& b : v) {
-        if (!b.is_string() || b.get_ref<const std::string&>().empty()) config_error(key, "must be an array of non-empty strings");
+        if (!b.is_string() || b.get_ref<const std::string&>().empty())
+          config_error(key, "must be an array of non-empty strings");
         s.extra_betas.push_back(b.get<std::string>());
       }
     } else {

@@ -53,7 +53,8 @@ UpstreamRequest convert_anthropic_request(std::string_view body, const ModelName
   GeminiRequestOptions options;
   options.thinking = anthropic_thinking(a);
   if (auto k = a.find("top_k"); k != a.end() && !k->is_null()) {
-    if (!k->is_number_integer() || k->get<int64_t>() < 0) throw invalid_request("top_k: must be a non-negative integer");
+    if (!k->is_number_integer() || k->get<int64_t>() < 0)
+      throw invalid_request("top_k: must be a non-negative integer");
     options.top_k = k->get<int64_t>();
   }
   // Gemini has no limit on tool ids, and this plugin carries thought signatures in them

@@ -17,16 +17,43 @@ namespace aicore::gemini {
 namespace {
 
 // Fields that have no Gemini counterpart; dropped with a debug line.
-constexpr std::array<std::string_view, 15> kDropped = {
-    "user",       "metadata", "store",   "service_tier",        "logprobs", "top_logprobs", "logit_bias",
-    "prediction", "audio",    "modalities", "parallel_tool_calls", "verbosity", "web_search_options",
-    "safety_identifier", "prompt_cache_key"};
+constexpr std::array<std::string_view, 15> kDropped = {"user",
+                                                       "metadata",
+                                                       "store",
+                                                       "service_tier",
+                                                       "logprobs",
+                                                       "top_logprobs",
+                                                       "logit_bias",
+                                                       "prediction",
+                                                       "audio",
+                                                       "modalities",
+                                                       "parallel_tool_calls",
+                                                       "verbosity",
+                                                       "web_search_options",
+                                                       "safety_identifier",
+                                                       "prompt_cache_key"};
 
 // Everything this converter reads; any other field is dropped (and logged) too.
-constexpr std::array<std::string_view, 20> kRead = {
-    "model",       "messages",   "stream",          "stream_options", "tools",       "tool_choice", "functions",
-    "function_call", "max_tokens", "max_completion_tokens", "temperature", "top_p", "top_k",   "stop",
-    "n",           "seed",       "presence_penalty", "frequency_penalty", "response_format", "reasoning_effort"};
+constexpr std::array<std::string_view, 20> kRead = {"model",
+                                                    "messages",
+                                                    "stream",
+                                                    "stream_options",
+                                                    "tools",
+                                                    "tool_choice",
+                                                    "functions",
+                                                    "function_call",
+                                                    "max_tokens",
+                                                    "max_completion_tokens",
+                                                    "temperature",
+                                                    "top_p",
+                                                    "top_k",
+                                                    "stop",
+                                                    "n",
+                                                    "seed",
+                                                    "presence_penalty",
+                                                    "frequency_penalty",
+                                                    "response_format",
+                                                    "reasoning_effort"};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& a, std::string_view k) {
@@ -66,9 +93,9 @@ std::string mime_from_extension(std::string_view url) {
   if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return {};
   const std::string ext = lower(path.substr(dot + 1));
   static const std::pair<std::string_view, std::string_view> kTypes[] = {
-      {"png", "image/png"},   {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
-      {"gif", "image/gif"},   {"heic", "image/heic"}, {"heif", "image/heif"}, {"pdf", "application/pdf"},
-      {"mp3", "audio/mp3"},   {"wav", "audio/wav"},  {"mp4", "video/mp4"},   {"txt", "text/plain"}};
+      {"png", "image/png"}, {"jpg", "image/jpeg"},  {"jpeg", "image/jpeg"}, {"webp", "image/webp"},
+      {"gif", "image/gif"}, {"heic", "image/heic"}, {"heif", "image/heif"}, {"pdf", "application/pdf"},
+      {"mp3", "audio/mp3"}, {"wav", "audio/wav"},   {"mp4", "video/mp4"},   {"txt", "text/plain"}};
   for (const auto& [e, m] : kTypes)
     if (ext == e) return std::string(m);
   return {};
@@ -255,8 +282,8 @@ void convert_messages(const Json& in, Contents& out) {
           auto fn = call.find("function");
           if (fn == call.end() || !fn->is_object()) throw invalid_request(cw + ".function: must be an object");
           std::string id = string_or(call, "id");
-          parts.push_back(function_call_part(fn->value("name", Json()), fn->value("arguments", Json()),
-                                             cw + ".function", id));
+          parts.push_back(
+              function_call_part(fn->value("name", Json()), fn->value("arguments", Json()), cw + ".function", id));
           if (!id.empty()) call_names.emplace_back(id, (*fn)["name"].get<std::string>());
         }
       }
@@ -355,8 +382,10 @@ Json function_calling_config(const Json& in, const Json& decls) {
   }
   if (!choice->is_object()) throw invalid_request(field + ": must be a string or an object");
   std::string name;
-  if (auto fn = choice->find("function"); fn != choice->end() && fn->is_object()) name = string_or(*fn, "name");
-  else name = string_or(*choice, "name");
+  if (auto fn = choice->find("function"); fn != choice->end() && fn->is_object())
+    name = string_or(*fn, "name");
+  else
+    name = string_or(*choice, "name");
   if (name.empty()) throw invalid_request(field + ".function.name: required");
   if (!declared(decls, name)) throw invalid_request(field + ": function '" + name + "' is not among the tools");
   return Json{{"mode", "ANY"}, {"allowedFunctionNames", Json::array({name})}};
@@ -419,10 +448,14 @@ Json thinking_config(const ThinkingRequest& r, std::string_view model, const Set
     case ThinkingRequest::Kind::Effort: {
       if (r.effort == "none" || r.effort == "minimal") return off();
       int64_t budget;
-      if (r.effort == "low") budget = settings.budget_low;
-      else if (r.effort == "medium") budget = settings.budget_medium;
-      else if (r.effort == "high") budget = settings.budget_high;
-      else throw invalid_request("reasoning_effort: must be one of none, minimal, low, medium, high");
+      if (r.effort == "low")
+        budget = settings.budget_low;
+      else if (r.effort == "medium")
+        budget = settings.budget_medium;
+      else if (r.effort == "high")
+        budget = settings.budget_high;
+      else
+        throw invalid_request("reasoning_effort: must be one of none, minimal, low, medium, high");
       if (sup.kind == K::Level)
         return Json{{"includeThoughts", true}, {"thinkingLevel", r.effort == "low" ? "low" : "high"}};
       return Json{{"includeThoughts", true}, {"thinkingBudget", clamp(budget)}};
@@ -449,8 +482,10 @@ Json generation_config(const Json& in, std::string_view model, const Settings& s
   }
   auto mct = in.find("max_completion_tokens");
   auto mt = in.find("max_tokens");
-  if (mct != in.end() && !mct->is_null()) g["maxOutputTokens"] = non_negative(*mct, "max_completion_tokens");
-  else if (mt != in.end() && !mt->is_null()) g["maxOutputTokens"] = non_negative(*mt, "max_tokens");
+  if (mct != in.end() && !mct->is_null())
+    g["maxOutputTokens"] = non_negative(*mct, "max_completion_tokens");
+  else if (mt != in.end() && !mt->is_null())
+    g["maxOutputTokens"] = non_negative(*mt, "max_tokens");
   if (auto t = in.find("temperature"); t != in.end() && !t->is_null()) {
     number(*t, "temperature");
     g["temperature"] = *t;
@@ -478,7 +513,8 @@ Json generation_config(const Json& in, std::string_view model, const Settings& s
     }
     if (!seqs.empty()) g["stopSequences"] = std::move(seqs);
   }
-  for (auto [from, to] : {std::pair{"presence_penalty", "presencePenalty"}, std::pair{"frequency_penalty", "frequencyPenalty"}})
+  for (auto [from, to] :
+       {std::pair{"presence_penalty", "presencePenalty"}, std::pair{"frequency_penalty", "frequencyPenalty"}})
     if (auto p = in.find(from); p != in.end() && !p->is_null()) {
       number(*p, from);
       g[to] = *p;
@@ -513,7 +549,8 @@ Json generation_config(const Json& in, std::string_view model, const Settings& s
 using mapping::client_include_usage;
 using mapping::wants_stream;
 
-void log_changes(std::string_view model, const std::vector<std::string>& dropped, const std::vector<std::string>& notes) {
+void log_changes(std::string_view model, const std::vector<std::string>& dropped,
+                 const std::vector<std::string>& notes) {
   if (dropped.empty() && notes.empty()) return;
   std::string line = "openai.chat -> gemini '" + std::string(model) + "':";
   const char* sep = " ";

@@ -78,8 +78,8 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
   for (size_t ci = 0; ci < cands->size(); ++ci) {
     const Json& cand = (*cands)[ci];
     if (!cand.is_object()) throw upstream_error("generateContent response: candidate is not an object");
-    const int index = cand.contains("index") && cand["index"].is_number_integer() ? cand["index"].get<int>()
-                                                                                  : static_cast<int>(ci);
+    const int index =
+        cand.contains("index") && cand["index"].is_number_integer() ? cand["index"].get<int>() : static_cast<int>(ci);
     std::string text, thoughts;
     bool has_text = false;
     Json calls = Json::array();
@@ -89,7 +89,8 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
           if (!p.is_object()) continue;
           if (auto fc = p.find("functionCall"); fc != p.end() && fc->is_object()) {
             const std::string name = string_or(*fc, "name");
-            const std::string args = dump(fc->contains("args") && (*fc)["args"].is_object() ? (*fc)["args"] : Json::object());
+            const std::string args =
+                dump(fc->contains("args") && (*fc)["args"].is_object() ? (*fc)["args"] : Json::object());
             const std::string sig = string_or(p, "thoughtSignature");
             calls.push_back(Json{{"id", make_call_id(ctx.seed, index, static_cast<int>(calls.size()), name, args, sig)},
                                  {"type", "function"},
@@ -111,9 +112,8 @@ Json gemini_to_openai_response(const Json& response, const ResponseContext& ctx,
     if (!thoughts.empty()) message["reasoning_content"] = thoughts;
     if (!calls.empty()) message["tool_calls"] = std::move(calls);
     const bool called = message.contains("tool_calls");
-    choices.push_back(Json{{"index", index},
-                           {"message", std::move(message)},
-                           {"finish_reason", openai_finish_reason(reason, called)}});
+    choices.push_back(Json{
+        {"index", index}, {"message", std::move(message)}, {"finish_reason", openai_finish_reason(reason, called)}});
   }
 
   const std::string rid = string_or(response, "responseId");
@@ -132,8 +132,10 @@ std::string convert_chat_response(std::string_view body, const ResponseContext& 
   // A non-streaming call answered as a stream (a JSON array of one or more chunks) is folded.
   if (j.is_array()) {
     if (j.empty()) throw upstream_error("generateContent response: empty array");
-    if (j.size() == 1) j = j[0];
-    else throw upstream_error("generateContent response: got a stream of " + std::to_string(j.size()) + " chunks");
+    if (j.size() == 1)
+      j = j[0];
+    else
+      throw upstream_error("generateContent response: got a stream of " + std::to_string(j.size()) + " chunks");
   }
   const Json completion = gemini_to_openai_response(j, ctx, unix_time());
   if (usage)

@@ -17,7 +17,8 @@ Json GeminiToOpenAIChunks::chunk(int index, Json delta, const Json& finish_reaso
               {"object", "chat.completion.chunk"},
               {"created", created_},
               {"model", ctx_.client_model},
-              {"choices", Json::array({Json{{"index", index}, {"delta", std::move(delta)}, {"finish_reason", finish_reason}}})}};
+              {"choices",
+               Json::array({Json{{"index", index}, {"delta", std::move(delta)}, {"finish_reason", finish_reason}}})}};
 }
 
 void GeminiToOpenAIChunks::on_response(const Json& r, const OnChunk& out) {

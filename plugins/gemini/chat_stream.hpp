@@ -70,7 +70,9 @@ class OpenAIChatStream final : public StreamConverter {
   OpenAIChatStream(ResponseContext ctx, int64_t created);
   void feed(std::string_view bytes, const Sink& events) override;
   void finish(const Sink& events) override;
-  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override { chunks_.usage(prompt_tokens, completion_tokens); }
+  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override {
+    chunks_.usage(prompt_tokens, completion_tokens);
+  }
 
  private:
   void on_response(const Json& response, const Sink& events);
@@ -86,7 +88,9 @@ class AnthropicMessagesStream final : public StreamConverter {
   AnthropicMessagesStream(ResponseContext ctx, int64_t created);
   void feed(std::string_view bytes, const Sink& events) override;
   void finish(const Sink& events) override;
-  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override { chunks_.usage(prompt_tokens, completion_tokens); }
+  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override {
+    chunks_.usage(prompt_tokens, completion_tokens);
+  }
 
  private:
   void on_response(const Json& response, const mapping::Emit& emit);

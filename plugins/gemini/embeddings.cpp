@@ -71,7 +71,8 @@ UpstreamRequest convert_embeddings_request(std::string_view body, std::string_vi
   }
   Json out = {{"instances", std::move(instances)}};
   if (auto d = in.find("dimensions"); d != in.end() && !d->is_null()) {
-    if (!d->is_number_integer() || d->get<int64_t>() <= 0) throw invalid_request("dimensions: must be a positive integer");
+    if (!d->is_number_integer() || d->get<int64_t>() <= 0)
+      throw invalid_request("dimensions: must be a positive integer");
     out["parameters"] = Json{{"outputDimensionality", *d}};
   }
 

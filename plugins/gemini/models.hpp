@@ -24,10 +24,10 @@ std::vector<std::string> model_candidates(std::string_view model);
 // What a model accepts in generationConfig.thinkingConfig.
 struct ThinkingSupport {
   enum class Kind {
-    None,     // gemini-1.x / 2.0: no thinkingConfig at all
-    Budget,   // gemini-2.5-*: thinkingBudget in [min, max], 0 only when can_disable, -1 = dynamic
-    Level,    // gemini-3*: thinkingLevel "low" / "high" (a budget is still accepted)
-    Unknown   // a model this plugin does not know: passed through unclamped
+    None,    // gemini-1.x / 2.0: no thinkingConfig at all
+    Budget,  // gemini-2.5-*: thinkingBudget in [min, max], 0 only when can_disable, -1 = dynamic
+    Level,   // gemini-3*: thinkingLevel "low" / "high" (a budget is still accepted)
+    Unknown  // a model this plugin does not know: passed through unclamped
   };
   Kind kind = Kind::Unknown;
   int64_t min = 0;

@@ -206,7 +206,8 @@ class Cleaner {
         // (which the thunk would turn into a 500).
         size_t i = 0;
         const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), i);
-        if (token.empty() || ec != std::errc() || end != token.data() + token.size() || i >= cur->size()) return nullptr;
+        if (token.empty() || ec != std::errc() || end != token.data() + token.size() || i >= cur->size())
+          return nullptr;
         cur = &(*cur)[i];
       } else {
         return nullptr;
@@ -347,8 +348,10 @@ class Cleaner {
     for (const Json& t : types) {
       if (!t.is_string()) continue;
       std::string n = lower(t.get<std::string>());
-      if (n == "null") nullable = true;
-      else if (is_known_type(n) && std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+      if (n == "null")
+        nullable = true;
+      else if (is_known_type(n) && std::find(names.begin(), names.end(), n) == names.end())
+        names.push_back(n);
     }
     Json rest = node;
     if (names.size() == 1) {
@@ -410,8 +413,8 @@ class Cleaner {
         out[k] = v;
       } else if (k == "examples") {
         if (v.is_array() && !v.empty() && !node.contains("example")) out["example"] = v[0];
-      } else if (k == "minItems" || k == "maxItems" || k == "minLength" || k == "maxLength" ||
-                 k == "minProperties" || k == "maxProperties") {
+      } else if (k == "minItems" || k == "maxItems" || k == "minLength" || k == "maxLength" || k == "minProperties" ||
+                 k == "maxProperties") {
         if (non_negative_integer(v)) out[k] = v;
       } else if (k == "minimum" || k == "maximum") {
         if (v.is_number()) out[k] = v;
@@ -443,8 +446,10 @@ class Cleaner {
 
     // Infer a missing type from the keywords present.
     if (type.empty()) {
-      if (out.contains("properties")) type = "object";
-      else if (out.contains("items")) type = "array";
+      if (out.contains("properties"))
+        type = "object";
+      else if (out.contains("items"))
+        type = "array";
     }
 
     // const and enum.
@@ -461,8 +466,10 @@ class Cleaner {
       Json kept = Json::array();
       Seen seen;
       for (const Json& v : values) {
-        if (v.is_null()) nullable = true;
-        else if (seen.insert(v)) kept.push_back(v);
+        if (v.is_null())
+          nullable = true;
+        else if (seen.insert(v))
+          kept.push_back(v);
       }
       if (kept.empty()) {
         // only null was allowed
@@ -521,8 +528,10 @@ class Cleaner {
       for (const Json& r : *req)
         if (r.is_string() && names.count(r.get<std::string>()) && seen.insert(r)) kept.push_back(r);
     }
-    if (kept.empty()) s.erase("required");
-    else s["required"] = std::move(kept);
+    if (kept.empty())
+      s.erase("required");
+    else
+      s["required"] = std::move(kept);
   }
 
   // Vertex: "items: missing field" for an array without a typed items schema.

@@ -34,12 +34,12 @@ Settings Settings::parse(std::string_view text) {
     const std::string& key = it.key();
     const Json& v = it.value();
     if (key == "model_names") {
-      mapping::for_each_model_setting(v, key, "Gemini model name",
-                                      [&](const std::string& model, const Json& value, const std::string& field) {
-                                        if (!value.is_string() || !path_safe(value.get_ref<const std::string&>()))
-                                          config_error(field, "must be a model name of letters, digits, '-', '.', '_' or '@'");
-                                        s.model_names.emplace_back(model, value.get<std::string>());
-                                      });
+      mapping::for_each_model_setting(
+          v, key, "Gemini model name", [&](const std::string& model, const Json& value, const std::string& field) {
+            if (!value.is_string() || !path_safe(value.get_ref<const std::string&>()))
+              config_error(field, "must be a model name of letters, digits, '-', '.', '_' or '@'");
+            s.model_names.emplace_back(model, value.get<std::string>());
+          });
     } else if (key == "safety_settings") {
       if (!v.is_array()) config_error(key, "must be an array of {category, threshold} objects");
       for (size_t i = 0; i < v.size(); ++i)
@@ -50,10 +50,14 @@ Settings Settings::parse(std::string_view text) {
       if (!v.is_object()) config_error(key, "must be an object with low, medium and/or high");
       for (auto b = v.begin(); b != v.end(); ++b) {
         const std::string f = "thinking_budgets." + b.key();
-        if (b.key() == "low") s.budget_low = budget(b.value(), f);
-        else if (b.key() == "medium") s.budget_medium = budget(b.value(), f);
-        else if (b.key() == "high") s.budget_high = budget(b.value(), f);
-        else config_error(f, "unknown effort (known: low, medium, high)");
+        if (b.key() == "low")
+          s.budget_low = budget(b.value(), f);
+        else if (b.key() == "medium")
+          s.budget_medium = budget(b.value(), f);
+        else if (b.key() == "high")
+          s.budget_high = budget(b.value(), f);
+        else
+          config_error(f, "unknown effort (known: low, medium, high)");
       }
     } else {
       config_error(key, "unknown setting (known: model_names, safety_settings, thinking_budgets)");

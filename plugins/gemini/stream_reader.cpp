@@ -11,8 +11,10 @@ void GeminiStreamReader::feed(std::string_view bytes, const OnObject& on_object)
     bytes.remove_prefix(first);
     mode_ = (bytes[0] == '[' || bytes[0] == '{') ? Mode::Array : Mode::Sse;
   }
-  if (mode_ == Mode::Sse) sse_.feed(bytes, [&](const SseEvent& e) { on_sse(e, on_object); });
-  else feed_array(bytes, on_object);
+  if (mode_ == Mode::Sse)
+    sse_.feed(bytes, [&](const SseEvent& e) { on_sse(e, on_object); });
+  else
+    feed_array(bytes, on_object);
 }
 
 bool GeminiStreamReader::finish(const OnObject& on_object) {
@@ -53,9 +55,12 @@ void GeminiStreamReader::feed_array(std::string_view bytes, const OnObject& on_o
       continue;
     }
     if (in_string_) {
-      if (escaped_) escaped_ = false;
-      else if (c == '\\') escaped_ = true;
-      else if (c == '"') in_string_ = false;
+      if (escaped_)
+        escaped_ = false;
+      else if (c == '\\')
+        escaped_ = true;
+      else if (c == '"')
+        in_string_ = false;
       continue;
     }
     if (c == '"') {

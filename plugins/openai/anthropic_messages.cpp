@@ -87,7 +87,9 @@ UpstreamRequest convert_anthropic_request(std::string_view body, const ModelName
   }
   if (is_reasoning_model(model)) {
     // o-series and gpt-5 reject stop sequences outright.
-    if (chat.erase("stop") > 0) log_debug("anthropic.messages for '" + std::string(model) + "': dropped stop_sequences (rejected by reasoning models)");
+    if (chat.erase("stop") > 0)
+      log_debug("anthropic.messages for '" + std::string(model) +
+                "': dropped stop_sequences (rejected by reasoning models)");
   } else if (auto m = chat.find("max_completion_tokens"); m != chat.end()) {
     // Older api-versions (2023-05-15, SAP's documented default) know only max_tokens.
     Json limit = *m;
@@ -96,9 +98,9 @@ UpstreamRequest convert_anthropic_request(std::string_view body, const ModelName
   }
 
   UpstreamRequest r = convert_chat_request(dump(chat), model, stream_hint, settings);
-  r.context = AnthropicContext{std::string(names.client.empty() ? model : names.client),
-                               mapping::estimate_input_tokens(in)}
-                  .encode();
+  r.context =
+      AnthropicContext{std::string(names.client.empty() ? model : names.client), mapping::estimate_input_tokens(in)}
+          .encode();
   return r;
 }
 

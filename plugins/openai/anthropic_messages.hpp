@@ -49,7 +49,9 @@ class AnthropicStreamConverter final : public StreamConverter {
 
   void feed(std::string_view bytes, const Sink& events) override;
   void finish(const Sink& events) override;
-  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override { conv_.usage(prompt_tokens, completion_tokens); }
+  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override {
+    conv_.usage(prompt_tokens, completion_tokens);
+  }
 
  private:
   void on_event(const SseEvent& event, const mapping::Emit& emit);

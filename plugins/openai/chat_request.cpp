@@ -17,13 +17,13 @@ namespace aicore::openai {
 namespace {
 
 // Rejected by o-series and gpt-5 deployments with a 400 ("Unsupported parameter").
-constexpr std::array<std::string_view, 6> kReasoningRejects = {
-    "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias"};
+constexpr std::array<std::string_view, 6> kReasoningRejects = {"top_p",    "presence_penalty", "frequency_penalty",
+                                                               "logprobs", "top_logprobs",     "logit_bias"};
 
 // Sent by clients written for other backends (vLLM, Qwen, Anthropic-style); Azure answers 400
 // "Unknown parameter" to each of them.
 constexpr std::array<std::string_view, 5> kForeignFields = {"top_k", "repetition_penalty", "min_p", "thinking",
-                                                             "enable_thinking"};
+                                                            "enable_thinking"};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& a, std::string_view k) {
@@ -65,8 +65,9 @@ void validate(const Json& in) {
   if (auto s = in.find("stream"); s != in.end() && !s->is_boolean() && !s->is_null())
     throw invalid_request("stream: must be a boolean");
   for (std::string_view f : {"max_tokens", "max_completion_tokens"})
-    if (auto v = in.find(std::string(f)); v != in.end() && !v->is_null() &&
-                                           !(v->is_number_unsigned() || (v->is_number_integer() && v->get<int64_t>() >= 0)))
+    if (auto v = in.find(std::string(f));
+        v != in.end() && !v->is_null() &&
+        !(v->is_number_unsigned() || (v->is_number_integer() && v->get<int64_t>() >= 0)))
       throw invalid_request(std::string(f) + ": must be a non-negative integer");
   if (auto t = in.find("temperature"); t != in.end() && !t->is_number() && !t->is_null())
     throw invalid_request("temperature: must be a number");
@@ -142,7 +143,8 @@ bool valid_fast(const std::vector<fast::Member>& top) {
   if (const fast::Member* s = find(top, "stream"); s && s->value != "true" && s->value != "false" && s->value != "null")
     return false;
   for (std::string_view f : {"max_tokens", "max_completion_tokens"})
-    if (const fast::Member* v = find(top, f); v && v->value != "null" && (!is_integer_text(v->value) || v->value.front() == '-'))
+    if (const fast::Member* v = find(top, f);
+        v && v->value != "null" && (!is_integer_text(v->value) || v->value.front() == '-'))
       return false;
   if (const fast::Member* t = find(top, "temperature");
       t && t->value != "null" && !(t->value.front() == '-' || (t->value.front() >= '0' && t->value.front() <= '9')))
@@ -280,8 +282,10 @@ UpstreamRequest convert_chat_request(std::string_view body, std::string_view mod
       continue;
     }
     if (k == "stream_options") {
-      if (streaming) out[k] = upstream_stream_options(&v);
-      else changes.drop("only valid with stream: true", k);  // Azure answers 400 otherwise
+      if (streaming)
+        out[k] = upstream_stream_options(&v);
+      else
+        changes.drop("only valid with stream: true", k);  // Azure answers 400 otherwise
       continue;
     }
     if (reasoning) {

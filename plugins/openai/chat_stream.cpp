@@ -71,7 +71,8 @@ void ChatStreamConverter::note_usage(const Json& chunk, const Sink& events) {
   auto u = chunk.find("usage");
   if (u == chunk.end() || !u->is_object()) return;
   if (auto p = u->find("prompt_tokens"); p != u->end() && p->is_number_integer()) prompt_tokens_ = p->get<int64_t>();
-  if (auto c = u->find("completion_tokens"); c != u->end() && c->is_number_integer()) completion_tokens_ = c->get<int64_t>();
+  if (auto c = u->find("completion_tokens"); c != u->end() && c->is_number_integer())
+    completion_tokens_ = c->get<int64_t>();
   events.usage(mapping::usage_from_openai(*u));
 }
 
@@ -166,8 +167,10 @@ bool ChatStreamConverter::on_event_fast(std::string_view data, const Sink& event
       fast::members(c, fields_);
       bool has_delta = false, finished = false;
       for (const fast::Member& f : fields_) {
-        if (f.key == "delta") has_delta = true;
-        else if (f.key == "finish_reason") finished = f.value != "null";
+        if (f.key == "delta")
+          has_delta = true;
+        else if (f.key == "finish_reason")
+          finished = f.value != "null";
       }
       // Only annotations from the asynchronous content filter: nothing left for the client.
       if (!has_delta && !finished) continue;

@@ -51,8 +51,8 @@ class ChatStreamConverter final : public StreamConverter {
   std::vector<std::string_view> choices_;
   std::string out_;
   const bool include_usage_;
-  bool done_ = false;      // [DONE] forwarded: later bytes are ignored
-  bool failed_ = false;    // an error event was forwarded: the stream is over
+  bool done_ = false;    // [DONE] forwarded: later bytes are ignored
+  bool failed_ = false;  // an error event was forwarded: the stream is over
   bool finished_ = false;
   int64_t prompt_tokens_ = -1, completion_tokens_ = -1;
 };

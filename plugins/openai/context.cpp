@@ -18,8 +18,10 @@ ResponseContext ResponseContext::decode(std::string_view context) {
     if (rest.front() == ';') rest.remove_prefix(1);
     size_t end = rest.find(';');
     std::string_view item = rest.substr(0, end);
-    if (item == "usage=1") c.client_include_usage = true;
-    else if (item == "usage=0") c.client_include_usage = false;
+    if (item == "usage=1")
+      c.client_include_usage = true;
+    else if (item == "usage=0")
+      c.client_include_usage = false;
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
   }
   return c;

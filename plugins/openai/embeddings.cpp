@@ -16,7 +16,8 @@ void validate_input(const Json& in) {
   if (input == in.end()) throw invalid_request("input: required");
   if (input->is_string()) return;
   if (!input->is_array())
-    throw invalid_request("input: must be a string, an array of strings, an array of integers or an array of integer arrays");
+    throw invalid_request(
+        "input: must be a string, an array of strings, an array of integers or an array of integer arrays");
   if (input->empty()) throw invalid_request("input: must not be empty");
   // The first element decides which of the three array forms this is; the rest must agree.
   const Json& first = input->front();

@@ -1,3 +1,6 @@
+// host/server/BodyScan.cpp is the other hand-written JSON scanner, for a different job: it accepts
+// any JSON nlohmann accepts (whitespace, escapes) to find a client body's model and stream fields.
+// Canonical text is a much narrower grammar at every token, so the two are kept apart.
 #include "fast_json.hpp"
 
 #include "json_util.hpp"
@@ -26,7 +29,8 @@ inline bool plain8(const char* p) {
   std::memcpy(&v, p, 8);
   constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
   auto zero = [&](uint64_t x) { return (x - ones) & ~x & highs; };
-  const uint64_t special = zero(v ^ (ones * '"')) | zero(v ^ (ones * '\\')) | ((v - ones * 0x20) & ~v & highs) | (v & highs);
+  const uint64_t special =
+      zero(v ^ (ones * '"')) | zero(v ^ (ones * '\\')) | ((v - ones * 0x20) & ~v & highs) | (v & highs);
   return special == 0;
 }
 
@@ -146,7 +150,13 @@ class Checker {
       if (c == '\\') {
         if (p_ + 1 >= n) return false;
         switch (s_[p_ + 1]) {
-          case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't': p_ += 2; continue;
+          case '"':
+          case '\\':
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't': p_ += 2; continue;
           case 'u': {
             // dump writes \u00xx only for the control characters that have no short escape.
             if (p_ + 5 >= n) return false;

@@ -15,7 +15,9 @@ using mapping::lower;
 using mapping::starts_with_ci;
 
 // Clients that talk to several gateways (LiteLLM, OpenRouter-style configs) qualify the name.
-std::string_view strip_routing_prefix(std::string_view s) { return mapping::strip_routing_prefix(s, {"openai/", "azure/"}); }
+std::string_view strip_routing_prefix(std::string_view s) {
+  return mapping::strip_routing_prefix(s, {"openai/", "azure/"});
+}
 
 // OpenAI snapshots end in -YYYY-MM-DD (gpt-4o-2024-08-06) or, for older ones, -MMDD (gpt-4-0613).
 std::string_view strip_date_suffix(std::string_view s) {
@@ -25,8 +27,7 @@ std::string_view strip_date_suffix(std::string_view s) {
         all_digits(d.substr(8, 2)))
       return s.substr(0, s.size() - 11);
   }
-  if (s.size() > 5 && s[s.size() - 5] == '-' && all_digits(s.substr(s.size() - 4)))
-    return s.substr(0, s.size() - 5);
+  if (s.size() > 5 && s[s.size() - 5] == '-' && all_digits(s.substr(s.size() - 4))) return s.substr(0, s.size() - 5);
   return s;
 }
 
@@ -44,8 +45,8 @@ std::string base_model_name(std::string_view model) { return lower(strip_routing
 
 bool is_openai_model(std::string_view model) {
   std::string m = base_model_name(model);
-  static constexpr std::array<std::string_view, 6> kPrefixes = {"gpt-", "chatgpt-", "o1", "o3", "o4",
-                                                                "text-embedding-"};
+  static constexpr std::array<std::string_view, 6> kPrefixes = {"gpt-", "chatgpt-", "o1",
+                                                                "o3",   "o4",       "text-embedding-"};
   return std::any_of(kPrefixes.begin(), kPrefixes.end(), [&](std::string_view p) { return m.starts_with(p); });
 }
 

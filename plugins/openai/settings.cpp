@@ -20,7 +20,8 @@ std::string version_value(const Json& v, std::string_view field) {
   const auto& s = v.get_ref<const std::string&>();
   if (s.empty()) config_error(field, "must not be empty");
   bool ok = std::all_of(s.begin(), s.end(), [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_';
   });
   if (!ok) config_error(field, "may contain only letters, digits, '-', '.' and '_'");
   return s;

@@ -19,7 +19,7 @@
 #include "balance/Cooldowns.hpp"
 #include "log/Log.hpp"
 #include "retry/AttemptPlan.hpp"
-#include "server/RuntimeHolder.hpp"
+#include "runtime/RuntimeHolder.hpp"
 #include "tokens/SubaccountTokens.hpp"
 #include "tokens/TokenCache.hpp"
 

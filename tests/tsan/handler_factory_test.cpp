@@ -23,8 +23,8 @@
 #include "net/ConnectionServer.hpp"
 #include "plugin/PluginRegistry.hpp"
 #include "server/Handlers.hpp"
-#include "server/Runtime.hpp"
-#include "server/RuntimeHolder.hpp"
+#include "runtime/Runtime.hpp"
+#include "runtime/RuntimeHolder.hpp"
 
 using namespace aicore::host;
 

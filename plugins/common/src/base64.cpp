@@ -82,11 +82,16 @@ std::string base64_to_url(std::string_view b64) {
   std::string out;
   out.reserve(b64.size());
   for (char c : b64) {
-    if (alnum(c)) out += c;
-    else if (c == '+' || c == '-') out += '-';
-    else if (c == '/' || c == '_') out += '_';
-    else if (c == '=') continue;
-    else return {};
+    if (alnum(c))
+      out += c;
+    else if (c == '+' || c == '-')
+      out += '-';
+    else if (c == '/' || c == '_')
+      out += '_';
+    else if (c == '=')
+      continue;
+    else
+      return {};
   }
   return out;
 }
@@ -95,10 +100,14 @@ std::string url_to_base64(std::string_view url) {
   std::string out;
   out.reserve(url.size() + 3);
   for (char c : url) {
-    if (alnum(c)) out += c;
-    else if (c == '-') out += '+';
-    else if (c == '_') out += '/';
-    else return {};
+    if (alnum(c))
+      out += c;
+    else if (c == '-')
+      out += '+';
+    else if (c == '_')
+      out += '/';
+    else
+      return {};
   }
   while (out.size() % 4 != 0) out += '=';
   return out;

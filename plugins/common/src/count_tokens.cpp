@@ -52,7 +52,8 @@ bool image_size(const std::string& b, int64_t& w, int64_t& h) {
     }
     if (b.compare(12, 4, "VP8L") == 0) {
       const uint32_t v = static_cast<uint8_t>(b[21]) | (static_cast<uint8_t>(b[22]) << 8) |
-                         (static_cast<uint8_t>(b[23]) << 16) | (static_cast<uint32_t>(static_cast<uint8_t>(b[24])) << 24);
+                         (static_cast<uint8_t>(b[23]) << 16) |
+                         (static_cast<uint32_t>(static_cast<uint8_t>(b[24])) << 24);
       w = 1 + (v & 0x3fff);
       h = 1 + ((v >> 14) & 0x3fff);
       return true;

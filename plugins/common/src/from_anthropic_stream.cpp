@@ -136,7 +136,8 @@ struct AnthropicToOpenAIStream::State {
     auto it = blocks.find(index);
     if (type == "text_delta") return text(emit, "content", str_or(delta, "text"));
     if (type == "thinking_delta") return text(emit, "reasoning_content", str_or(delta, "thinking"));
-    if (type == "input_json_delta" && it != blocks.end()) return arguments(emit, it->second, str_or(delta, "partial_json"));
+    if (type == "input_json_delta" && it != blocks.end())
+      return arguments(emit, it->second, str_or(delta, "partial_json"));
     // signature_delta, citations_delta and unknown deltas carry nothing for OpenAI clients.
   }
 
@@ -217,7 +218,8 @@ void AnthropicToOpenAIStream::on_event(const Json& event, const Emit& emit) {
       s.usage.update(*u);
       emit.events().usage(s.usage.counts());
     }
-    if (const Json* d = find(event, "delta"); d && find(*d, "stop_reason")) s.send_finish(emit, str_or(*d, "stop_reason"));
+    if (const Json* d = find(event, "delta"); d && find(*d, "stop_reason"))
+      s.send_finish(emit, str_or(*d, "stop_reason"));
   } else if (type == "message_stop") {
     // Bedrock appends its own metrics; use them when the events carried no usage.
     if (const Json* m = find(event, "amazon-bedrock-invocationMetrics")) {

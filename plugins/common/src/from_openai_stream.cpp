@@ -2,11 +2,11 @@
 //
 //   event: message_start        {"type":"message_start","message":{id,type,role,model,content:[],…,usage}}
 //   event: content_block_start  {"type":"content_block_start","index":i,"content_block":{…}}
-//   event: content_block_delta  {"type":"content_block_delta","index":i,"delta":{text_delta|thinking_delta|input_json_delta}}
-//   event: content_block_stop   {"type":"content_block_stop","index":i}
-//   … one block after the other …
-//   event: message_delta        {"type":"message_delta","delta":{stop_reason,stop_sequence:null},"usage":{…}}
-//   event: message_stop         {"type":"message_stop"}
+//   event: content_block_delta
+//   {"type":"content_block_delta","index":i,"delta":{text_delta|thinking_delta|input_json_delta}} event:
+//   content_block_stop   {"type":"content_block_stop","index":i} … one block after the other … event: message_delta
+//   {"type":"message_delta","delta":{stop_reason,stop_sequence:null},"usage":{…}} event: message_stop
+//   {"type":"message_stop"}
 //
 // message_start goes out with the first chunk that has a choice (Azure's role chunk), so clients
 // see the stream begin at once; its input_tokens is the caller's estimate, the real count follows
@@ -40,9 +40,7 @@ struct OpenAIToAnthropicStream::State {
   bool refusal = false;
   OpenAIUsage usage;
 
-  static void event(const Emit& emit, std::string_view name, const Json& data) {
-    emit(sse_event(name, dump(data)));
-  }
+  static void event(const Emit& emit, std::string_view name, const Json& data) { emit(sse_event(name, dump(data))); }
 
   void start(const Emit& emit) {
     if (started) return;
@@ -155,7 +153,9 @@ struct OpenAIToAnthropicStream::State {
     // OpenAI's vocabulary -> Anthropic's (both use invalid_request_error, rate_limit_error, …).
     if (type.empty() || type == "server_error") type = "api_error";
     e["type"] = type;
-    e["message"] = err.is_string() ? err.get<std::string>() : err.is_object() ? str_or(err, "message", "upstream error") : "upstream error";
+    e["message"] = err.is_string()   ? err.get<std::string>()
+                   : err.is_object() ? str_or(err, "message", "upstream error")
+                                     : "upstream error";
     Json out = Json::object();
     out["type"] = "error";
     out["error"] = std::move(e);

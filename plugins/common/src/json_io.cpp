@@ -12,8 +12,10 @@ bool nested_deeper_than(std::string_view text, int limit) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // the escaped character cannot end the string
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -44,7 +46,8 @@ Json parse_upstream_json(std::string_view body, std::string_view what) {
   detail::ParseFailure f;
   Json j = detail::parse_linear(body, f);
   if (!f.failed) return j;
-  throw upstream_error(f.syntax ? prefix + ": invalid JSON at byte " + std::to_string(f.byte) : prefix + ": invalid JSON");
+  throw upstream_error(f.syntax ? prefix + ": invalid JSON at byte " + std::to_string(f.byte)
+                                : prefix + ": invalid JSON");
 }
 
 Json parse_embedded_json(std::string_view text) {

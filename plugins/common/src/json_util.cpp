@@ -48,9 +48,7 @@ bool expect_bool(const Json& v, const std::string& path) {
 Json parse_lenient(std::string_view text) {
   try {
     return mapping::parse_embedded_json(text);
-  } catch (...) {
-    return Json(Json::value_t::discarded);
-  }
+  } catch (...) { return Json(Json::value_t::discarded); }
 }
 
 uint64_t fnv1a(std::string_view s) {

@@ -13,9 +13,7 @@
 namespace aicore::mapping::detail {
 
 // "messages" + 2 -> "messages[2]".
-inline std::string at(std::string_view path, size_t i) {
-  return std::string(path) + "[" + std::to_string(i) + "]";
-}
+inline std::string at(std::string_view path, size_t i) { return std::string(path) + "[" + std::to_string(i) + "]"; }
 inline std::string dot(std::string_view path, std::string_view key) {
   return path.empty() ? std::string(key) : std::string(path) + "." + std::string(key);
 }
@@ -35,7 +33,7 @@ inline std::string str_or(const Json& obj, std::string_view key, std::string_vie
 }
 inline int64_t int_or(const Json& obj, std::string_view key, int64_t fallback) {
   const Json* v = find(obj, key);
-  return (v && v->is_number_integer()) ? v->get<int64_t>()
+  return (v && v->is_number_integer())    ? v->get<int64_t>()
          : (v && v->is_number_unsigned()) ? static_cast<int64_t>(v->get<uint64_t>())
                                           : fallback;
 }

@@ -16,9 +16,7 @@ Json parse_settings(std::string_view text) {
   Json j;
   try {
     j = parse_upstream_json(text, "settings");
-  } catch (const PluginError&) {
-    config_error("settings", "invalid JSON");
-  }
+  } catch (const PluginError&) { config_error("settings", "invalid JSON"); }
   if (!j.is_object()) config_error("settings", "must be a JSON object");
   return j;
 }

@@ -205,7 +205,8 @@ Turn assistant_turn(const Json& msg, const std::string& path, size_t index, std:
       const std::string bpath = at(path + ".thinking_blocks", j);
       expect_object(b, bpath);
       const std::string& type = expect_string(require(b, "type", bpath), bpath + ".type");
-      if (type != "thinking" && type != "redacted_thinking") bad(bpath + ".type", "must be thinking or redacted_thinking");
+      if (type != "thinking" && type != "redacted_thinking")
+        bad(bpath + ".type", "must be thinking or redacted_thinking");
       t.blocks.push_back(b);
     }
   }
@@ -220,9 +221,12 @@ Turn assistant_turn(const Json& msg, const std::string& path, size_t index, std:
         expect_object(part, ppath);
         const std::string& type = expect_string(require(part, "type", ppath), ppath + ".type");
         std::string text;
-        if (type == "text") text = expect_string(require(part, "text", ppath), ppath + ".text");
-        else if (type == "refusal") text = expect_string(require(part, "refusal", ppath), ppath + ".refusal");
-        else bad(ppath + ".type", "'" + type + "' parts are not supported in assistant messages");
+        if (type == "text")
+          text = expect_string(require(part, "text", ppath), ppath + ".text");
+        else if (type == "refusal")
+          text = expect_string(require(part, "refusal", ppath), ppath + ".refusal");
+        else
+          bad(ppath + ".type", "'" + type + "' parts are not supported in assistant messages");
         if (text.empty()) continue;
         Json b = text_block(std::move(text));
         copy_cache_control(part, b);
@@ -298,8 +302,10 @@ void trim_final_assistant(std::vector<Turn>& turns) {
   if (blocks.back()["type"] != "text") return;
   std::string text = blocks.back()["text"].get<std::string>();
   size_t end = text.find_last_not_of(" \t\r\n");
-  if (end == std::string::npos) blocks.erase(blocks.size() - 1);
-  else blocks.back()["text"] = text.substr(0, end + 1);
+  if (end == std::string::npos)
+    blocks.erase(blocks.size() - 1);
+  else
+    blocks.back()["text"] = text.substr(0, end + 1);
   if (blocks.empty()) turns.pop_back();
 }
 
@@ -336,7 +342,8 @@ Json map_tools(const Json& tools, const std::string& path) {
     const Json& t = expect_object(tools[i], tpath);
     std::string type = "function";
     if (const Json* ty = find(t, "type")) type = expect_string(*ty, tpath + ".type");
-    if (type != "function") bad(tpath + ".type", "'" + type + "' tools are not supported by Claude models (only function tools)");
+    if (type != "function")
+      bad(tpath + ".type", "'" + type + "' tools are not supported by Claude models (only function tools)");
     const Json& fn = expect_object(require(t, "function", tpath), tpath + ".function");
     const std::string fpath = tpath + ".function";
     Json tool = Json::object();
@@ -376,10 +383,14 @@ Json map_tool_choice(const Json& tc, std::string_view path) {
   const std::string p(path);
   if (tc.is_string()) {
     const std::string& s = tc.get_ref<const std::string&>();
-    if (s == "auto") out["type"] = "auto";
-    else if (s == "none") out["type"] = "none";
-    else if (s == "required" || s == "any") out["type"] = "any";
-    else bad(p, "must be 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}");
+    if (s == "auto")
+      out["type"] = "auto";
+    else if (s == "none")
+      out["type"] = "none";
+    else if (s == "required" || s == "any")
+      out["type"] = "any";
+    else
+      bad(p, "must be 'auto', 'none', 'required' or {\"type\":\"function\",\"function\":{\"name\":…}}");
     return out;
   }
   if (!tc.is_object()) bad(p, "must be a string or an object");
@@ -492,15 +503,20 @@ Json openai_to_anthropic_request(const Json& body, const ToAnthropicOptions& opt
     // An Anthropic-style thinking object sent to an OpenAI endpoint (LiteLLM accepts it too).
     thinking = expect_object(*th, "thinking");
     const std::string& type = expect_string(require(thinking, "type", "thinking"), "thinking.type");
-    if (type == "enabled") expect_positive_int(require(thinking, "budget_tokens", "thinking"), "thinking.budget_tokens");
+    if (type == "enabled")
+      expect_positive_int(require(thinking, "budget_tokens", "thinking"), "thinking.budget_tokens");
     if (type == "disabled") thinking = nullptr;
   } else if (const Json* re = find(body, "reasoning_effort")) {
     const std::string& e = expect_string(*re, "reasoning_effort");
     int64_t budget = 0;
-    if (e == "low") budget = opt.budget_low;
-    else if (e == "medium") budget = opt.budget_medium;
-    else if (e == "high" || e == "xhigh") budget = opt.budget_high;
-    else if (e != "none" && e != "minimal") bad("reasoning_effort", "must be none, minimal, low, medium, high or xhigh");
+    if (e == "low")
+      budget = opt.budget_low;
+    else if (e == "medium")
+      budget = opt.budget_medium;
+    else if (e == "high" || e == "xhigh")
+      budget = opt.budget_high;
+    else if (e != "none" && e != "minimal")
+      bad("reasoning_effort", "must be none, minimal, low, medium, high or xhigh");
     if (budget > 0) {
       thinking = Json::object();
       thinking["type"] = "enabled";
@@ -543,7 +559,8 @@ Json openai_to_anthropic_request(const Json& body, const ToAnthropicOptions& opt
     } else {
       for (auto t = turns.rbegin(); t != turns.rend(); ++t) {
         if (t->role != "assistant") continue;
-        bool has_tool_use = std::any_of(t->blocks.begin(), t->blocks.end(), [](const Json& b) { return b["type"] == "tool_use"; });
+        bool has_tool_use =
+            std::any_of(t->blocks.begin(), t->blocks.end(), [](const Json& b) { return b["type"] == "tool_use"; });
         const Json& first = t->blocks[0]["type"];
         if (has_tool_use && first != "thinking" && first != "redacted_thinking") {
           dropped.notes.push_back("thinking left off: the last assistant tool call has no thinking block");
@@ -576,8 +593,10 @@ Json openai_to_anthropic_request(const Json& body, const ToAnthropicOptions& opt
 
   // ---- limits and sampling ---------------------------------------------------------------------
   int64_t max_tokens = opt.default_max_tokens;
-  if (const Json* v = find(body, "max_completion_tokens")) max_tokens = expect_positive_int(*v, "max_completion_tokens");
-  else if (const Json* v = find(body, "max_tokens")) max_tokens = expect_positive_int(*v, "max_tokens");
+  if (const Json* v = find(body, "max_completion_tokens"))
+    max_tokens = expect_positive_int(*v, "max_completion_tokens");
+  else if (const Json* v = find(body, "max_tokens"))
+    max_tokens = expect_positive_int(*v, "max_tokens");
   if (thinking.is_object() && thinking["type"] == "enabled") {
     // OpenAI's limit covers reasoning and answer; Anthropic's max_tokens must exceed the budget.
     const int64_t budget = thinking["budget_tokens"].get<int64_t>();
@@ -637,10 +656,26 @@ Json openai_to_anthropic_request(const Json& body, const ToAnthropicOptions& opt
     out["metadata"] = std::move(md);
   }
 
-  static const std::vector<std::string_view> kHandled = {
-      "messages", "tools", "tool_choice", "functions", "function_call", "thinking", "reasoning_effort",
-      "response_format", "parallel_tool_calls", "max_completion_tokens", "max_tokens", "temperature", "top_p",
-      "top_k", "n", "stop", "user", "model", "stream", "stream_options"};
+  static const std::vector<std::string_view> kHandled = {"messages",
+                                                         "tools",
+                                                         "tool_choice",
+                                                         "functions",
+                                                         "function_call",
+                                                         "thinking",
+                                                         "reasoning_effort",
+                                                         "response_format",
+                                                         "parallel_tool_calls",
+                                                         "max_completion_tokens",
+                                                         "max_tokens",
+                                                         "temperature",
+                                                         "top_p",
+                                                         "top_k",
+                                                         "n",
+                                                         "stop",
+                                                         "user",
+                                                         "model",
+                                                         "stream",
+                                                         "stream_options"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(kHandled.begin(), kHandled.end(), it.key()) == kHandled.end()) dropped.fields.push_back(it.key());
   dropped.log();

@@ -27,8 +27,8 @@ namespace {
 
 using namespace detail;
 
-constexpr size_t kMaxStop = 4;       // Azure OpenAI rejects more
-constexpr size_t kMaxUser = 64;      // OpenAI's limit on `user`
+constexpr size_t kMaxStop = 4;   // Azure OpenAI rejects more
+constexpr size_t kMaxUser = 64;  // OpenAI's limit on `user`
 
 // `id` within `max` characters (0: as it is), shortened deterministically so both sides agree.
 std::string openai_tool_id(const std::string& id, size_t max) {
@@ -147,7 +147,8 @@ void user_turn(const Json& msg, const std::string& path, Json& out, Notes& notes
       document_parts(b, bpath, parts);
     } else if (type == "search_result") {
       std::string t = str_or(b, "title");
-      if (const Json* c = find(b, "content")) t += (t.empty() ? "" : "\n\n") + joined_text(*c, bpath + ".content", "\n");
+      if (const Json* c = find(b, "content"))
+        t += (t.empty() ? "" : "\n\n") + joined_text(*c, bpath + ".content", "\n");
       if (!t.empty()) parts.push_back(text_part(std::move(t)));
     } else if (type == "tool_result") {
       const std::string& id = expect_string(require(b, "tool_use_id", bpath), bpath + ".tool_use_id");
@@ -181,8 +182,10 @@ void user_turn(const Json& msg, const std::string& path, Json& out, Notes& notes
   if (parts.empty()) return;
   Json m = Json::object();
   m["role"] = "user";
-  if (parts.size() == 1 && parts[0]["type"] == "text") m["content"] = parts[0]["text"];
-  else m["content"] = std::move(parts);
+  if (parts.size() == 1 && parts[0]["type"] == "text")
+    m["content"] = parts[0]["text"];
+  else
+    m["content"] = std::move(parts);
   out.push_back(std::move(m));
 }
 
@@ -325,7 +328,8 @@ Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
       out["tool_choice"] = "none";
     } else if (type == "tool") {
       const std::string& name = expect_string(require(*tc, "name", "tool_choice"), "tool_choice.name");
-      if (std::find(kept.begin(), kept.end(), name) == kept.end()) bad("tool_choice.name", "no tool named '" + name + "'");
+      if (std::find(kept.begin(), kept.end(), name) == kept.end())
+        bad("tool_choice.name", "no tool named '" + name + "'");
       Json fn = Json::object();
       fn["name"] = name;
       Json c = Json::object();
@@ -335,7 +339,8 @@ Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
     } else {
       bad("tool_choice.type", "must be auto, any, tool or none");
     }
-    if (const Json* d = find(*tc, "disable_parallel_tool_use"); d && expect_bool(*d, "tool_choice.disable_parallel_tool_use") && type != "none")
+    if (const Json* d = find(*tc, "disable_parallel_tool_use");
+        d && expect_bool(*d, "tool_choice.disable_parallel_tool_use") && type != "none")
       out["parallel_tool_calls"] = false;
   }
 
@@ -367,7 +372,8 @@ Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
     expect_object(*th, "thinking");
     const std::string& type = expect_string(require(*th, "type", "thinking"), "thinking.type");
     if (type == "enabled") {
-      effort = effort_for_budget(expect_positive_int(require(*th, "budget_tokens", "thinking"), "thinking.budget_tokens"), opt);
+      effort = effort_for_budget(
+          expect_positive_int(require(*th, "budget_tokens", "thinking"), "thinking.budget_tokens"), opt);
     } else if (type == "disabled") {
       thinking_off = true;
     } else if (type != "adaptive") {
@@ -377,8 +383,10 @@ Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
   if (const Json* oc = find(body, "output_config"); oc && oc->is_object() && !thinking_off) {
     if (const Json* e = find(*oc, "effort"); e && e->is_string()) {
       const std::string& v = e->get_ref<const std::string&>();
-      if (v == "low" || v == "medium" || v == "high") effort = v;
-      else if (v == "max") effort = "high";
+      if (v == "low" || v == "medium" || v == "high")
+        effort = v;
+      else if (v == "max")
+        effort = "high";
     }
   }
   if (!effort.empty()) out["reasoning_effort"] = effort;
@@ -406,8 +414,8 @@ Json anthropic_to_openai_request(const Json& body, const ToOpenAIOptions& opt) {
   if (const Json* s = find(body, "stream")) out["stream"] = *s;
 
   static const std::vector<std::string_view> kHandled = {
-      "model", "messages", "system", "tools", "tool_choice", "stop_sequences", "max_tokens", "temperature",
-      "top_p", "thinking", "output_config", "output_format", "metadata", "stream"};
+      "model",       "messages", "system",   "tools",         "tool_choice",   "stop_sequences", "max_tokens",
+      "temperature", "top_p",    "thinking", "output_config", "output_format", "metadata",       "stream"};
   for (auto it = body.begin(); it != body.end(); ++it)
     if (std::find(kHandled.begin(), kHandled.end(), it.key()) == kHandled.end()) notes.dropped.push_back(it.key());
   notes.log();

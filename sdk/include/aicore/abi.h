@@ -62,18 +62,13 @@ typedef enum acp_status {
 
 /* How the host should treat an upstream error (the plugin classifies, the host owns the policy). */
 typedef enum acp_error_class {
-  ACP_UPSTREAM_FATAL = 0,   /* relay to the client, do not retry */
-  ACP_UPSTREAM_RETRY = 1,   /* try another deployment / back off */
-  ACP_UPSTREAM_REAUTH = 2   /* drop the cached token and retry once */
+  ACP_UPSTREAM_FATAL = 0, /* relay to the client, do not retry */
+  ACP_UPSTREAM_RETRY = 1, /* try another deployment / back off */
+  ACP_UPSTREAM_REAUTH = 2 /* drop the cached token and retry once */
 } acp_error_class;
 
 /* Log levels for acp_host_api.log. */
-typedef enum acp_log_level {
-  ACP_LOG_DEBUG = 1,
-  ACP_LOG_INFO = 2,
-  ACP_LOG_WARN = 3,
-  ACP_LOG_ERROR = 4
-} acp_log_level;
+typedef enum acp_log_level { ACP_LOG_DEBUG = 1, ACP_LOG_INFO = 2, ACP_LOG_WARN = 3, ACP_LOG_ERROR = 4 } acp_log_level;
 
 /* Every member of every table below is marked Required (the side that fills the table must set it)
  * or Optional (it may be NULL/zero, or lie beyond an older writer's struct_size; the reader then
@@ -134,12 +129,12 @@ typedef struct acp_usage {
  *            `usage` are borrowed for the callback.
  * THREADS: as acp_sink: only the thread that received it, only during that call. */
 typedef struct acp_event_sink {
-  acp_sink base;         /* Required (host) */
-  uint32_t struct_size;  /* Required (host): sizeof(acp_event_sink) as the host knows it */
+  acp_sink base;          /* Required (host) */
+  uint32_t struct_size;   /* Required (host): sizeof(acp_event_sink) as the host knows it */
   void (*end)(void* ctx); /* Required (host) */
   void (*upstream_error)(void* ctx, acp_error_class cls, int32_t http_status, acp_str type,
-                         acp_str message);                 /* Required (host) */
-  void (*usage)(void* ctx, const acp_usage* usage);        /* Required (host) */
+                         acp_str message);          /* Required (host) */
+  void (*usage)(void* ctx, const acp_usage* usage); /* Required (host) */
 } acp_event_sink;
 
 /* Where a plugin reports an error: an HTTP status hint (0 = derive from acp_status), an error type
@@ -152,7 +147,7 @@ typedef struct acp_error_sink {
 
 /* One HTTP header. OWNERSHIP: borrowed for the call. */
 typedef struct acp_header {
-  acp_str name; /* Required: lower-case */
+  acp_str name;  /* Required: lower-case */
   acp_str value; /* Required */
 } acp_header;
 
@@ -226,13 +221,13 @@ typedef struct acp_request_out {
 
 /* What the host knows about one upstream response. OWNERSHIP: borrowed for the call. */
 typedef struct acp_response_in {
-  uint32_t struct_size;  /* Required (host) */
-  acp_str dialect;       /* Required (host): the client's dialect */
-  acp_str model;         /* Required (host): the configured model key */
-  acp_str context;       /* Required (host): what convert_request passed to set_context (may be empty) */
-  int32_t status;        /* Required (host): upstream HTTP status */
-  acp_str content_type;  /* Required (host): upstream Content-Type (may be empty) */
-  acp_str body;          /* Required (host): whole body (convert_response / classify_error); empty for stream_open */
+  uint32_t struct_size; /* Required (host) */
+  acp_str dialect;      /* Required (host): the client's dialect */
+  acp_str model;        /* Required (host): the configured model key */
+  acp_str context;      /* Required (host): what convert_request passed to set_context (may be empty) */
+  int32_t status;       /* Required (host): upstream HTTP status */
+  acp_str content_type; /* Required (host): upstream Content-Type (may be empty) */
+  acp_str body;         /* Required (host): whole body (convert_response / classify_error); empty for stream_open */
 } acp_response_in;
 
 typedef struct acp_provider_v1 {
@@ -256,8 +251,7 @@ typedef struct acp_provider_v1 {
 
   /* Required. Whole upstream success body -> client body (written to `out`). From a host with
    * event_sinks, `out` is an acp_event_sink: report the response's usage through it. */
-  acp_status (*convert_response)(acp_adapter* adapter, const acp_response_in* in, acp_sink* out,
-                                 acp_error_sink* err);
+  acp_status (*convert_response)(acp_adapter* adapter, const acp_response_in* in, acp_sink* out, acp_error_sink* err);
 
   /* Required, all four. Streaming: open a converter for one response. The host then feeds the
    * upstream bytes in arbitrary splits; each write() on `events` is one complete client SSE event
@@ -266,8 +260,7 @@ typedef struct acp_provider_v1 {
    * usage through it.
    * OWNERSHIP: a handle stored in *out is closed by the host with stream_close, also when
    * stream_open then returns an error. */
-  acp_status (*stream_open)(acp_adapter* adapter, const acp_response_in* in, acp_stream** out,
-                            acp_error_sink* err);
+  acp_status (*stream_open)(acp_adapter* adapter, const acp_response_in* in, acp_stream** out, acp_error_sink* err);
   acp_status (*stream_feed)(acp_stream* stream, acp_str bytes, acp_sink* events, acp_error_sink* err);
   acp_status (*stream_finish)(acp_stream* stream, acp_sink* events, acp_error_sink* err);
   void (*stream_close)(acp_stream* stream);
@@ -297,8 +290,7 @@ typedef struct acp_client_auth_v1 {
   void (*destroy)(acp_client_auth* auth);
   /* Required. ACP_OK when allowed, ACP_ERR_UNAUTHORIZED otherwise (with a message that names no key).
    * THREADS: concurrent calls allowed. */
-  acp_status (*check)(acp_client_auth* auth, const acp_header* headers, size_t header_count,
-                      acp_error_sink* err);
+  acp_status (*check)(acp_client_auth* auth, const acp_header* headers, size_t header_count, acp_error_sink* err);
 } acp_client_auth_v1;
 
 /* ---------------------------------------------------------------------------------------------
@@ -321,11 +313,11 @@ typedef struct acp_upstream_auth_v1 {
   /* Required. */
   void (*destroy)(acp_upstream_auth* auth);
   /* Required. Build the token request from a service key (JSON). set_target receives an absolute URL. */
-  acp_status (*build_token_request)(acp_upstream_auth* auth, acp_str service_key_json,
-                                    acp_request_out* out, acp_error_sink* err);
+  acp_status (*build_token_request)(acp_upstream_auth* auth, acp_str service_key_json, acp_request_out* out,
+                                    acp_error_sink* err);
   /* Required. Read the token endpoint's answer. */
-  acp_status (*parse_token_response)(acp_upstream_auth* auth, int32_t status, acp_str body,
-                                     acp_token_out* out, acp_error_sink* err);
+  acp_status (*parse_token_response)(acp_upstream_auth* auth, int32_t status, acp_str body, acp_token_out* out,
+                                     acp_error_sink* err);
 } acp_upstream_auth_v1;
 
 /* ---------------------------------------------------------------------------------------------

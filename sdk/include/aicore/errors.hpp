@@ -8,14 +8,41 @@
 
 namespace aicore {
 
-// JSON string literal (with quotes) for arbitrary bytes; invalid UTF-8 is passed through byte-wise
-// except control characters, which are escaped.
-inline std::string json_quote(std::string_view s) {
+namespace detail {
+// The length of the valid UTF-8 sequence starting at s[i], or 0 (overlong forms, surrogates and
+// code points beyond U+10FFFF are not valid).
+inline size_t utf8_sequence(std::string_view s, size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  const size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return 0;
+  const auto c1 = static_cast<unsigned char>(s[i + 1]);
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+    return 0;
+  return n;
+}
+}  // namespace detail
+
+// Appends the JSON string literal (with quotes) of arbitrary bytes: control characters escaped,
+// bytes that are not UTF-8 replaced by U+FFFD, so the result is valid JSON whatever the input
+// (an upstream's message, a client's model name).
+inline void append_json_quoted(std::string_view s, std::string& o) {
   static const char* hex = "0123456789abcdef";
-  std::string o;
-  o.reserve(s.size() + 2);
   o.push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const size_t n = detail::utf8_sequence(s, i);
+      if (n == 0) {
+        o += "\\ufffd";
+        ++i;
+      } else {
+        o.append(s.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
     switch (c) {
       case '"': o += "\\\""; break;
       case '\\': o += "\\\\"; break;
@@ -31,8 +58,15 @@ inline std::string json_quote(std::string_view s) {
           o.push_back(static_cast<char>(c));
         }
     }
+    ++i;
   }
   o.push_back('"');
+}
+
+inline std::string json_quote(std::string_view s) {
+  std::string o;
+  o.reserve(s.size() + 2);
+  append_json_quoted(s, o);
   return o;
 }
 
@@ -45,7 +79,8 @@ inline std::string_view anthropic_error_type(int status) {
     case 404: return "not_found_error";
     case 413: return "request_too_large";
     case 429: return "rate_limit_error";
-    case 503: case 529: return "overloaded_error";
+    case 503:
+    case 529: return "overloaded_error";
     default: return status >= 500 ? "api_error" : "invalid_request_error";
   }
 }
@@ -53,7 +88,9 @@ inline std::string_view anthropic_error_type(int status) {
 // OpenAI error type for an HTTP status.
 inline std::string_view openai_error_type(int status) {
   switch (status) {
-    case 400: case 404: case 413: return "invalid_request_error";
+    case 400:
+    case 404:
+    case 413: return "invalid_request_error";
     case 401: return "authentication_error";
     case 403: return "permission_error";
     case 429: return "rate_limit_error";
@@ -61,8 +98,7 @@ inline std::string_view openai_error_type(int status) {
   }
 }
 
-inline std::string openai_error_body(std::string_view message, std::string_view type,
-                                     std::string_view code = {}) {
+inline std::string openai_error_body(std::string_view message, std::string_view type, std::string_view code = {}) {
   std::string o = "{\"error\":{\"message\":";
   o += json_quote(message);
   o += ",\"type\":";

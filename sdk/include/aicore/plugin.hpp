@@ -30,8 +30,8 @@ inline acp_str str(std::string_view s) { return acp_str{s.data(), s.size()}; }
 struct PluginError : std::exception {
   acp_status status;
   std::string message;
-  std::string type;     // client-vocabulary error type, e.g. "invalid_request_error"
-  int http_status;      // 0: let the host derive it from `status`
+  std::string type;  // client-vocabulary error type, e.g. "invalid_request_error"
+  int http_status;   // 0: let the host derive it from `status`
   PluginError(acp_status st, std::string msg, std::string t = {}, int http = 0)
       : status(st), message(std::move(msg)), type(std::move(t)), http_status(http) {}
   const char* what() const noexcept override { return message.c_str(); }
@@ -145,12 +145,18 @@ inline void report_stream_error(const Sink& events, std::string_view type, std::
 class RequestOut {
  public:
   explicit RequestOut(acp_request_out* o) : o_(o) {}
-  void target(std::string_view t) const { if (o_->set_target) o_->set_target(o_->ctx, str(t)); }
-  void method(std::string_view m) const { if (o_->set_method) o_->set_method(o_->ctx, str(m)); }
+  void target(std::string_view t) const {
+    if (o_->set_target) o_->set_target(o_->ctx, str(t));
+  }
+  void method(std::string_view m) const {
+    if (o_->set_method) o_->set_method(o_->ctx, str(m));
+  }
   void header(std::string_view n, std::string_view v) const {
     if (o_->add_header) o_->add_header(o_->ctx, str(n), str(v));
   }
-  void body(std::string_view b) const { if (o_->write_body) o_->write_body(o_->ctx, str(b)); }
+  void body(std::string_view b) const {
+    if (o_->write_body) o_->write_body(o_->ctx, str(b));
+  }
   void context(std::string_view c) const {
     if (o_->struct_size >= offsetof(acp_request_out, set_context) + sizeof(void*) && o_->set_context)
       o_->set_context(o_->ctx, str(c));
@@ -203,12 +209,16 @@ struct ResponseIn {
 };
 
 inline RequestIn wrap(const acp_request_in* in) {
-  return RequestIn{view(in->dialect), view(in->client_model), view(in->model), view(in->body),
-                   Headers(in->headers, in->header_count), in->stream != 0};
+  return RequestIn{view(in->dialect),
+                   view(in->client_model),
+                   view(in->model),
+                   view(in->body),
+                   Headers(in->headers, in->header_count),
+                   in->stream != 0};
 }
 inline ResponseIn wrap(const acp_response_in* in) {
-  return ResponseIn{view(in->dialect), view(in->model), view(in->context), in->status,
-                    view(in->content_type), view(in->body)};
+  return ResponseIn{view(in->dialect), view(in->model),        view(in->context),
+                    in->status,        view(in->content_type), view(in->body)};
 }
 
 // ---- base classes ----------------------------------------------------------------------------
@@ -305,10 +315,14 @@ class DialectProvider : public Provider {
 
   void convert_response(const ResponseIn& in, const Sink& out) const override {
     Usage usage;
-    if (in.dialect == ACP_DIALECT_OPENAI_CHAT) out.write(openai_chat_response(in, usage));
-    else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) out.write(anthropic_messages_response(in, usage));
-    else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) out.write(openai_embeddings_response(in, usage));
-    else unsupported(in.dialect);
+    if (in.dialect == ACP_DIALECT_OPENAI_CHAT)
+      out.write(openai_chat_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES)
+      out.write(anthropic_messages_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS)
+      out.write(openai_embeddings_response(in, usage));
+    else
+      unsupported(in.dialect);
     out.usage(usage);
   }
 
@@ -423,28 +437,23 @@ const acp_provider_v1* provider_table() {
       [](acp_adapter* a, acp_str model) -> int32_t {
         try {
           return reinterpret_cast<detail::Handle<P>*>(a)->impl->detect_model(view(model)) ? 1 : 0;
-        } catch (...) {
-          return 0;
-        }
+        } catch (...) { return 0; }
       },
       // model_candidates
       [](acp_adapter* a, acp_str model, acp_sink* names) {
         try {
           reinterpret_cast<detail::Handle<P>*>(a)->impl->model_candidates(view(model), Sink(names));
-        } catch (...) {
-        }
+        } catch (...) {}
       },
       // convert_request
       [](acp_adapter* a, const acp_request_in* in, acp_request_out* out, acp_error_sink* err) -> acp_status {
-        return detail::guarded(err, [&] {
-          reinterpret_cast<detail::Handle<P>*>(a)->impl->convert_request(wrap(in), RequestOut(out));
-        });
+        return detail::guarded(
+            err, [&] { reinterpret_cast<detail::Handle<P>*>(a)->impl->convert_request(wrap(in), RequestOut(out)); });
       },
       // convert_response
       [](acp_adapter* a, const acp_response_in* in, acp_sink* out, acp_error_sink* err) -> acp_status {
-        return detail::guarded(err, [&] {
-          reinterpret_cast<detail::Handle<P>*>(a)->impl->convert_response(wrap(in), Sink::events(out));
-        });
+        return detail::guarded(
+            err, [&] { reinterpret_cast<detail::Handle<P>*>(a)->impl->convert_response(wrap(in), Sink::events(out)); });
       },
       // stream_open
       [](acp_adapter* a, const acp_response_in* in, acp_stream** out, acp_error_sink* err) -> acp_status {
@@ -475,9 +484,7 @@ const acp_provider_v1* provider_table() {
       [](acp_adapter* a, const acp_response_in* in, acp_sink* message) -> acp_error_class {
         try {
           return reinterpret_cast<detail::Handle<P>*>(a)->impl->classify_error(wrap(in), Sink(message));
-        } catch (...) {
-          return ACP_UPSTREAM_FATAL;
-        }
+        } catch (...) { return ACP_UPSTREAM_FATAL; }
       },
       // stream_usage
       [](acp_stream* s, int64_t* prompt, int64_t* completion) {
@@ -485,8 +492,7 @@ const acp_provider_v1* provider_table() {
         auto* h = reinterpret_cast<detail::StreamHandle*>(s);
         try {
           h->impl->usage(p, c);
-        } catch (...) {
-        }
+        } catch (...) {}
         if (p < 0) p = h->seen.input_tokens;
         if (c < 0) c = h->seen.output_tokens;
         if (prompt) *prompt = p;
@@ -509,9 +515,7 @@ const acp_client_auth_v1* client_auth_table() {
       },
       [](acp_client_auth* a) { delete reinterpret_cast<detail::Handle<A>*>(a); },
       [](acp_client_auth* a, const acp_header* headers, size_t n, acp_error_sink* err) -> acp_status {
-        return detail::guarded(err, [&] {
-          reinterpret_cast<detail::Handle<A>*>(a)->impl->check(Headers(headers, n));
-        });
+        return detail::guarded(err, [&] { reinterpret_cast<detail::Handle<A>*>(a)->impl->check(Headers(headers, n)); });
       },
   };
   return &table;
@@ -536,7 +540,8 @@ const acp_upstream_auth_v1* upstream_auth_table() {
       },
       [](acp_upstream_auth* a, int32_t status, acp_str body, acp_token_out* out, acp_error_sink* err) -> acp_status {
         return detail::guarded(err, [&] {
-          auto [token, expires] = reinterpret_cast<detail::Handle<U>*>(a)->impl->parse_token_response(status, view(body));
+          auto [token, expires] =
+              reinterpret_cast<detail::Handle<U>*>(a)->impl->parse_token_response(status, view(body));
           if (out && out->set) out->set(out->ctx, str(token), expires);
         });
       },
@@ -574,17 +579,17 @@ inline bool enter(const acp_host_api* host, const char* name, uint32_t built_min
   acp_interface { ACP_IFACE_UPSTREAM_AUTH_V1, ::aicore::upstream_auth_table<Class>() }
 
 // Generates the plugin's single exported entry point.
-#define ACP_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                                   \
-  extern "C" __attribute__((visibility("default"))) const acp_plugin_descriptor* acp_plugin_entry(   \
-      const acp_host_api* host) {                                                                     \
-    static const acp_interface acp_ifaces_[] = {__VA_ARGS__};                                         \
-    static const acp_plugin_descriptor acp_desc_ = {sizeof(acp_plugin_descriptor),                    \
-                                                    ACP_ABI_VERSION_MAJOR,                            \
-                                                    ACP_ABI_VERSION_MINOR,                            \
-                                                    NAME,                                             \
-                                                    VERSION,                                          \
-                                                    DESCRIPTION,                                      \
-                                                    sizeof(acp_ifaces_) / sizeof(acp_ifaces_[0]),     \
-                                                    acp_ifaces_};                                     \
-    return ::aicore::detail::enter(host, NAME, ACP_ABI_VERSION_MINOR) ? &acp_desc_ : nullptr;         \
+#define ACP_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                                \
+  extern "C" __attribute__((visibility("default"))) const acp_plugin_descriptor* acp_plugin_entry( \
+      const acp_host_api* host) {                                                                  \
+    static const acp_interface acp_ifaces_[] = {__VA_ARGS__};                                      \
+    static const acp_plugin_descriptor acp_desc_ = {sizeof(acp_plugin_descriptor),                 \
+                                                    ACP_ABI_VERSION_MAJOR,                         \
+                                                    ACP_ABI_VERSION_MINOR,                         \
+                                                    NAME,                                          \
+                                                    VERSION,                                       \
+                                                    DESCRIPTION,                                   \
+                                                    sizeof(acp_ifaces_) / sizeof(acp_ifaces_[0]),  \
+                                                    acp_ifaces_};                                  \
+    return ::aicore::detail::enter(host, NAME, ACP_ABI_VERSION_MINOR) ? &acp_desc_ : nullptr;      \
   }

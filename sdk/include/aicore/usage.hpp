@@ -13,8 +13,7 @@ namespace aicore {
 // acp_usage's convention: input includes cache reads and writes, output includes reasoning;
 // -1 = unknown.
 struct Usage {
-  int64_t input_tokens = -1, output_tokens = -1, cache_read_tokens = -1, cache_write_tokens = -1,
-          reasoning_tokens = -1;
+  int64_t input_tokens = -1, output_tokens = -1, cache_read_tokens = -1, cache_write_tokens = -1, reasoning_tokens = -1;
 
   // The counts `newer` knows replace these; its unknown ones leave these as they are.
   void merge(const Usage& newer) {
@@ -29,8 +28,8 @@ struct Usage {
   }
 
   acp_usage to_c() const {
-    return acp_usage{sizeof(acp_usage), input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                     reasoning_tokens};
+    return acp_usage{sizeof(acp_usage), input_tokens,       output_tokens,
+                     cache_read_tokens, cache_write_tokens, reasoning_tokens};
   }
   // Reads min(struct_size, what this side knows): counts an older sender lacks stay unknown.
   static Usage from_c(const acp_usage& u) {

@@ -21,15 +21,16 @@ using Json = nlohmann::ordered_json;
 // Built from a plain function (tests, callers that rework the events) those go nowhere.
 class Emit {
  public:
-  template <class F, std::enable_if_t<!std::is_same_v<std::decay_t<F>, Emit> &&
-                                          std::is_invocable_v<F&, std::string_view>,
-                                      int> = 0>
+  template <class F, std::enable_if_t<
+                         !std::is_same_v<std::decay_t<F>, Emit> && std::is_invocable_v<F&, std::string_view>, int> = 0>
   Emit(F&& write) : write_(std::forward<F>(write)) {}
   explicit Emit(const Sink& events) : events_(events) {}
 
   void operator()(std::string_view event) const {
-    if (write_) write_(event);
-    else events_.write(event);
+    if (write_)
+      write_(event);
+    else
+      events_.write(event);
   }
   // The typed events (no-ops without an event sink).
   const Sink& events() const { return events_; }

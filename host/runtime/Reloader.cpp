@@ -1,4 +1,4 @@
-#include "server/Reloader.hpp"
+#include "runtime/Reloader.hpp"
 
 #include <pthread.h>
 #include <signal.h>

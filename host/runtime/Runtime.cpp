@@ -1,4 +1,4 @@
-#include "server/Runtime.hpp"
+#include "runtime/Runtime.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -79,8 +79,9 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins, const 
   rt->started_unix = host_api()->unix_time();
   check_tls_policies(rt->config);
   if (!rt->config.client_keys.empty() && !rt->plugins.client_auth)
-    throw ConfigError("secret_authentication_tokens: keys are configured but no client-auth plugin is loaded "
-                      "(enable the 'auth' plugin); refusing to start open");
+    throw ConfigError(
+        "secret_authentication_tokens: keys are configured but no client-auth plugin is loaded "
+        "(enable the 'auth' plugin); refusing to start open");
   if (!rt->plugins.upstream_auth)
     throw ConfigError("plugins: no upstream-auth plugin is loaded (enable the 'auth' plugin)");
   rt->router = std::make_unique<Router>(rt->config, rt->plugins.providers);

@@ -8,7 +8,7 @@
 #include <memory>
 #include <thread>
 
-#include "server/RuntimeHolder.hpp"
+#include "runtime/RuntimeHolder.hpp"
 
 namespace aicore::host {
 

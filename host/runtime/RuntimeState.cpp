@@ -1,7 +1,7 @@
 // What survives a configuration reload: OAuth tokens by credential and cooldowns by deployment
 // URL. Without this a SIGHUP made every subaccount fetch a new token at once and put every
 // rate-limited deployment straight back into rotation.
-#include "server/Runtime.hpp"
+#include "runtime/Runtime.hpp"
 
 namespace aicore::host {
 

@@ -7,8 +7,8 @@
 #include <memory>
 #include <mutex>
 
+#include "runtime/Runtime.hpp"
 #include "server/MemoryBudget.hpp"
-#include "server/Runtime.hpp"
 
 namespace aicore::host {
 
