@@ -54,6 +54,13 @@ int64_t get_int(const json& v, const std::string& path, int64_t lo, int64_t hi) 
   return n;
 }
 
+// v[<last part of path>], when present, into `out`: an integer within [lo, hi].
+template <class T>
+void read_int(const json& v, const std::string& path, T& out, int64_t lo, int64_t hi) {
+  const auto it = v.find(path.substr(path.rfind('.') + 1));
+  if (it != v.end()) out = static_cast<T>(get_int(*it, path, lo, hi));
+}
+
 bool get_bool(const json& v, const std::string& path) {
   if (!v.is_boolean()) fail(path, "must be true or false, got " + type_name(v));
   return v.get<bool>();
@@ -241,36 +248,24 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
                 "drain_timeout_s", "tls_cert_file", "tls_key_file", "header_timeout_s", "min_body_rate_bytes_s",
                 "body_grace_s", "send_timeout_s", "tls_min_version", "tls_ciphers"},
                warnings);
-  if (v.contains("min_threads")) s.min_threads = (int)get_int(v["min_threads"], "server.min_threads", 1, 100000);
-  if (v.contains("max_threads")) s.max_threads = (int)get_int(v["max_threads"], "server.max_threads", 1, 100000);
-  if (v.contains("max_queued")) s.max_queued = (int)get_int(v["max_queued"], "server.max_queued", 1, 1000000);
-  if (v.contains("max_body_bytes"))
-    s.max_body_bytes = get_int(v["max_body_bytes"], "server.max_body_bytes", 1024, int64_t(1) << 34);
-  if (v.contains("max_inflight_body_bytes"))
-    s.max_inflight_body_bytes =
-        get_int(v["max_inflight_body_bytes"], "server.max_inflight_body_bytes", 1 << 20, int64_t(1) << 40);
+  read_int(v, "server.min_threads", s.min_threads, 1, 100000);
+  read_int(v, "server.max_threads", s.max_threads, 1, 100000);
+  read_int(v, "server.max_queued", s.max_queued, 1, 1000000);
+  read_int(v, "server.max_body_bytes", s.max_body_bytes, 1024, int64_t(1) << 34);
+  read_int(v, "server.max_inflight_body_bytes", s.max_inflight_body_bytes, 1 << 20, int64_t(1) << 40);
   if (s.max_inflight_body_bytes < s.max_body_bytes)
     fail("server.max_inflight_body_bytes", "must be at least server.max_body_bytes (" +
                                                std::to_string(s.max_body_bytes) +
                                                "), or a body of that size could never be read");
-  if (v.contains("client_timeout_s"))
-    s.client_timeout_s = (int)get_int(v["client_timeout_s"], "server.client_timeout_s", 1, 86400);
-  if (v.contains("header_timeout_s"))
-    s.header_timeout_s = (int)get_int(v["header_timeout_s"], "server.header_timeout_s", 1, 3600);
-  if (v.contains("min_body_rate_bytes_s"))
-    s.min_body_rate_bytes_s = (int)get_int(v["min_body_rate_bytes_s"], "server.min_body_rate_bytes_s", 0, 1 << 30);
-  if (v.contains("body_grace_s")) s.body_grace_s = (int)get_int(v["body_grace_s"], "server.body_grace_s", 0, 3600);
-  if (v.contains("send_timeout_s"))
-    s.send_timeout_s = (int)get_int(v["send_timeout_s"], "server.send_timeout_s", 1, 86400);
-  if (v.contains("keep_alive_timeout_s"))
-    s.keep_alive_timeout_s = (int)get_int(v["keep_alive_timeout_s"], "server.keep_alive_timeout_s", 1, 86400);
-  if (v.contains("max_keep_alive_requests"))
-    s.max_keep_alive_requests =
-        (int)get_int(v["max_keep_alive_requests"], "server.max_keep_alive_requests", 1, 100000000);
-  if (v.contains("max_in_flight"))
-    s.max_in_flight = (int)get_int(v["max_in_flight"], "server.max_in_flight", 1, 100000);
-  if (v.contains("drain_timeout_s"))
-    s.drain_timeout_s = (int)get_int(v["drain_timeout_s"], "server.drain_timeout_s", 0, 86400);
+  read_int(v, "server.client_timeout_s", s.client_timeout_s, 1, 86400);
+  read_int(v, "server.header_timeout_s", s.header_timeout_s, 1, 3600);
+  read_int(v, "server.min_body_rate_bytes_s", s.min_body_rate_bytes_s, 0, 1 << 30);
+  read_int(v, "server.body_grace_s", s.body_grace_s, 0, 3600);
+  read_int(v, "server.send_timeout_s", s.send_timeout_s, 1, 86400);
+  read_int(v, "server.keep_alive_timeout_s", s.keep_alive_timeout_s, 1, 86400);
+  read_int(v, "server.max_keep_alive_requests", s.max_keep_alive_requests, 1, 100000000);
+  read_int(v, "server.max_in_flight", s.max_in_flight, 1, 100000);
+  read_int(v, "server.drain_timeout_s", s.drain_timeout_s, 0, 86400);
   if (s.min_threads > s.max_threads) fail("server.min_threads", "must not exceed server.max_threads");
   if (s.max_in_flight > s.max_threads) fail("server.max_in_flight", "must not exceed server.max_threads");
   if (v.contains("tls_cert_file"))
@@ -291,18 +286,13 @@ void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_
                {"connect_timeout_s", "read_timeout_s", "token_timeout_s", "verify_tls", "ca_file", "pool_size_per_host",
                 "max_response_bytes", "tls_min_version", "tls_ciphers"},
                warnings);
-  if (v.contains("connect_timeout_s"))
-    u.connect_timeout_s = (int)get_int(v["connect_timeout_s"], "upstream.connect_timeout_s", 1, 3600);
-  if (v.contains("read_timeout_s"))
-    u.read_timeout_s = (int)get_int(v["read_timeout_s"], "upstream.read_timeout_s", 1, 86400);
-  if (v.contains("token_timeout_s"))
-    u.token_timeout_s = (int)get_int(v["token_timeout_s"], "upstream.token_timeout_s", 1, 3600);
+  read_int(v, "upstream.connect_timeout_s", u.connect_timeout_s, 1, 3600);
+  read_int(v, "upstream.read_timeout_s", u.read_timeout_s, 1, 86400);
+  read_int(v, "upstream.token_timeout_s", u.token_timeout_s, 1, 3600);
   if (v.contains("verify_tls")) u.verify_tls = get_bool(v["verify_tls"], "upstream.verify_tls");
-  if (v.contains("pool_size_per_host"))
-    u.pool_size_per_host = (int)get_int(v["pool_size_per_host"], "upstream.pool_size_per_host", 0, 100000);
+  read_int(v, "upstream.pool_size_per_host", u.pool_size_per_host, 0, 100000);
   if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
-  if (v.contains("max_response_bytes"))
-    u.max_response_bytes = get_int(v["max_response_bytes"], "upstream.max_response_bytes", 65536, int64_t(1) << 34);
+  read_int(v, "upstream.max_response_bytes", u.max_response_bytes, 65536, int64_t(1) << 34);
   if (v.contains("tls_min_version"))
     u.tls_min_version = get_tls_version(v["tls_min_version"], "upstream.tls_min_version");
   if (v.contains("tls_ciphers")) u.tls_ciphers = get_cipher_list(v["tls_ciphers"], "upstream.tls_ciphers");
@@ -314,18 +304,14 @@ void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warn
                {"max_attempts", "base_delay_ms", "max_delay_ms", "deadline_s", "rate_limit_cooldown_s",
                 "failure_threshold", "failure_cooldown_s", "max_cooldown_s"},
                warnings);
-  if (v.contains("max_attempts")) r.max_attempts = (int)get_int(v["max_attempts"], "retry.max_attempts", 1, 100);
-  if (v.contains("base_delay_ms")) r.base_delay_ms = (int)get_int(v["base_delay_ms"], "retry.base_delay_ms", 0, 600000);
-  if (v.contains("max_delay_ms")) r.max_delay_ms = (int)get_int(v["max_delay_ms"], "retry.max_delay_ms", 0, 600000);
-  if (v.contains("deadline_s")) r.deadline_s = (int)get_int(v["deadline_s"], "retry.deadline_s", 1, 86400);
-  if (v.contains("rate_limit_cooldown_s"))
-    r.rate_limit_cooldown_s = (int)get_int(v["rate_limit_cooldown_s"], "retry.rate_limit_cooldown_s", 1, 86400);
-  if (v.contains("failure_threshold"))
-    r.failure_threshold = (int)get_int(v["failure_threshold"], "retry.failure_threshold", 1, 1000);
-  if (v.contains("failure_cooldown_s"))
-    r.failure_cooldown_s = (int)get_int(v["failure_cooldown_s"], "retry.failure_cooldown_s", 1, 86400);
-  if (v.contains("max_cooldown_s"))
-    r.max_cooldown_s = (int)get_int(v["max_cooldown_s"], "retry.max_cooldown_s", 1, 86400);
+  read_int(v, "retry.max_attempts", r.max_attempts, 1, 100);
+  read_int(v, "retry.base_delay_ms", r.base_delay_ms, 0, 600000);
+  read_int(v, "retry.max_delay_ms", r.max_delay_ms, 0, 600000);
+  read_int(v, "retry.deadline_s", r.deadline_s, 1, 86400);
+  read_int(v, "retry.rate_limit_cooldown_s", r.rate_limit_cooldown_s, 1, 86400);
+  read_int(v, "retry.failure_threshold", r.failure_threshold, 1, 1000);
+  read_int(v, "retry.failure_cooldown_s", r.failure_cooldown_s, 1, 86400);
+  read_int(v, "retry.max_cooldown_s", r.max_cooldown_s, 1, 86400);
 }
 
 void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::vector<std::string>& warnings) {

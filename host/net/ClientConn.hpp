@@ -60,6 +60,17 @@ class ClientConn {
   virtual int read_now(char* dst, size_t n) = 0;
   // For the sockets' receiveBytes: copies pending bytes first. Returns 0 when none are pending.
   int replay(void* buffer, int length);
+  // The sockets' receiveBytes: pending bytes first, then read(buffer, length, flags) of the socket
+  // class, counting what reaches Poco (a peek, flags != 0, neither replays nor counts).
+  template <class Read>
+  int receive(void* buffer, int length, int flags, Read&& read) {
+    if (flags == 0) {
+      if (const int n = replay(buffer, length); n > 0) return n;
+    }
+    const int n = read(buffer, length, flags);
+    if (n > 0 && flags == 0) count_delivered(n);
+    return n;
+  }
   void count_delivered(int n) { delivered_ += n; }
   size_t pending_size() const { return buf_.size() - off_; }
 

@@ -7,12 +7,8 @@
 namespace aicore::host::net {
 
 int ClientSocket::receiveBytes(void* buffer, int length, int flags) {
-  if (flags == 0) {
-    if (const int n = replay(buffer, length); n > 0) return n;
-  }
-  const int n = StreamSocketImpl::receiveBytes(buffer, length, flags);
-  if (n > 0 && flags == 0) count_delivered(n);
-  return n;
+  return receive(buffer, length, flags,
+                 [this](void* b, int n, int f) { return StreamSocketImpl::receiveBytes(b, n, f); });
 }
 
 int ClientSocket::available() { return static_cast<int>(pending_size()) + StreamSocketImpl::available(); }

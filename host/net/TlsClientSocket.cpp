@@ -34,12 +34,8 @@ TlsClientSocket::TlsClientSocket(Poco::Net::StreamSocketImpl* raw, Poco::Net::Co
 }
 
 int TlsClientSocket::receiveBytes(void* buffer, int length, int flags) {
-  if (flags == 0) {
-    if (const int n = replay(buffer, length); n > 0) return n;
-  }
-  const int n = SecureStreamSocketImpl::receiveBytes(buffer, length, flags);
-  if (n > 0 && flags == 0) count_delivered(n);
-  return n;
+  return receive(buffer, length, flags,
+                 [this](void* b, int n, int f) { return SecureStreamSocketImpl::receiveBytes(b, n, f); });
 }
 
 int TlsClientSocket::available() { return static_cast<int>(pending_size()) + SecureStreamSocketImpl::available(); }

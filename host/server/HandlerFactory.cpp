@@ -9,35 +9,25 @@
 namespace aicore::host {
 namespace {
 
-// Answers 503 with Retry-After when the proxy is at capacity.
-class BusyHandler : public Poco::Net::HTTPRequestHandler {
+// Answers 503 with Retry-After: at capacity (the connection stays), or during the drain after
+// SIGTERM, when Poco keeps serving connections that were already open, so a client could start new
+// work on an idle keep-alive connection: that connection closes, and its retry goes to another
+// instance (or to this one after the restart).
+class UnavailableHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit BusyHandler(Family f) : family_(f) {}
+  UnavailableHandler(Family f, const char* message, bool keep_alive)
+      : family_(f), message_(message), keep_alive_(keep_alive) {}
   void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) override {
     resp.set("x-request-id", new_request_id());
     resp.set("Retry-After", "1");
-    send_json(resp, 503, error_body(family_, 503, "the proxy is at capacity; retry shortly"));
+    if (!keep_alive_) resp.setKeepAlive(false);
+    send_json(resp, 503, error_body(family_, 503, message_));
   }
 
  private:
   Family family_;
-};
-
-// During the drain after SIGTERM: Poco keeps serving connections that were already open, so a
-// client could start new work on an idle keep-alive connection. It gets 503 and the connection
-// closes; its retry goes to another instance (or to this one after the restart).
-class DrainingHandler : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit DrainingHandler(Family f) : family_(f) {}
-  void handleRequest(Poco::Net::HTTPServerRequest&, Poco::Net::HTTPServerResponse& resp) override {
-    resp.set("x-request-id", new_request_id());
-    resp.set("Retry-After", "1");
-    resp.setKeepAlive(false);
-    send_json(resp, 503, error_body(family_, 503, "the proxy is shutting down; retry"));
-  }
-
- private:
-  Family family_;
+  const char* message_;
+  bool keep_alive_;
 };
 
 // Holds the request's runtime and in-flight slot for as long as the handler lives.
@@ -99,10 +89,12 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
     dialect = &kAnthropicCountTokens;
 
   if (holder_->draining.load(std::memory_order_relaxed))
-    return new DrainingHandler(dialect ? dialect->family : family_for_path(path));
+    return new UnavailableHandler(dialect ? dialect->family : family_for_path(path),
+                                  "the proxy is shutting down; retry", false);
   auto rt = holder_->get();
   if (dialect) {
-    if (holder_->in_flight.load(std::memory_order_relaxed) >= max_in_flight_) return new BusyHandler(dialect->family);
+    if (holder_->in_flight.load(std::memory_order_relaxed) >= max_in_flight_)
+      return new UnavailableHandler(dialect->family, "the proxy is at capacity; retry shortly", true);
     return new Counted<ProxyHandler>(*holder_, rt, *dialect, holder_->body_budget);
   }
   if (path == "/v1/models" || path == "/models") return new ModelsHandler(rt);

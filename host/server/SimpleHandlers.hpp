@@ -11,22 +11,25 @@
 
 namespace aicore::host {
 
-class ModelsHandler : public Poco::Net::HTTPRequestHandler {
+// A handler that answers from the runtime its request was admitted with.
+class RuntimeHandler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit ModelsHandler(std::shared_ptr<Runtime> rt) : rt_(std::move(rt)) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override;
+  explicit RuntimeHandler(std::shared_ptr<Runtime> rt) : rt_(std::move(rt)) {}
 
- private:
+ protected:
   std::shared_ptr<Runtime> rt_;
 };
 
-class HealthHandler : public Poco::Net::HTTPRequestHandler {
+class ModelsHandler : public RuntimeHandler {
  public:
-  explicit HealthHandler(std::shared_ptr<Runtime> rt) : rt_(std::move(rt)) {}
+  using RuntimeHandler::RuntimeHandler;
   void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override;
+};
 
- private:
-  std::shared_ptr<Runtime> rt_;
+class HealthHandler : public RuntimeHandler {
+ public:
+  using RuntimeHandler::RuntimeHandler;
+  void handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) override;
 };
 
 class NotFoundHandler : public Poco::Net::HTTPRequestHandler {

@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <aicore/mapping/context.hpp>
+
 namespace aicore::claude {
 namespace {
 constexpr std::string_view kTag = "claude.v1";
@@ -13,28 +15,17 @@ std::string ResponseContext::encode() const {
 
 ResponseContext ResponseContext::decode(std::string_view context) {
   ResponseContext c;
-  if (!context.starts_with(kTag)) return c;
-  std::string_view rest = context.substr(kTag.size());
-  while (!rest.empty()) {
-    if (rest.front() == ';') rest.remove_prefix(1);
-    if (rest.starts_with(kModel)) {
-      c.client_model = std::string(rest.substr(kModel.size()));
-      break;
-    }
-    size_t end = rest.find(';');
-    std::string_view item = rest.substr(0, end);
-    if (item == "api=converse")
-      c.api = Api::Converse;
-    else if (item == "api=invoke")
-      c.api = Api::Invoke;
-    else if (item == "usage=1")
-      c.include_usage = true;
-    else if (item == "usage=0")
-      c.include_usage = false;
-    else if (item == "json=1")
+  mapping::read_context_items(context, kTag, [&](std::string_view key, std::string_view value) {
+    if (key == "model") {
+      c.client_model = std::string(value);
+    } else if (key == "api" && (value == "converse" || value == "invoke")) {
+      c.api = value == "converse" ? Api::Converse : Api::Invoke;
+    } else if (key == "usage" && (value == "1" || value == "0")) {
+      c.include_usage = value == "1";
+    } else if (key == "json" && value == "1") {
       c.json_tool = true;
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-  }
+    }
+  });
   return c;
 }
 

@@ -29,10 +29,8 @@ std::string_view api_name(Api api) { return api == Api::Converse ? "converse" : 
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  const Json j = mapping::parse_settings(text);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    const Json& v = it.value();
+  const std::string_view known = "api, apis, default_max_tokens, thinking_budgets, extra_betas";
+  mapping::for_each_setting(text, known, [&](const std::string& key, const Json& v) {
     if (key == "api") {
       s.api = api_value(v, key);
     } else if (key == "apis") {
@@ -43,18 +41,7 @@ Settings Settings::parse(std::string_view text) {
     } else if (key == "default_max_tokens") {
       s.default_max_tokens = positive(v, key, 1);
     } else if (key == "thinking_budgets") {
-      if (!v.is_object()) config_error(key, "must be an object with low, medium and/or high");
-      for (auto b = v.begin(); b != v.end(); ++b) {
-        const std::string field = "thinking_budgets." + b.key();
-        if (b.key() == "low")
-          s.budgets.low = positive(b.value(), field, 1024);
-        else if (b.key() == "medium")
-          s.budgets.medium = positive(b.value(), field, 1024);
-        else if (b.key() == "high")
-          s.budgets.high = positive(b.value(), field, 1024);
-        else
-          config_error(field, "unknown level (known: low, medium, high)");
-      }
+      mapping::read_effort_levels(v, key, 1024, s.budgets);
     } else if (key == "extra_betas") {
       if (!v.is_array()) config_error(key, "must be an array of strings");
       for (const Json& b : v) {
@@ -63,25 +50,17 @@ Settings Settings::parse(std::string_view text) {
         s.extra_betas.push_back(b.get<std::string>());
       }
     } else {
-      config_error(key, "unknown setting (known: api, apis, default_max_tokens, thinking_budgets, extra_betas)");
+      return false;
     }
-  }
+    return true;
+  });
   return s;
 }
 
 Api Settings::api_for(std::string_view model) const {
   if (apis.empty() || model.empty()) return api;
-  for (const std::string& name : model_candidates(model)) {
-    const Api* best = nullptr;
-    size_t best_len = 0;
-    for (const auto& [key, value] : apis)
-      if (name.starts_with(key) && key.size() > best_len) {
-        best = &value;
-        best_len = key.size();
-      }
-    if (best) return *best;
-  }
-  return api;
+  const Api* match = mapping::longest_prefix_match(apis, model_candidates(model));
+  return match ? *match : api;
 }
 
 }  // namespace aicore::claude

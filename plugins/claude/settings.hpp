@@ -14,6 +14,8 @@
 // Unknown keys are rejected: a misspelt "apis" would otherwise silently keep the default path.
 #pragma once
 
+#include <aicore/mapping/settings.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -24,10 +26,9 @@ namespace aicore::claude {
 
 enum class Api { Invoke, Converse };
 
-struct ThinkingBudgets {
-  int64_t low = 2048;
-  int64_t medium = 8192;
-  int64_t high = 16384;
+// budget_tokens per reasoning effort, with Claude's defaults.
+struct ThinkingBudgets : mapping::EffortLevels {
+  ThinkingBudgets() : EffortLevels{2048, 8192, 16384} {}
 };
 
 struct Settings {

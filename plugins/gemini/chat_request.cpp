@@ -449,11 +449,11 @@ Json thinking_config(const ThinkingRequest& r, std::string_view model, const Set
       if (r.effort == "none" || r.effort == "minimal") return off();
       int64_t budget;
       if (r.effort == "low")
-        budget = settings.budget_low;
+        budget = settings.budgets.low;
       else if (r.effort == "medium")
-        budget = settings.budget_medium;
+        budget = settings.budgets.medium;
       else if (r.effort == "high")
-        budget = settings.budget_high;
+        budget = settings.budgets.high;
       else
         throw invalid_request("reasoning_effort: must be one of none, minimal, low, medium, high");
       if (sup.kind == K::Level)

@@ -20,49 +20,32 @@ bool path_safe(std::string_view s) {
   });
 }
 
-int64_t budget(const Json& v, std::string_view field) {
-  if (!v.is_number_integer() || v.get<int64_t>() < -1) config_error(field, "must be an integer >= -1");
-  return v.get<int64_t>();
-}
-
 }  // namespace
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  const Json j = mapping::parse_settings(text);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    const Json& v = it.value();
-    if (key == "model_names") {
-      mapping::for_each_model_setting(
-          v, key, "Gemini model name", [&](const std::string& model, const Json& value, const std::string& field) {
-            if (!value.is_string() || !path_safe(value.get_ref<const std::string&>()))
-              config_error(field, "must be a model name of letters, digits, '-', '.', '_' or '@'");
-            s.model_names.emplace_back(model, value.get<std::string>());
-          });
-    } else if (key == "safety_settings") {
-      if (!v.is_array()) config_error(key, "must be an array of {category, threshold} objects");
-      for (size_t i = 0; i < v.size(); ++i)
-        if (!v[i].is_object() || !v[i].contains("category") || !v[i].contains("threshold"))
-          config_error(at(key, i), "must be an object with category and threshold");
-      s.safety_settings = v;
-    } else if (key == "thinking_budgets") {
-      if (!v.is_object()) config_error(key, "must be an object with low, medium and/or high");
-      for (auto b = v.begin(); b != v.end(); ++b) {
-        const std::string f = "thinking_budgets." + b.key();
-        if (b.key() == "low")
-          s.budget_low = budget(b.value(), f);
-        else if (b.key() == "medium")
-          s.budget_medium = budget(b.value(), f);
-        else if (b.key() == "high")
-          s.budget_high = budget(b.value(), f);
-        else
-          config_error(f, "unknown effort (known: low, medium, high)");
-      }
-    } else {
-      config_error(key, "unknown setting (known: model_names, safety_settings, thinking_budgets)");
-    }
-  }
+  mapping::for_each_setting(
+      text, "model_names, safety_settings, thinking_budgets", [&](const std::string& key, const Json& v) {
+        if (key == "model_names") {
+          mapping::for_each_model_setting(
+              v, key, "Gemini model name", [&](const std::string& model, const Json& value, const std::string& field) {
+                if (!value.is_string() || !path_safe(value.get_ref<const std::string&>()))
+                  config_error(field, "must be a model name of letters, digits, '-', '.', '_' or '@'");
+                s.model_names.emplace_back(model, value.get<std::string>());
+              });
+        } else if (key == "safety_settings") {
+          if (!v.is_array()) config_error(key, "must be an array of {category, threshold} objects");
+          for (size_t i = 0; i < v.size(); ++i)
+            if (!v[i].is_object() || !v[i].contains("category") || !v[i].contains("threshold"))
+              config_error(at(key, i), "must be an object with category and threshold");
+          s.safety_settings = v;
+        } else if (key == "thinking_budgets") {
+          mapping::read_effort_levels(v, key, -1, s.budgets);  // -1: Gemini's dynamic thinking
+        } else {
+          return false;
+        }
+        return true;
+      });
   return s;
 }
 

@@ -13,6 +13,8 @@
 
 #include "json_util.hpp"
 
+#include <aicore/mapping/settings.hpp>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,10 +25,8 @@ namespace aicore::gemini {
 
 struct Settings {
   std::vector<std::pair<std::string, std::string>> model_names;
-  Json safety_settings;  // null: none sent
-  int64_t budget_low = 1024;
-  int64_t budget_medium = 8192;
-  int64_t budget_high = 24576;
+  Json safety_settings;                              // null: none sent
+  mapping::EffortLevels budgets{1024, 8192, 24576};  // thinkingBudget per reasoning effort (-1: dynamic)
 
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>"); unknown fields are rejected so a
   // misspelt key does not silently fall back to a default.

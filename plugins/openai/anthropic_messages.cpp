@@ -5,6 +5,7 @@
 #include "models.hpp"
 
 #include <aicore/mapping/anthropic_to_openai.hpp>
+#include <aicore/mapping/context.hpp>
 #include <aicore/mapping/count_tokens.hpp>
 #include <aicore/mapping/upstream.hpp>
 
@@ -48,18 +49,10 @@ std::string AnthropicContext::encode() const {
 
 AnthropicContext AnthropicContext::decode(std::string_view context) {
   AnthropicContext c;
-  if (!context.starts_with(kTag)) return c;
-  std::string_view rest = context.substr(kTag.size());
-  while (rest.starts_with(";")) {
-    rest.remove_prefix(1);
-    if (rest.starts_with("model=")) {  // last: the name may contain ';'
-      c.model = std::string(rest.substr(6));
-      break;
-    }
-    std::string_view item = rest.substr(0, rest.find(';'));
-    if (item.starts_with("tokens=")) std::from_chars(item.data() + 7, item.data() + item.size(), c.input_tokens);
-    rest.remove_prefix(item.size());
-  }
+  mapping::read_context_items(context, kTag, [&](std::string_view key, std::string_view value) {
+    if (key == "model") c.model = std::string(value);
+    if (key == "tokens") std::from_chars(value.data(), value.data() + value.size(), c.input_tokens);
+  });
   return c;
 }
 

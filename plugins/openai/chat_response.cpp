@@ -40,15 +40,7 @@ bool convert_fast(std::string_view body, std::string& out, Usage* usage) {
         continue;
       }
       fast::members(c, fields);
-      out += '{';
-      bool first_field = true;
-      for (const fast::Member& f : fields) {
-        if (is_azure_choice_key(f.key)) continue;
-        if (!first_field) out += ',';
-        first_field = false;
-        out += f.text;
-      }
-      out += '}';
+      fast::append_object(out, fields, [](const fast::Member& f) { return !is_azure_choice_key(f.key); });
     }
     out += ']';
   }

@@ -176,15 +176,7 @@ bool ChatStreamConverter::on_event_fast(std::string_view data, const Sink& event
       if (!has_delta && !finished) continue;
       if (!first_choice) out += ',';
       first_choice = false;
-      out += '{';
-      bool first_field = true;
-      for (const fast::Member& f : fields_) {
-        if (is_azure_choice_key(f.key)) continue;
-        if (!first_field) out += ',';
-        first_field = false;
-        out += f.text;
-      }
-      out += '}';
+      fast::append_object(out, fields_, [](const fast::Member& f) { return !is_azure_choice_key(f.key); });
     }
     out += ']';
     has_choices = !first_choice;

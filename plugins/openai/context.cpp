@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <aicore/mapping/context.hpp>
+
 namespace aicore::openai {
 
 namespace {
@@ -12,18 +14,9 @@ std::string ResponseContext::encode() const {
 
 ResponseContext ResponseContext::decode(std::string_view context) {
   ResponseContext c;
-  if (!context.starts_with(kTag)) return c;
-  std::string_view rest = context.substr(kTag.size());
-  while (!rest.empty()) {
-    if (rest.front() == ';') rest.remove_prefix(1);
-    size_t end = rest.find(';');
-    std::string_view item = rest.substr(0, end);
-    if (item == "usage=1")
-      c.client_include_usage = true;
-    else if (item == "usage=0")
-      c.client_include_usage = false;
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-  }
+  mapping::read_context_items(context, kTag, [&](std::string_view key, std::string_view value) {
+    if (key == "usage" && (value == "1" || value == "0")) c.client_include_usage = value == "1";
+  });
   return c;
 }
 

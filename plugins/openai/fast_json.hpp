@@ -9,6 +9,8 @@
 // and the caller takes the DOM path, which also produces the exact same errors as before.
 #pragma once
 
+#include <aicore/json_scan.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,11 +19,7 @@ namespace aicore::openai::fast {
 
 // One member of a canonical object: the raw key (between the quotes, escapes as written), the
 // value's text and the whole `"key":value` text.
-struct Member {
-  std::string_view key;
-  std::string_view value;
-  std::string_view text;
-};
+using Member = json_scan::Member;
 
 // True when `text` is canonical (see above). Leading/trailing whitespace is not allowed: trim first.
 bool canonical(std::string_view text);
@@ -36,5 +34,19 @@ std::string_view trim(std::string_view text);
 // must have passed canonical() (alone or as part of a larger text).
 void members(std::string_view object, std::vector<Member>& out);
 void elements(std::string_view array, std::vector<std::string_view>& out);
+
+// Appends `{`, the text of each member keep(member) accepts (comma-separated, in order) and `}`.
+template <class Keep>
+void append_object(std::string& out, const std::vector<Member>& members, Keep&& keep) {
+  out += '{';
+  bool first = true;
+  for (const Member& m : members) {
+    if (!keep(m)) continue;
+    if (!first) out += ',';
+    first = false;
+    out += m.text;
+  }
+  out += '}';
+}
 
 }  // namespace aicore::openai::fast

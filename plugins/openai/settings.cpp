@@ -31,38 +31,28 @@ std::string version_value(const Json& v, std::string_view field) {
 
 Settings Settings::parse(std::string_view text) {
   Settings s;
-  const Json j = mapping::parse_settings(text);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
+  const std::string_view known = "api_version, embeddings_api_version, api_versions";
+  mapping::for_each_setting(text, known, [&](const std::string& key, const Json& v) {
     if (key == "api_version") {
-      s.chat_api_version = version_value(it.value(), key);
+      s.chat_api_version = version_value(v, key);
     } else if (key == "embeddings_api_version") {
-      s.embeddings_api_version = version_value(it.value(), key);
+      s.embeddings_api_version = version_value(v, key);
     } else if (key == "api_versions") {
-      mapping::for_each_model_setting(it.value(), key, "version",
+      mapping::for_each_model_setting(v, key, "version",
                                       [&](const std::string& model, const Json& value, const std::string& field) {
                                         s.api_versions.emplace_back(model, version_value(value, field));
                                       });
     } else {
-      config_error(key, "unknown setting (known: api_version, embeddings_api_version, api_versions)");
+      return false;
     }
-  }
+    return true;
+  });
   return s;
 }
 
 const std::string* Settings::override_for(std::string_view model) const {
   if (api_versions.empty() || model.empty()) return nullptr;
-  for (const std::string& name : model_candidates(model)) {
-    const std::string* best = nullptr;
-    size_t best_len = 0;
-    for (const auto& [key, version] : api_versions)
-      if (name.starts_with(key) && key.size() > best_len) {
-        best = &version;
-        best_len = key.size();
-      }
-    if (best) return best;
-  }
-  return nullptr;
+  return mapping::longest_prefix_match(api_versions, model_candidates(model));
 }
 
 std::string_view Settings::chat_version(std::string_view model) const {

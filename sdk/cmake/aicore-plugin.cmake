@@ -18,3 +18,25 @@ function(aicore_add_plugin name)
     install(TARGETS ${name} LIBRARY DESTINATION ${AICORE_INSTALL_PLUGIN_DIR})
   endif()
 endfunction()
+
+# aicore_add_plugin_core(<target> SOURCES <files...> [LIBRARIES <targets...>])
+#
+# A plugin's converters as a static library, so its tests link exactly the code the module runs and
+# the module adds only the entry point (aicore_add_plugin(... LIBRARIES <target>)). Built like the
+# module (position-independent, hidden, so linking it exports nothing but acp_plugin_entry), C++20,
+# warnings on. Tests include "<folder>/<file>.hpp": the folder's parent is on the include path.
+function(aicore_add_plugin_core target)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  add_library(${target} STATIC ${ARG_SOURCES})
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/..)
+  target_link_libraries(${target} PUBLIC aicore::sdk ${ARG_LIBRARIES})
+  if(TARGET nlohmann_json::nlohmann_json)  # the in-tree plugins' JSON library, when the build has it
+    target_link_libraries(${target} PUBLIC nlohmann_json::nlohmann_json)
+  endif()
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  set_target_properties(${target} PROPERTIES
+    POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+endfunction()

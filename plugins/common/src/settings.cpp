@@ -21,4 +21,19 @@ Json parse_settings(std::string_view text) {
   return j;
 }
 
+void read_effort_levels(const Json& v, const std::string& field, int64_t min, EffortLevels& levels) {
+  if (!v.is_object()) config_error(field, "must be an object with low, medium and/or high");
+  for (auto b = v.begin(); b != v.end(); ++b) {
+    const std::string f = field + "." + b.key();
+    int64_t* level = b.key() == "low"      ? &levels.low
+                     : b.key() == "medium" ? &levels.medium
+                     : b.key() == "high"   ? &levels.high
+                                           : nullptr;
+    if (!level) config_error(f, "unknown effort (known: low, medium, high)");
+    if (!b.value().is_number_integer() || b.value().get<int64_t>() < min)
+      config_error(f, "must be an integer >= " + std::to_string(min));
+    *level = b.value().get<int64_t>();
+  }
+}
+
 }  // namespace aicore::mapping

@@ -16,10 +16,11 @@ TEST(Settings, DefaultsWhenEmpty) {
 }
 
 TEST(Settings, ApiPerModelByCandidateAndPrefix) {
-  Settings s = Settings::parse(R"({"api":"invoke","apis":{"anthropic--claude-3.7":"converse","anthropic--claude-3.7-sonnet-b":"invoke"},
+  Settings s = Settings::parse(
+      R"({"api":"invoke","apis":{"anthropic--claude-3.7":"converse","anthropic--claude-3.7-sonnet-b":"invoke"},
                                    "thinking_budgets":{"low":1024,"high":30000},"default_max_tokens":4096,"extra_betas":["x-2030-01-01"]})");
   EXPECT_EQ(s.api_for("anthropic--claude-3.7-sonnet"), Api::Converse);
-  EXPECT_EQ(s.api_for("claude-3-7-sonnet-20250219"), Api::Converse);  // through its candidates
+  EXPECT_EQ(s.api_for("claude-3-7-sonnet-20250219"), Api::Converse);    // through its candidates
   EXPECT_EQ(s.api_for("anthropic--claude-3.7-sonnet-b"), Api::Invoke);  // the longest key wins
   EXPECT_EQ(s.api_for("anthropic--claude-4.5-sonnet"), Api::Invoke);
   EXPECT_EQ(s.budgets.low, 1024);
@@ -35,15 +36,18 @@ TEST(Settings, RejectsMistakesNamingTheField) {
     const char* json;
     const char* message;
   };
-  for (const Bad& b : {Bad{"[]", "settings: must be a JSON object"}, Bad{"{", "settings: invalid JSON"},
-                       Bad{R"({"api":"rest"})", "api: must be \"invoke\" or \"converse\""},
-                       Bad{R"({"apis":{"x":"grpc"}})", "apis.x: must be \"invoke\" or \"converse\""},
-                       Bad{R"({"apis":[]})", "apis: must be an object of model key -> \"invoke\" | \"converse\""},
-                       Bad{R"({"thinking_budgets":{"low":10}})", "thinking_budgets.low: must be an integer >= 1024"},
-                       Bad{R"({"thinking_budgets":{"ultra":5000}})", "thinking_budgets.ultra: unknown level (known: low, medium, high)"},
-                       Bad{R"({"default_max_tokens":0})", "default_max_tokens: must be an integer >= 1"},
-                       Bad{R"({"extra_betas":"x"})", "extra_betas: must be an array of strings"},
-                       Bad{R"({"apii":{}})", "apii: unknown setting (known: api, apis, default_max_tokens, thinking_budgets, extra_betas)"}}) {
+  for (const Bad& b :
+       {Bad{"[]", "settings: must be a JSON object"}, Bad{"{", "settings: invalid JSON"},
+        Bad{R"({"api":"rest"})", "api: must be \"invoke\" or \"converse\""},
+        Bad{R"({"apis":{"x":"grpc"}})", "apis.x: must be \"invoke\" or \"converse\""},
+        Bad{R"({"apis":[]})", "apis: must be an object of model key -> \"invoke\" | \"converse\""},
+        Bad{R"({"thinking_budgets":{"low":10}})", "thinking_budgets.low: must be an integer >= 1024"},
+        Bad{R"({"thinking_budgets":{"ultra":5000}})",
+            "thinking_budgets.ultra: unknown effort (known: low, medium, high)"},
+        Bad{R"({"default_max_tokens":0})", "default_max_tokens: must be an integer >= 1"},
+        Bad{R"({"extra_betas":"x"})", "extra_betas: must be an array of strings"},
+        Bad{R"({"apii":{}})",
+            "apii: unknown setting (known: api, apis, default_max_tokens, thinking_budgets, extra_betas)"}}) {
     try {
       Settings::parse(b.json);
       ADD_FAILURE() << "accepted " << b.json;

@@ -10,9 +10,9 @@ TEST(Settings, DefaultsAndEmpty) {
     Settings s = Settings::parse(text);
     EXPECT_TRUE(s.model_names.empty());
     EXPECT_TRUE(s.safety_settings.is_null());
-    EXPECT_EQ(s.budget_low, 1024);
-    EXPECT_EQ(s.budget_medium, 8192);
-    EXPECT_EQ(s.budget_high, 24576);
+    EXPECT_EQ(s.budgets.low, 1024);
+    EXPECT_EQ(s.budgets.medium, 8192);
+    EXPECT_EQ(s.budgets.high, 24576);
   }
 }
 
@@ -25,9 +25,9 @@ TEST(Settings, AllFields) {
   EXPECT_EQ(s.upstream_model("gemini-2.5-flash"), "gemini-2.5-flash");
   EXPECT_EQ(s.upstream_model("vertex_ai/Gemini-2.5-Flash"), "gemini-2.5-flash");
   EXPECT_EQ(s.safety_settings.size(), 1u);
-  EXPECT_EQ(s.budget_low, 512);
-  EXPECT_EQ(s.budget_medium, -1);
-  EXPECT_EQ(s.budget_high, 30000);
+  EXPECT_EQ(s.budgets.low, 512);
+  EXPECT_EQ(s.budgets.medium, -1);
+  EXPECT_EQ(s.budgets.high, 30000);
 }
 
 TEST(Settings, Rejected) {
@@ -36,11 +36,14 @@ TEST(Settings, Rejected) {
       {"{", "settings: invalid JSON"},
       {R"({"model_name":{}})", "model_name: unknown setting (known: model_names, safety_settings, thinking_budgets)"},
       {R"({"model_names":[]})", "model_names: must be an object of model key -> Gemini model name"},
-      {R"({"model_names":{"a":"gemini 2"}})", "model_names.a: must be a model name of letters, digits, '-', '.', '_' or '@'"},
-      {R"({"model_names":{"a":"../x"}})", "model_names.a: must be a model name of letters, digits, '-', '.', '_' or '@'"},
+      {R"({"model_names":{"a":"gemini 2"}})",
+       "model_names.a: must be a model name of letters, digits, '-', '.', '_' or '@'"},
+      {R"({"model_names":{"a":"../x"}})",
+       "model_names.a: must be a model name of letters, digits, '-', '.', '_' or '@'"},
       {R"({"model_names":{"":"x"}})", "model_names: model key must not be empty"},
       {R"({"safety_settings":{}})", "safety_settings: must be an array of {category, threshold} objects"},
-      {R"({"safety_settings":[{"category":"X"}]})", "safety_settings[0]: must be an object with category and threshold"},
+      {R"({"safety_settings":[{"category":"X"}]})",
+       "safety_settings[0]: must be an object with category and threshold"},
       {R"({"thinking_budgets":{"huge":1}})", "thinking_budgets.huge: unknown effort (known: low, medium, high)"},
       {R"({"thinking_budgets":{"low":-5}})", "thinking_budgets.low: must be an integer >= -1"},
   };
