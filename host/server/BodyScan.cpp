@@ -7,7 +7,10 @@
 namespace aicore::host {
 namespace {
 
-constexpr int kMaxDepth = 512;
+// Deeper bodies are rare (no client nests a chat request this far) and go to nlohmann's
+// iterative parser; the scan recurses, and 128 levels fit a worker's 256 KiB stack with room to
+// spare even in the -O0 ASan build (512 did not).
+constexpr int kMaxDepth = 128;
 
 RoutingFields::Kind kind(char c) {
   switch (c) {

@@ -16,7 +16,7 @@ struct RoutingFields {
 
 // True when `body` is a JSON object nlohmann would accept and `out` holds its top-level model and
 // stream (the last occurrence, as in the DOM). False when unsure — invalid JSON, an escape in a
-// top-level key or in the model name, a float beyond a double, nesting deeper than 512, a BOM —
+// top-level key or in the model name, a float beyond a double, nesting deeper than 128, a BOM —
 // and the caller parses with nlohmann, which decides exactly as before (and words the errors).
 bool scan_routing_fields(std::string_view body, RoutingFields& out);
 

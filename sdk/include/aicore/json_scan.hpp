@@ -130,47 +130,51 @@ class Scanner {
     return true;
   }
 
-  // The elements of an object or array after its opening bracket, each read by item(), up to
-  // `close`; nesting deeper than max_depth is refused.
-  template <class Item>
-  bool sequence(int depth, char close, Item&& item) {
+  // object() and array() loop inline, without helpers or lambdas: each nesting level costs these
+  // two frames only, which keeps max_depth levels within a worker's small stack (under ASan too).
+  bool object(int depth) {
     if (depth > max_depth_) return false;
-    ++p_;  // '{' or '['
+    ++p_;  // '{'
     ws();
-    if (at(close)) {
+    if (at('}')) {
+      ++p_;
+      return true;
+    }
+    const size_t first_key = keys_.size();
+    for (bool more = true; more;) {
+      if (!at('"')) return false;
+      const size_t k = p_;
+      if (!string()) return false;
+      const std::string_view key = s_.substr(k + 1, p_ - k - 2);
+      if constexpr (!kAny) keys_.push_back(key);
+      ws();
+      if (!at(':')) return false;
+      ++p_;
+      ws();
+      const size_t v = p_;
+      if (!value(depth)) return false;
+      if (depth == 1) on_member_(Member{key, s_.substr(v, p_ - v), s_.substr(k, p_ - k)});
+      if (!separator('}', more)) return false;
+    }
+    if constexpr (kAny) return true;
+    // Duplicate keys collapse into one in a DOM: not canonical. Canonical escapes are unique, so
+    // equal raw keys are exactly equal keys.
+    const bool dup = duplicates(first_key);
+    keys_.resize(first_key);
+    return !dup;
+  }
+
+  bool array(int depth) {
+    if (depth > max_depth_) return false;
+    ++p_;  // '['
+    ws();
+    if (at(']')) {
       ++p_;
       return true;
     }
     for (bool more = true; more;) {
-      if (!item() || !separator(close, more)) return false;
+      if (!value(depth) || !separator(']', more)) return false;
     }
-    return true;
-  }
-
-  bool object(int depth) {
-    const size_t first_key = keys_.size();
-    const bool ok = sequence(depth, '}', [&] { return member(depth); });
-    if constexpr (kAny) return ok;
-    // Duplicate keys collapse into one in a DOM: not canonical. Canonical escapes are unique, so
-    // equal raw keys are exactly equal keys.
-    const bool dup = ok && duplicates(first_key);
-    keys_.resize(first_key);
-    return ok && !dup;
-  }
-
-  bool member(int depth) {
-    if (!at('"')) return false;
-    const size_t k = p_;
-    if (!string()) return false;
-    const std::string_view key = s_.substr(k + 1, p_ - k - 2);
-    if constexpr (!kAny) keys_.push_back(key);
-    ws();
-    if (!at(':')) return false;
-    ++p_;
-    ws();
-    const size_t v = p_;
-    if (!value(depth)) return false;
-    if (depth == 1) on_member_(Member{key, s_.substr(v, p_ - v), s_.substr(k, p_ - k)});
     return true;
   }
 
@@ -184,10 +188,6 @@ class Scanner {
     std::vector<std::string_view> sorted(b, keys_.end());
     std::sort(sorted.begin(), sorted.end());
     return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
-  }
-
-  bool array(int depth) {
-    return sequence(depth, ']', [&] { return value(depth); });
   }
 
   bool string() {
