@@ -231,6 +231,13 @@ std::string get_cipher_list(const json& v, const std::string& path) {
   return s;
 }
 
+// tls_min_version and tls_ciphers, read the same way for the client side (server.*) and the
+// upstream side (upstream.*).
+void read_tls_policy(const json& v, const std::string& section, std::string& min_version, std::string& ciphers) {
+  if (v.contains("tls_min_version")) min_version = get_tls_version(v["tls_min_version"], section + ".tls_min_version");
+  if (v.contains("tls_ciphers")) ciphers = get_cipher_list(v["tls_ciphers"], section + ".tls_ciphers");
+}
+
 std::string existing_file(const json& v, const std::string& path, const std::string& base_dir) {
   std::string rel = get_string(v, path);
   fs::path p = fs::path(rel).is_absolute() ? fs::path(rel) : fs::path(base_dir) / rel;
@@ -274,9 +281,7 @@ void parse_server(const json& v, ServerSettings& s, const std::string& base_dir,
   if (s.tls_cert_file.empty() != s.tls_key_file.empty())
     fail(s.tls_cert_file.empty() ? "server.tls_cert_file" : "server.tls_key_file",
          "TLS needs both a certificate and a key");
-  if (v.contains("tls_min_version"))
-    s.tls_min_version = get_tls_version(v["tls_min_version"], "server.tls_min_version");
-  if (v.contains("tls_ciphers")) s.tls_ciphers = get_cipher_list(v["tls_ciphers"], "server.tls_ciphers");
+  read_tls_policy(v, "server", s.tls_min_version, s.tls_ciphers);
 }
 
 void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_dir,
@@ -293,9 +298,7 @@ void parse_upstream(const json& v, UpstreamSettings& u, const std::string& base_
   read_int(v, "upstream.pool_size_per_host", u.pool_size_per_host, 0, 100000);
   if (v.contains("ca_file")) u.ca_file = existing_file(v["ca_file"], "upstream.ca_file", base_dir);
   read_int(v, "upstream.max_response_bytes", u.max_response_bytes, 65536, int64_t(1) << 34);
-  if (v.contains("tls_min_version"))
-    u.tls_min_version = get_tls_version(v["tls_min_version"], "upstream.tls_min_version");
-  if (v.contains("tls_ciphers")) u.tls_ciphers = get_cipher_list(v["tls_ciphers"], "upstream.tls_ciphers");
+  read_tls_policy(v, "upstream", u.tls_min_version, u.tls_ciphers);
 }
 
 void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warnings) {

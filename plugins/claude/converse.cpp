@@ -244,6 +244,12 @@ Json anthropic_to_converse_request(const Json& body) {
   return out;
 }
 
+std::string converse_message_id(uint64_t id_seed) {
+  char id[32];
+  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(id_seed));
+  return std::string("msg_bdrk_") + id;
+}
+
 Json converse_to_anthropic_response(const Json& converse, std::string_view model, uint64_t id_seed) {
   if (!converse.is_object()) throw upstream_error("converse response: not a JSON object");
   Json content = Json::array();
@@ -276,10 +282,8 @@ Json converse_to_anthropic_response(const Json& converse, std::string_view model
       }
     }
   }
-  char id[32];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(id_seed));
   Json out = Json::object();
-  out["id"] = std::string("msg_bdrk_") + id;
+  out["id"] = converse_message_id(id_seed);
   out["type"] = "message";
   out["role"] = "assistant";
   out["model"] = model;

@@ -24,6 +24,8 @@
 
 #include "json_util.hpp"
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace aicore::claude {
@@ -32,5 +34,9 @@ Json anthropic_to_converse_request(const Json& bedrock_body);
 
 // `model`: the name reported in the message; the id is derived from the response bytes.
 Json converse_to_anthropic_response(const Json& converse, std::string_view model, uint64_t id_seed);
+
+// The Anthropic message id of a Converse answer (whole or streamed), "msg_bdrk_" and 16 hex
+// digits of `id_seed`: Converse gives no id of its own.
+std::string converse_message_id(uint64_t id_seed);
 
 }  // namespace aicore::claude

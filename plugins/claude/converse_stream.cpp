@@ -1,10 +1,9 @@
 #include "converse_stream.hpp"
 
+#include "converse.hpp"
 #include "python_literal.hpp"
 
 #include <aicore/plugin.hpp>
-
-#include <cstdio>
 
 namespace aicore::claude {
 namespace {
@@ -66,10 +65,8 @@ void ConverseEventSource::on_sse(const SseEvent& e, const OnEvent& on_event) {
 void ConverseEventSource::ensure_started(const OnEvent& on_event) {
   if (started_) return;
   started_ = true;
-  char id[32];
-  std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(id_seed_));
   Json message = Json::object();
-  message["id"] = std::string("msg_bdrk_") + id;
+  message["id"] = converse_message_id(id_seed_);
   message["type"] = "message";
   message["role"] = "assistant";
   message["model"] = model_;

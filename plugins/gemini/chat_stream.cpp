@@ -142,8 +142,8 @@ namespace {
 
 // ---- OpenAI chat stream ---------------------------------------------------------------------
 
-OpenAIChatStream::OpenAIChatStream(ResponseContext ctx, int64_t created)
-    : chunks_(ctx, created), include_usage_(ctx.include_usage) {}
+OpenAIChatStream::OpenAIChatStream(const ResponseContext& ctx, int64_t created)
+    : GeminiChunkStream(ctx, created), include_usage_(ctx.include_usage) {}
 
 void OpenAIChatStream::on_response(const Json& r, const Sink& events) {
   chunks_.on_response(r, [&](const Json& c) {
@@ -173,8 +173,9 @@ void OpenAIChatStream::finish(const Sink& events) {
 
 // ---- Anthropic messages stream --------------------------------------------------------------
 
-AnthropicMessagesStream::AnthropicMessagesStream(ResponseContext ctx, int64_t created)
-    : chunks_(ctx, created), anthropic_(mapping::AnthropicStreamOptions{ctx.client_model, ctx.input_tokens_hint}) {}
+AnthropicMessagesStream::AnthropicMessagesStream(const ResponseContext& ctx, int64_t created)
+    : GeminiChunkStream(ctx, created),
+      anthropic_(mapping::AnthropicStreamOptions{ctx.client_model, ctx.input_tokens_hint}) {}
 
 void AnthropicMessagesStream::on_response(const Json& r, const mapping::Emit& emit) {
   chunks_.on_response(r, [&](const Json& c) { anthropic_.on_chunk(c, emit); });

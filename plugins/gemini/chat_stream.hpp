@@ -65,38 +65,43 @@ class GeminiToOpenAIChunks {
   bool failed_ = false;
 };
 
-class OpenAIChatStream final : public StreamConverter {
+// What both client streams share: the reader that splits Vertex's stream into responses and the
+// chunks they become; the usage counted there is the stream's usage.
+class GeminiChunkStream : public StreamConverter {
  public:
-  OpenAIChatStream(ResponseContext ctx, int64_t created);
-  void feed(std::string_view bytes, const Sink& events) override;
-  void finish(const Sink& events) override;
   void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override {
     chunks_.usage(prompt_tokens, completion_tokens);
   }
+
+ protected:
+  GeminiChunkStream(const ResponseContext& ctx, int64_t created) : chunks_(ctx, created) {}
+
+  GeminiStreamReader reader_;
+  GeminiToOpenAIChunks chunks_;
+};
+
+class OpenAIChatStream final : public GeminiChunkStream {
+ public:
+  OpenAIChatStream(const ResponseContext& ctx, int64_t created);
+  void feed(std::string_view bytes, const Sink& events) override;
+  void finish(const Sink& events) override;
 
  private:
   void on_response(const Json& response, const Sink& events);
 
-  GeminiStreamReader reader_;
-  GeminiToOpenAIChunks chunks_;
   bool include_usage_;
   bool finished_ = false;
 };
 
-class AnthropicMessagesStream final : public StreamConverter {
+class AnthropicMessagesStream final : public GeminiChunkStream {
  public:
-  AnthropicMessagesStream(ResponseContext ctx, int64_t created);
+  AnthropicMessagesStream(const ResponseContext& ctx, int64_t created);
   void feed(std::string_view bytes, const Sink& events) override;
   void finish(const Sink& events) override;
-  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override {
-    chunks_.usage(prompt_tokens, completion_tokens);
-  }
 
  private:
   void on_response(const Json& response, const mapping::Emit& emit);
 
-  GeminiStreamReader reader_;
-  GeminiToOpenAIChunks chunks_;
   mapping::OpenAIToAnthropicStream anthropic_;
   bool finished_ = false;
 };

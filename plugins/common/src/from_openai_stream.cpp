@@ -94,32 +94,28 @@ struct OpenAIToAnthropicStream::State {
     event(emit, "content_block_delta", e);
   }
 
-  void thinking(const Emit& emit, const std::string& s) {
-    if (open != Kind::Thinking) {
+  // A run of thinking or text: opens its block when another kind is open, then one delta. The
+  // block and the delta name their text field after the block's type; a thinking block starts with
+  // an empty signature, as Anthropic's own stream starts it.
+  void run_delta(const Emit& emit, Kind kind, const char* type, const char* delta_type, const std::string& s) {
+    if (open != kind) {
       Json b = Json::object();
-      b["type"] = "thinking";
-      b["thinking"] = "";
-      b["signature"] = "";
-      open_block(emit, Kind::Thinking, std::move(b));
+      b["type"] = type;
+      b[type] = "";
+      if (kind == Kind::Thinking) b["signature"] = "";
+      open_block(emit, kind, std::move(b));
     }
     Json d = Json::object();
-    d["type"] = "thinking_delta";
-    d["thinking"] = s;
+    d["type"] = delta_type;
+    d[type] = s;
     delta(emit, open_index, std::move(d));
   }
 
-  void text(const Emit& emit, const std::string& s) {
-    if (open != Kind::Text) {
-      Json b = Json::object();
-      b["type"] = "text";
-      b["text"] = "";
-      open_block(emit, Kind::Text, std::move(b));
-    }
-    Json d = Json::object();
-    d["type"] = "text_delta";
-    d["text"] = s;
-    delta(emit, open_index, std::move(d));
+  void thinking(const Emit& emit, const std::string& s) {
+    run_delta(emit, Kind::Thinking, "thinking", "thinking_delta", s);
   }
+
+  void text(const Emit& emit, const std::string& s) { run_delta(emit, Kind::Text, "text", "text_delta", s); }
 
   void tool_call(const Emit& emit, const Json& tc) {
     if (!tc.is_object()) return;
