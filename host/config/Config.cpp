@@ -175,10 +175,14 @@ json parse_json(const std::string& text, const std::string& path) {
 SubAccount parse_subaccount(const std::string& name, const json& v, const std::string& path,
                             const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, path);
-  note_unknown(v, path, {"resource_group", "service_key_json", "service_key", "deployment_models"}, warnings);
+  note_unknown(v, path,
+               {"resource_group", "service_key_json", "service_key", "deployment_models", "weight", "priority"},
+               warnings);
   SubAccount s;
   s.name = name;
   if (v.contains("resource_group")) s.resource_group = get_string(v.at("resource_group"), join(path, "resource_group"));
+  read_int(v, join(path, "weight"), s.weight, 1, 1000);
+  read_int(v, join(path, "priority"), s.priority, 0, 100);
 
   if (v.contains("service_key")) {
     s.key = parse_service_key(v.at("service_key"), join(path, "service_key"), warnings);
@@ -317,6 +321,20 @@ void parse_retry(const json& v, RetrySettings& r, std::vector<std::string>& warn
   read_int(v, "retry.max_cooldown_s", r.max_cooldown_s, 1, 86400);
 }
 
+void parse_routing(const json& v, RoutingSettings& r, std::vector<std::string>& warnings) {
+  need_object(v, "routing");
+  note_unknown(v, "routing", {"affinity", "affinity_ttl_s", "affinity_max_entries"}, warnings);
+  if (v.contains("affinity")) {
+    // true/false read as "on"/"off": the obvious spelling of a switch.
+    const json& a = v["affinity"];
+    r.affinity = a.is_boolean() ? (a.get<bool>() ? "on" : "off") : get_string(a, "routing.affinity");
+    if (r.affinity != "auto" && r.affinity != "on" && r.affinity != "off")
+      fail("routing.affinity", "must be \"auto\", \"on\" or \"off\"");
+  }
+  read_int(v, "routing.affinity_ttl_s", r.affinity_ttl_s, 1, 86400);
+  read_int(v, "routing.affinity_max_entries", r.affinity_max_entries, 1, 10000000);
+}
+
 void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "log");
   note_unknown(v, "log", {"level", "file", "access_log", "format"}, warnings);
@@ -362,6 +380,27 @@ void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir
   }
 }
 
+// After model_aliases: each entry's model must be a configured key, each fallback a key or alias.
+void parse_fallbacks(const json& v, const std::vector<std::string>& keys, Config& c) {
+  const json& f = need_object(v, "model_fallbacks");
+  auto known = [&](const std::string& m) {
+    return std::find(keys.begin(), keys.end(), m) != keys.end() ||
+           std::any_of(c.model_aliases.begin(), c.model_aliases.end(), [&](const auto& a) { return a.first == m; });
+  };
+  for (auto it = f.begin(); it != f.end(); ++it) {
+    const std::string p = "model_fallbacks." + it.key();
+    if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+      fail(p, "'" + it.key() + "' is not a model key any subaccount deploys");
+    std::vector<std::string> list = get_string_list(it.value(), p);
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (!known(list[i]))
+        fail(p + "[" + std::to_string(i) + "]", "refers to '" + list[i] + "', which no subaccount deploys");
+      if (list[i] == it.key()) fail(p + "[" + std::to_string(i) + "]", "a model cannot fall back to itself");
+    }
+    c.model_fallbacks[it.key()] = std::move(list);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> Config::model_keys() const {
@@ -386,7 +425,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   c.dir = base_dir;
   note_unknown(root, "",
                {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
-                "upstream", "retry", "log"},
+                "upstream", "retry", "routing", "log", "model_fallbacks"},
                c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
@@ -410,9 +449,11 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
       c.model_aliases.emplace_back(it.key(), target);
     }
   }
+  if (root.contains("model_fallbacks")) parse_fallbacks(root["model_fallbacks"], keys, c);
   if (root.contains("server")) parse_server(root["server"], c.server, base_dir, c.warnings);
   if (root.contains("upstream")) parse_upstream(root["upstream"], c.upstream, base_dir, c.warnings);
   if (root.contains("retry")) parse_retry(root["retry"], c.retry, c.warnings);
+  if (root.contains("routing")) parse_routing(root["routing"], c.routing, c.warnings);
   if (root.contains("log")) parse_log(root["log"], c.log, base_dir, c.warnings);
   if (root.contains("plugins")) parse_plugins(root["plugins"], c.plugins, base_dir, c.warnings);
   return c;

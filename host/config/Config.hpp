@@ -32,6 +32,11 @@ struct SubAccount {
   ServiceKey key;
   // model key -> deployment URLs, in the order given
   std::vector<std::pair<std::string, std::vector<std::string>>> deployment_models;
+  // Share of new requests, relative to the other subaccounts at the same priority (uneven quotas).
+  int weight = 1;
+  // 0 is tried first; a larger number only when every deployment of a model at every smaller
+  // number is failing or cooling (e.g. provisioned throughput at 0, pay-as-you-go at 1).
+  int priority = 0;
 };
 
 // TLS 1.2 cipher suites for both sides: ECDHE key exchange and AEAD ciphers only (Mozilla's
@@ -86,6 +91,15 @@ struct RetrySettings {
   int max_cooldown_s = 300;
 };
 
+// How a model's requests are spread over its deployments (see routing/Affinity.hpp).
+struct RoutingSettings {
+  // Conversation affinity: "auto" (models the claude plugin serves, where prompt caches are per
+  // deployment and the cache-read discount is 90 %), "on" (every model), "off" (round-robin only).
+  std::string affinity = "auto";
+  int affinity_ttl_s = 600;  // longer than Anthropic's 5-minute cache: an idle conversation is forgotten after it
+  int affinity_max_entries = 100000;  // least recently used conversations are forgotten beyond it
+};
+
 struct LogSettings {
   std::string level = "info";  // trace, debug, info, warn, error
   std::string file;            // empty: stderr
@@ -110,9 +124,13 @@ struct Config {
   std::string host = "127.0.0.1";
   int port = 3001;
   std::vector<std::pair<std::string, std::string>> model_aliases;  // alias -> model key
+  // model key -> the models (keys or aliases) tried in order when every deployment of it failed
+  // or is cooling and nothing has reached the client.
+  std::map<std::string, std::vector<std::string>> model_fallbacks;
   ServerSettings server;
   UpstreamSettings upstream;
   RetrySettings retry;
+  RoutingSettings routing;
   LogSettings log;
   PluginSettings plugins;
   std::vector<std::string> warnings;  // unknown fields etc., logged at start-up

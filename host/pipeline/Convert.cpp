@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "log/Log.hpp"
+#include "pipeline/Fallback.hpp"
 #include "plugin/OutputChecks.hpp"
+#include "routing/ConversationKey.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/PluginOutput.hpp"
 
@@ -22,6 +24,15 @@ bool answer_locally(Exchange& x) {
   return false;
 }
 
+// The first session header the client sent (routing/ConversationKey.hpp).
+std::string session_header(const Poco::Net::HTTPServerRequest& req) {
+  for (const char* name : {"x-session-id", "session_id", "x-aicore-session", "x-claude-code-session-id"}) {
+    const std::string& v = req.get(name, "");
+    if (!v.empty()) return v;
+  }
+  return {};
+}
+
 }  // namespace
 
 bool convert(Exchange& x) {
@@ -30,6 +41,10 @@ bool convert(Exchange& x) {
     return x.fail(404, "The model '" + x.model + "' does not exist or is not deployed on this proxy",
                   x.family() == Family::Anthropic ? "not_found_error" : "invalid_request_error", "model_not_found");
   x.rec.plugin = x.route->provider->name();
+  if (x.rt.affinity_for(x.rec.plugin)) {
+    const std::string session = session_header(x.req);
+    x.conversation = conversation_key(x.dialect.name, x.route->model_key, x.body, SessionHints{session});
+  }
 
   HeaderList headers(x.req, false);
   ProviderCall call{x.dialect.name, x.model, x.route->model_key, x.body, &headers.headers(), x.stream};
@@ -49,9 +64,11 @@ bool convert(Exchange& x) {
   }
   if (x.upstream.local_status > 0) return answer_locally(x);
   spdlog::debug("request {} upstream body: {}", x.rec.id, redact(x.upstream.body));
-  // Converted: the client's body and the plugin's documents are gone; the upstream body stays.
-  std::string().swap(x.body);
-  x.memory.set(static_cast<int64_t>(x.upstream.body.size()));
+  // Converted: the client's body and the plugin's documents are gone; the upstream body stays
+  // (and the client's body, when a fallback model may have to convert it again).
+  const bool keep = may_fall_back(x);
+  if (!keep) std::string().swap(x.body);
+  x.memory.set(static_cast<int64_t>(x.upstream.body.size() + (keep ? x.body.size() : 0)));
   return true;
 }
 

@@ -38,6 +38,7 @@ struct Exchange {
   bool stream = false;               // read_fields: whether it asked for a stream
   std::optional<Route> route;        // convert: the model key and its provider plugin
   UpstreamRequest upstream;          // convert: what the plugin made of the request
+  uint64_t conversation = 0;         // convert: the conversation key when affinity applies, else 0
   CallDeadline* deadline = nullptr;  // forward: retry.deadline_s, until the answer starts
   UpstreamCall call;                 // forward: one call for every attempt, its body never copied per attempt
 

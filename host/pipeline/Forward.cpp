@@ -1,17 +1,45 @@
 #include "pipeline/Forward.hpp"
 
+#include <algorithm>
+
 #include "pipeline/Attempt.hpp"
 #include "retry/Failover.hpp"
 #include "upstream/InFlightCalls.hpp"
 
 namespace aicore::host {
+namespace {
 
-void forward(Exchange& x) {
-  auto targets = x.rt.balancer.candidates(x.route->model_key);
+// The candidates in failover order. A conversation seen before goes first to the deployment that
+// served its last turn, without taking a new conversation's round-robin turn; the others stay
+// behind it, so a sticky deployment that fails or cools is left like any other.
+std::vector<Target> candidates(Exchange& x, std::optional<std::string>& sticky) {
+  if (x.conversation != 0) sticky = x.rt.affinity->find(x.conversation);
+  auto targets = x.rt.balancer.candidates(x.route->model_key, !sticky);
+  if (sticky) {
+    auto it = std::find_if(targets.begin(), targets.end(), [&](const Target& t) { return t.url == *sticky; });
+    if (it != targets.end()) std::rotate(targets.begin(), it, it + 1);
+  }
+  return targets;
+}
+
+// After the request: which deployment the conversation's next turn should go to.
+void remember(Exchange& x, const std::optional<std::string>& sticky, const Target& served) {
+  if (x.conversation == 0) return;
+  x.rec.affinity = !sticky ? "new" : *sticky == served.url ? "hit" : "miss";
+  if (x.rec.status >= 200 && x.rec.status < 300) x.rt.affinity->remember(x.conversation, served.url);
+}
+
+}  // namespace
+
+std::optional<GiveUp> forward(Exchange& x) {
+  std::optional<std::string> sticky;
+  auto targets = candidates(x, sticky);
   if (targets.empty()) {
     x.fail(404, "The model '" + x.model + "' has no deployment");
-    return;
+    return std::nullopt;
   }
+  x.resp.set("x-aicore-model", x.route->model_key);  // which model answers (a fallback may)
+  const int earlier_attempts = x.rec.attempts;       // of the models this one falls back from
   Failover failover(std::move(targets), *x.rt.cooldowns, x.rt.config.retry);
   // Back-off waits end early when the drain deadline aborts the calls in flight.
   failover.plan().sleep = [](AttemptPlan::Clock::duration d) {
@@ -28,7 +56,7 @@ void forward(Exchange& x) {
       failover.settle(Outcome::finished(Outcome::Health::Unknown));
       throw UpstreamAborted();
     }
-    x.rec.attempts = failover.attempts();
+    x.rec.attempts = earlier_attempts + failover.attempts();
     x.rec.subaccount = x.rt.subaccount(t->subaccount).name;
     x.rec.deployment = deployment_id(t->url);
     Outcome o;
@@ -38,11 +66,18 @@ void forward(Exchange& x) {
       failover.settle(Outcome::finished(Outcome::Health::Unknown));  // stopping: no verdict on the deployment
       throw;
     }
-    if (!failover.settle(o)) return;
+    if (!failover.settle(o)) {
+      remember(x, sticky, *t);
+      return std::nullopt;
+    }
   }
-  x.rec.attempts = failover.attempts();
+  x.rec.attempts = earlier_attempts + failover.attempts();
+  if (x.conversation != 0) x.rec.affinity = sticky ? "miss" : "new";
   if (InFlightCalls::process().aborted()) throw UpstreamAborted();  // they failed because the drain ended them
-  const GiveUp g = failover.give_up(x.model);
+  return failover.give_up(x.model);
+}
+
+void give_up(Exchange& x, const GiveUp& g) {
   if (!g.retry_after.empty()) x.resp.set("Retry-After", g.retry_after);
   x.fail(g.status, g.message);
 }

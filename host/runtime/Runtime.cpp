@@ -88,12 +88,14 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins, const 
   for (const auto& m : rt->router->orphans())
     spdlog::warn("model '{}' matches no enabled provider plugin: requests for it answer 404", m);
   for (size_t i = 0; i < rt->config.subaccounts.size(); ++i)
-    for (const auto& [model, urls] : rt->config.subaccounts[i].deployment_models) rt->balancer.add(model, i, urls);
+    for (const auto& [model, urls] : rt->config.subaccounts[i].deployment_models)
+      rt->balancer.add(model, i, urls, rt->config.subaccounts[i].weight, rt->config.subaccounts[i].priority);
   rt->upstream = std::make_unique<UpstreamClient>(rt->config.upstream);
   std::map<std::string, SubaccountTokens::Source> sources;
   for (const auto& sub : rt->config.subaccounts) sources[sub.name] = token_source(*rt, sub);
   rt->tokens = std::make_unique<SubaccountTokens>(inherit_token_cache(previous), std::move(sources));
   rt->cooldowns = inherit_cooldowns(rt->config, previous);
+  rt->affinity = inherit_affinity(rt->config, previous);
   return rt;
 }
 

@@ -10,6 +10,7 @@
 #include "balance/Cooldowns.hpp"
 #include "config/Config.hpp"
 #include "plugin/PluginRegistry.hpp"
+#include "routing/Affinity.hpp"
 #include "routing/Router.hpp"
 #include "tokens/SubaccountTokens.hpp"
 #include "upstream/UpstreamClient.hpp"
@@ -24,6 +25,7 @@ struct Runtime {
   // Shared with the runtime a reload replaces, and with the one that replaces this one: a
   // deployment URL keeps its cooldown, an unchanged credential its token (see RuntimeState.cpp).
   std::shared_ptr<Cooldowns> cooldowns;
+  std::shared_ptr<Affinity> affinity;  // likewise: a conversation keeps its deployment over a reload
   std::unique_ptr<UpstreamClient> upstream;
   std::unique_ptr<SubaccountTokens> tokens;
   int64_t started_unix = 0;
@@ -38,6 +40,9 @@ struct Runtime {
   // The shared state this runtime starts from: `previous`'s, or fresh (RuntimeState.cpp).
   static std::shared_ptr<Cooldowns> inherit_cooldowns(const Config& config, const Runtime* previous);
   static std::shared_ptr<TokenCache> inherit_token_cache(const Runtime* previous);
+  static std::shared_ptr<Affinity> inherit_affinity(const Config& config, const Runtime* previous);
+  // Whether requests for the models `plugin` serves stick to their conversation's deployment.
+  bool affinity_for(const std::string& plugin) const;
   // Once this runtime has replaced the previous one: applies its retry settings to the shared
   // cooldowns and drops the tokens and cooldowns of credentials and deployments it no longer has.
   // (Not in build(): a reload refused after building must leave the running state untouched.)

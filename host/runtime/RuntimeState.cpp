@@ -15,7 +15,21 @@ std::shared_ptr<TokenCache> Runtime::inherit_token_cache(const Runtime* previous
   return std::make_shared<TokenCache>();
 }
 
+std::shared_ptr<Affinity> Runtime::inherit_affinity(const Config& config, const Runtime* previous) {
+  if (previous && previous->affinity) return previous->affinity;  // resized once this runtime is in force
+  return std::make_shared<Affinity>(static_cast<size_t>(config.routing.affinity_max_entries),
+                                    std::chrono::seconds(config.routing.affinity_ttl_s));
+}
+
+bool Runtime::affinity_for(const std::string& plugin) const {
+  const std::string& mode = config.routing.affinity;
+  return mode == "on" || (mode == "auto" && plugin == "claude");
+}
+
 void Runtime::settle_shared_state() const {
+  if (affinity)
+    affinity->configure(static_cast<size_t>(config.routing.affinity_max_entries),
+                        std::chrono::seconds(config.routing.affinity_ttl_s));
   if (tokens) tokens->cache()->retain(tokens->keys());
   if (cooldowns) {
     cooldowns->configure(config.retry);

@@ -29,10 +29,11 @@ void AccessRecord::write() const {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const std::string text = fmt::format(
       "access id={} {} {} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} stream={} "
-      "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={}{}{}",
+      "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={} affinity={}{}{}{}{}",
       id, field(method), field(path), dialect.empty() ? "-" : dialect, field(model), plugin.empty() ? "-" : plugin,
       subaccount.empty() ? "-" : subaccount, deployment.empty() ? "-" : deployment, status, attempts, stream, ms,
-      ttfb_ms, prompt_tokens, completion_tokens, error.empty() ? "" : " error=", error);
+      ttfb_ms, prompt_tokens, completion_tokens, affinity.empty() ? "-" : affinity,
+      fallback_from.empty() ? "" : " fallback_from=", field(fallback_from), error.empty() ? "" : " error=", error);
   log_structured(json_logs() ? json_members(ms) : std::string(), text);
 }
 
@@ -69,6 +70,8 @@ std::string AccessRecord::json_members(double latency_ms) const {
   num("ttfb_ms", std::round(ttfb_ms * 10) / 10, ttfb_ms >= 0);
   num("prompt_tokens", prompt_tokens, prompt_tokens >= 0);
   num("completion_tokens", completion_tokens, completion_tokens >= 0);
+  str("affinity", affinity);
+  if (!fallback_from.empty()) str("fallback_from", fallback_from);
   if (!error.empty()) str("error", error);
   return m;
 }

@@ -16,7 +16,10 @@ struct AccessRecord {
   int status = 0;
   int attempts = 0;
   bool stream = false;
-  std::string error;  // short reason when status >= 400
+  std::string affinity;
+  std::string fallback_from;  // the model key whose deployments all failed, when a fallback answered  // hit, miss (it
+                              // stuck elsewhere before), new; empty: not used for this request
+  std::string error;          // short reason when status >= 400
   int64_t prompt_tokens = -1, completion_tokens = -1;
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   double ttfb_ms = -1;

@@ -6,7 +6,7 @@
 #include "pipeline/Admit.hpp"
 #include "pipeline/Convert.hpp"
 #include "pipeline/Exchange.hpp"
-#include "pipeline/Forward.hpp"
+#include "pipeline/Fallback.hpp"
 #include "pipeline/RequestFields.hpp"
 #include "server/HttpUtil.hpp"
 
@@ -20,7 +20,7 @@ void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
   x.rec.dialect = dialect_.name;
   resp.set("x-request-id", x.rec.id);
   try {
-    if (admit(x) && read_fields(x) && convert(x)) forward(x);
+    if (admit(x) && read_fields(x) && convert(x)) forward_with_fallbacks(x);
   } catch (const UpstreamAborted& e) {
     // The drain deadline ended the request before its answer started: the client gets what a
     // request arriving during the drain gets, and the access log says so.

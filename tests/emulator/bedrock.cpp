@@ -7,9 +7,11 @@
 #include "ids.hpp"
 #include "text.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <mutex>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace aicore::emulator {
@@ -61,9 +63,10 @@ uint64_t fnvMix(uint64_t h, std::string_view data) {
   return h;
 }
 
-// Prefixes written so far (process-wide, like the real service's cache for a deployment). Bounded.
+// Prefixes written so far, per deployment: like Bedrock, a deployment reads only what it wrote
+// itself (a proxy that spreads one conversation over several deployments pays for it). Bounded.
 std::mutex gCacheMutex;
-std::unordered_set<uint64_t> gCache;
+std::unordered_map<std::string, std::unordered_set<uint64_t>> gCaches;
 
 }  // namespace
 
@@ -128,28 +131,40 @@ void TokenTally::addChars(size_t chars, std::string_view identity) {
   hash_ = fnvMix(hash_, identity);
 }
 
-void TokenTally::cachePoint() {
-  marked_ = true;
-  markedChars_ = chars_;
-  markedOverhead_ = overhead_;
-  markedHash_ = hash_;
+void TokenTally::message() {
+  boundaries_.push_back(Point{chars_, overhead_, hash_});
+  overhead_ += 3;
 }
 
-TokenTally::Usage TokenTally::finish() const {
+void TokenTally::cachePoint() {
+  marks_.push_back(Point{chars_, overhead_, hash_});
+  boundaries_.push_back(marks_.back());
+}
+
+// As Anthropic documents it: the prefix up to the last breakpoint is looked up at every earlier
+// block boundary too, and the longest one this deployment has written is read; the rest of the
+// prefix is written (creation), and every breakpoint's prefix is stored for the next request.
+TokenTally::Usage TokenTally::finish(const std::string& deployment) const {
   Usage u;
   const int64_t total = tokensForChars(chars_) + overhead_;
-  if (!marked_) {
+  if (marks_.empty()) {
     u.input = total;
     return u;
   }
-  const int64_t prefix = tokensForChars(markedChars_) + markedOverhead_;
-  bool hit;
+  auto tokens = [](const Point& p) { return tokensForChars(p.chars) + p.overhead; };
+  const Point& last = marks_.back();
+  int64_t read = 0;
   {
     std::lock_guard<std::mutex> lock(gCacheMutex);
-    if (gCache.size() > 100000) gCache.clear();
-    hit = !gCache.insert(markedHash_).second;
+    auto& cache = gCaches[deployment];
+    if (cache.size() > 100000) cache.clear();
+    for (const Point& b : boundaries_)
+      if (b.chars <= last.chars && cache.count(b.hash)) read = std::max(read, tokens(b));
+    for (const Point& m : marks_) cache.insert(m.hash);
   }
-  (hit ? u.cacheRead : u.cacheCreation) = prefix;
+  const int64_t prefix = tokens(last);
+  u.cacheRead = read;
+  u.cacheCreation = prefix - read;
   u.input = std::max<int64_t>(0, total - prefix);
   return u;
 }

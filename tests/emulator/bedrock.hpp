@@ -57,27 +57,31 @@ std::string thinkingSignature(std::string_view thinking);
 
 // Prompt-token tally with prompt caching: text is added in request order (tools, system, messages);
 // a cache_control marker closes a cacheable prefix. The longest marked prefix is looked up in a
-// process-wide cache: the first request writes it (cache_creation_input_tokens), later ones with
-// the same prefix read it (cache_read_input_tokens); input_tokens counts the rest.
+// deployment's cache: what an earlier request to the same deployment wrote is read
+// (cache_read_input_tokens), the rest of the marked prefix written (cache_creation_input_tokens);
+// input_tokens counts what follows the last marker.
 class TokenTally {
  public:
   void add(std::string_view text);   // counts ceil(chars/4) in the total, feeds the prefix hash
   void addChars(size_t chars, std::string_view identity);  // e.g. an image: 340 chars
-  void message() { overhead_ += 3; }  // per-message framing, as the azure family counts it
-  void cachePoint();                  // a cache_control marker after what was added so far
+  void message();     // a message starts: per-message framing, as the azure family counts it
+  void cachePoint();  // a cache_control marker after what was added so far
   struct Usage {
     int64_t input = 0, cacheCreation = 0, cacheRead = 0;
   };
-  Usage finish() const;
+  Usage finish(const std::string& deployment) const;  // looks up and fills that deployment's cache
 
  private:
   size_t chars_ = 0;
   int64_t overhead_ = 0;
   uint64_t hash_ = 1469598103934665603ULL;
-  size_t markedChars_ = 0;
-  int64_t markedOverhead_ = 0;
-  uint64_t markedHash_ = 0;
-  bool marked_ = false;
+  struct Point {
+    size_t chars;
+    int64_t overhead;
+    uint64_t hash;
+  };
+  std::vector<Point> boundaries_;  // where a message starts, and every cache_control marker
+  std::vector<Point> marks_;       // every cache_control marker
 };
 
 // A validated request, whatever API it came through.

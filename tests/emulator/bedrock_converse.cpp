@@ -311,7 +311,7 @@ ClaudeTurn parseConverse(const std::string& text, const Deployment& dep) {
     conv.toolResultText = facts.back().toolResultText;
   }
   conv.fingerprint = dump(msgs);
-  turn.usage = tally.finish();
+  turn.usage = tally.finish(dep.id);
   return turn;
 }
 

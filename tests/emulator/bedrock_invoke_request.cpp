@@ -454,7 +454,7 @@ ClaudeTurn parseInvokeRequest(const std::string& text, const Deployment& dep) {
   }
   conv.fingerprint = dump(msgs);
   (void)budget;
-  turn.usage = tally.finish();
+  turn.usage = tally.finish(dep.id);
   return turn;
 }
 

@@ -62,3 +62,56 @@ TEST(Balancer, EvenSpreadUnderThreads) {
   ASSERT_EQ(counts.size(), 4u);
   for (auto& [url, n] : counts) EXPECT_EQ(n, 1000) << url;
 }
+
+TEST(Balancer, WeightsShareFirstAttemptsSmoothly) {
+  Balancer b;
+  b.add("m", 0, {"a"}, 3);
+  b.add("m", 1, {"b"}, 1);
+  std::string firsts;
+  for (int i = 0; i < 8; ++i) firsts += b.candidates("m")[0].url;
+  // 3:1, and never four of a in a row: the heavy subaccount's turns are spread over the cycle.
+  EXPECT_EQ(firsts, "aabaaaba");
+  // The lighter one is still the failover of the heavier one, and the other way round.
+  EXPECT_EQ(b.candidates("m").size(), 2u);
+}
+
+TEST(Balancer, WeightedSpreadMatchesWeights) {
+  Balancer b;
+  b.add("m", 0, {"a"}, 5);
+  b.add("m", 1, {"b"}, 2);
+  b.add("m", 2, {"c"}, 1);
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 800; ++i) counts[b.candidates("m")[0].url]++;
+  EXPECT_EQ(counts["a"], 500);
+  EXPECT_EQ(counts["b"], 200);
+  EXPECT_EQ(counts["c"], 100);
+}
+
+TEST(Balancer, LowerPriorityComesAfterEveryHigherOne) {
+  Balancer b;
+  b.add("m", 0, {"payg1", "payg2"}, 1, 1);  // spill-over, added first on purpose
+  b.add("m", 1, {"pt1"}, 1, 0);
+  b.add("m", 2, {"pt2"}, 1, 0);
+  for (int i = 0; i < 4; ++i) {
+    auto c = b.candidates("m");
+    ASSERT_EQ(c.size(), 4u);
+    // Both provisioned-throughput subaccounts (alternating), then the pay-as-you-go ones.
+    EXPECT_NE(c[0].subaccount, 0u);
+    EXPECT_NE(c[1].subaccount, 0u);
+    EXPECT_NE(c[0].subaccount, c[1].subaccount);
+    EXPECT_EQ(c[2].subaccount, 0u);
+    EXPECT_EQ(c[3].subaccount, 0u);
+  }
+  EXPECT_EQ(b.candidates("m")[0].subaccount, 1u);  // the fifth request: round-robin continues
+}
+
+TEST(Balancer, WithoutAdvancingTheRoundRobinStaysPut) {
+  Balancer b;
+  b.add("m", 0, {"a"});
+  b.add("m", 1, {"b"});
+  EXPECT_EQ(b.candidates("m")[0].url, "a");
+  EXPECT_EQ(b.candidates("m", false)[0].url, "b");  // a sticky request looks, takes no turn
+  EXPECT_EQ(b.candidates("m", false)[0].url, "b");
+  EXPECT_EQ(b.candidates("m")[0].url, "b");
+  EXPECT_EQ(b.candidates("m")[0].url, "a");
+}

@@ -159,3 +159,39 @@ TEST(Config, ConnectionDeadlines) {
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"min_body_rate_bytes_s":-1})")),
             "server.min_body_rate_bytes_s: must be between 0 and 1073741824");
 }
+
+TEST(Config, RoutingAndSubaccountWeights) {
+  Config c = parse_config(with_sub(R"({"service_key":)" + std::string(kInlineKey) +
+                                       R"(,"weight":3,"priority":1,"deployment_models":{"m":["https://a/d"]}})",
+                                   R"(,"routing":{"affinity":"on","affinity_ttl_s":120,"affinity_max_entries":50})"),
+                          ".");
+  EXPECT_EQ(c.subaccounts[0].weight, 3);
+  EXPECT_EQ(c.subaccounts[0].priority, 1);
+  EXPECT_EQ(c.routing.affinity, "on");
+  EXPECT_EQ(c.routing.affinity_ttl_s, 120);
+  EXPECT_EQ(c.routing.affinity_max_entries, 50);
+  Config d = parse_config(with_sub(good_sub()), ".");
+  EXPECT_EQ(d.subaccounts[0].weight, 1);
+  EXPECT_EQ(d.subaccounts[0].priority, 0);
+  EXPECT_EQ(d.routing.affinity, "auto");
+  EXPECT_EQ(parse_config(with_sub(good_sub(), R"(,"routing":{"affinity":false})"), ".").routing.affinity, "off");
+  EXPECT_NE(error_of(with_sub(good_sub(), R"(,"routing":{"affinity":"sometimes"})")).find("routing.affinity"),
+            std::string::npos);
+  EXPECT_NE(error_of(with_sub(R"({"service_key":)" + std::string(kInlineKey) +
+                              R"(,"weight":0,"deployment_models":{"m":["https://a/d"]}})"))
+                .find("subAccounts.acc1.weight"),
+            std::string::npos);
+}
+
+TEST(Config, ModelFallbacks) {
+  const std::string sub = R"({"service_key":)" + std::string(kInlineKey) +
+                          R"(,"deployment_models":{"a":["https://x/d1"],"b":["https://x/d2"]}})";
+  Config c = parse_config(with_sub(sub, R"(,"model_aliases":{"bee":"b"},"model_fallbacks":{"a":["bee","b"]})"), ".");
+  EXPECT_EQ(c.model_fallbacks.at("a"), (std::vector<std::string>{"bee", "b"}));
+  EXPECT_NE(error_of(with_sub(sub, R"(,"model_fallbacks":{"a":["nope"]})")).find("model_fallbacks.a[0]"),
+            std::string::npos);
+  EXPECT_NE(error_of(with_sub(sub, R"(,"model_fallbacks":{"zzz":["a"]})")).find("model_fallbacks.zzz"),
+            std::string::npos);
+  EXPECT_NE(error_of(with_sub(sub, R"(,"model_fallbacks":{"a":["a"]})")).find("itself"), std::string::npos);
+  EXPECT_NE(error_of(with_sub(sub, R"(,"model_fallbacks":{"a":"b"})")).find("model_fallbacks.a"), std::string::npos);
+}

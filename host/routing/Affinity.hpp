@@ -1,0 +1,56 @@
+// Which deployment served a conversation last, so its next turn goes there again. Bedrock keeps a
+// prompt cache per deployment: an agent session that resends a 100k-token prefix every turn reads
+// it at 0.1x the input price from the deployment that wrote it, and writes it anew at 1.25x
+// anywhere else. Round-robin over N subaccounts would turn most reads into writes.
+//
+// Bounded: at most `max_entries` conversations (the least recently used are forgotten first), each
+// forgotten `ttl` after its last turn (the upstream cache has expired by then anyway). The key is
+// a hash the caller derives from what the client sends (routing/ConversationKey.hpp).
+// THREADS: every member is safe to call concurrently (one mutex; a lookup is a hash probe).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace aicore::host {
+
+class Affinity {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using Now = std::function<Clock::time_point()>;
+
+  Affinity(size_t max_entries, std::chrono::seconds ttl, Now now = &Clock::now)
+      : max_(max_entries), ttl_(ttl), now_(std::move(now)) {}
+
+  // The deployment URL that last served the conversation, while its entry is alive.
+  std::optional<std::string> find(uint64_t key);
+  // The conversation's latest turn was served by `url`: it sticks there (and its TTL restarts).
+  void remember(uint64_t key, const std::string& url);
+
+  // New bounds from a reload; the entries stay (trimmed to the new size).
+  void configure(size_t max_entries, std::chrono::seconds ttl);
+  size_t size() const;
+
+ private:
+  struct Entry {
+    uint64_t key;
+    std::string url;
+    Clock::time_point expires;
+  };
+  void trim_();
+
+  size_t max_;
+  std::chrono::seconds ttl_;
+  Now now_;
+  mutable std::mutex mu_;
+  std::list<Entry> lru_;  // most recently used first
+  std::unordered_map<uint64_t, std::list<Entry>::iterator> index_;
+};
+
+}  // namespace aicore::host
