@@ -102,7 +102,10 @@ if [ "$do_build" = 1 ]; then
     cmake -S "$here/emulator" -B "$build/emulator" -DCMAKE_BUILD_TYPE=Release -DAICORE_BENCH_OUT="$build" &&
     cmake --build "$build/emulator" -j "$(nproc)"; } >"$blog" 2>&1 ||
     { tail -30 "$blog" >&2; echo "build failed (log: $blog)" >&2; exit 1; }
-  if cmake --build "$build" --target help 2>/dev/null | grep -q '^\.\.\. claude$'; then
+  # The target list is read whole first: `grep -q` stops reading at its match, and under pipefail
+  # the SIGPIPE that cmake then gets made this test false, so the Claude scenarios never ran.
+  targets=$(cmake --build "$build" --target help 2>/dev/null || true)
+  if grep -q '^\.\.\. claude$' <<<"$targets"; then
     cmake --build "$build" -j "$(nproc)" --target claude >>"$blog" 2>&1 ||
       echo "    the claude plugin did not build (see $blog): Claude scenarios will be skipped" >&2
   fi
