@@ -27,8 +27,9 @@ bool answer_locally(Exchange& x) {
 // The first session header the client sent (routing/ConversationKey.hpp).
 std::string session_header(const Poco::Net::HTTPServerRequest& req) {
   for (const char* name : {"x-session-id", "session_id", "x-aicore-session", "x-claude-code-session-id"}) {
-    const std::string& v = req.get(name, "");
-    if (!v.empty()) return v;
+    // Not get(name, ""): it returns a reference to the temporary default (ASan: use after scope).
+    const auto it = req.find(name);
+    if (it != req.end() && !it->second.empty()) return it->second;
   }
   return {};
 }
