@@ -21,7 +21,8 @@ struct Members {
 class Hash {
  public:
   void add(std::string_view part) {
-    // boost::hash_combine's mixing over std::hash of each part; the 0 separates "ab","c" from "a","bc".
+    // boost::hash_combine's mixing over std::hash of each part, then of its length, so "ab","c"
+    // and "a","bc" differ.
     h_ ^= std::hash<std::string_view>{}(part) + 0x9e3779b97f4a7c15ULL + (h_ << 6) + (h_ >> 2);
     h_ ^= std::hash<size_t>{}(part.size()) + 0x9e3779b97f4a7c15ULL + (h_ << 6) + (h_ >> 2);
   }
