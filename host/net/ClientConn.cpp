@@ -1,5 +1,7 @@
 #include "net/ClientConn.hpp"
 
+#include <Poco/Net/Socket.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -55,6 +57,12 @@ void ClientConn::unread(const char* data, size_t n) {
   }
   buf_.replace(0, off_, data, n);
   off_ = 0;
+}
+
+int peer_port(const Poco::Net::Socket& s) noexcept {
+  try {
+    return s.peerAddress().port();
+  } catch (...) { return 0; }
 }
 
 }  // namespace aicore::host::net

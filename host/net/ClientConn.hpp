@@ -12,6 +12,10 @@
 
 #include "net/HeadScanner.hpp"
 
+namespace Poco::Net {
+class Socket;
+}
+
 namespace aicore::host::net {
 
 using Clock = std::chrono::steady_clock;
@@ -79,5 +83,8 @@ class ClientConn {
   size_t off_ = 0;
   int64_t delivered_ = 0;
 };
+
+// The client's port, for the debug log's connection trail (0 when the socket has none any more).
+int peer_port(const Poco::Net::Socket& s) noexcept;
 
 }  // namespace aicore::host::net

@@ -4,8 +4,10 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -97,21 +99,23 @@ void Poller::run() {
       ready = set_.poll(Poco::Timespan(0, std::chrono::duration_cast<std::chrono::microseconds>(kTick).count()));
     } catch (const Poco::Exception& e) { spdlog::error("connection poller: {}", e.displayText()); }
     take_incoming();
-    auto now = Clock::now();
+    // The clock is read for each event: a deadline counts from when the poller saw the bytes, also
+    // when this thread was held up between two of them (a starved thread on a loaded machine).
     for (const auto& [sock, mode] : ready) {
       if (listening && sock == listener_) {
-        accept_all(now);
+        accept_all(Clock::now());
         continue;
       }
       auto it = held_.find(sock.impl());
-      if (it != held_.end()) on_readable(it, now);
+      if (it != held_.end()) on_readable(it, Clock::now());
     }
+    const auto now = Clock::now();
     if (now >= next_sweep) {
       sweep(now);
       next_sweep = now + kTick;
     }
   }
-  for (auto it = held_.begin(); it != held_.end();) close(it++);
+  for (auto it = held_.begin(); it != held_.end();) close(it++, "the proxy stops");
   if (listening) {
     try {
       set_.remove(listener_);
@@ -173,6 +177,7 @@ void Poller::accept_all(Clock::time_point now) {
     client->idle = true;
     client->deadline = now + std::chrono::seconds(s_.header_timeout_s);
     held_.emplace(s.impl(), Held{s, client});
+    if (spdlog::should_log(spdlog::level::debug)) spdlog::debug("connection from port {} accepted", peer_port(s));
   }
   held_count_.store(held_.size(), std::memory_order_relaxed);
 }
@@ -182,7 +187,8 @@ void Poller::on_readable(Map::iterator it, Clock::time_point now) {
   switch (c->phase) {
     case ClientConn::Phase::Head: {
       const int n = c->fill(s_.max_head_bytes);
-      if (n == 0 || n == -2) return close(it);  // gone (a partial head is dropped silently)
+      if (n == 0 || n == -2)  // gone (a partial head is dropped silently)
+        return close(it, n == 0 ? "the client closed it" : "socket error");
       if (c->idle && !c->pending().empty()) {
         c->idle = false;
         c->deadline = now + std::chrono::seconds(s_.header_timeout_s);
@@ -191,7 +197,7 @@ void Poller::on_readable(Map::iterator it, Clock::time_point now) {
     }
     case ClientConn::Phase::Skip: {
       const int n = c->fill(64 * 1024);
-      if (n == 0 || n == -2) return close(it);
+      if (n == 0 || n == -2) return close(it, n == 0 ? "the client closed it" : "socket error");
       const size_t d = static_cast<size_t>(std::min<int64_t>(c->skip, static_cast<int64_t>(c->pending().size())));
       c->drop(d);
       c->skip -= static_cast<int64_t>(d);
@@ -207,7 +213,10 @@ void Poller::on_readable(Map::iterator it, Clock::time_point now) {
       const int n = c->fill(64 * 1024);
       c->lingered += static_cast<int64_t>(c->pending().size());
       c->drop(c->pending().size());
-      if (n == 0 || n == -2 || c->lingered > s_.max_linger_bytes) close(it);
+      if (n == 0 || n == -2)
+        close(it, n == 0 ? "the client closed it" : "socket error");
+      else if (c->lingered > s_.max_linger_bytes)
+        close(it, "lingered bytes exceed server.max_linger_bytes");
       return;
     }
   }
@@ -251,11 +260,23 @@ void Poller::hand_off(Map::iterator it, Clock::time_point now) {
   c->deadline = now + std::chrono::milliseconds(s_.linger_ms);
   try {
     set_.add(s, Poco::Net::PollSet::POLL_READ);
-  } catch (...) { close(it); }
+  } catch (...) { close(it, "cannot poll it"); }
 }
 
-void Poller::close(Map::iterator it) {
+void Poller::close(Map::iterator it, const char* why) {
   Poco::Net::StreamSocket s = it->second.sock;
+  if (spdlog::should_log(spdlog::level::debug)) {
+    // Why a connection ended without an answer is what one asks first about a client's "socket
+    // closed". The request line up to its query (which may hold a key) and the size: no header.
+    const ClientConn* c = it->second.client;
+    const std::string_view head = c->pending();
+    spdlog::debug("connection from port {} closed: {} ({}; {} bytes pending: \"{}\")", peer_port(s), why,
+                  c->phase == ClientConn::Phase::Skip     ? "discarding an unread body"
+                  : c->phase == ClientConn::Phase::Linger ? "lingering after an answer"
+                  : c->idle                               ? "keep-alive idle"
+                                                          : "request head incomplete",
+                  head.size(), head.substr(0, std::min(head.find_first_of("?\r\n"), size_t{64})));
+  }
   try {
     set_.remove(s);
   } catch (...) {}
@@ -264,10 +285,27 @@ void Poller::close(Map::iterator it) {
   s.close();
 }
 
+bool Poller::readable(const Held& h) {
+  if (h.client->holds_bytes()) return true;  // TLS: decrypted bytes already inside OpenSSL
+  pollfd p{h.sock.impl()->sockfd(), POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
 void Poller::sweep(Clock::time_point now) {
   for (auto it = held_.begin(); it != held_.end();) {
     auto cur = it++;
-    if (now >= cur->second.client->deadline) close(cur);
+    if (now < cur->second.client->deadline) continue;
+    // A deadline bounds how long a slow client holds a connection, not how long the poller took
+    // to look: what arrived while this thread was held up (the poll above reported only what was
+    // there before) is read before the connection is judged. It may complete a request head (the
+    // connection goes to a worker) or start one (the head deadline then runs from now).
+    if (cur->second.client->phase == ClientConn::Phase::Head && readable(cur->second)) {
+      Poco::Net::SocketImpl* key = cur->first;
+      on_readable(cur, now);  // hands it off, closes it or keeps it: erases nothing else
+      cur = held_.find(key);
+      if (cur == held_.end() || now < cur->second.client->deadline) continue;
+    }
+    close(cur, "its deadline passed");
   }
 }
 

@@ -58,7 +58,8 @@ class Poller {
   void on_readable(Map::iterator it, Clock::time_point now);
   void after_head_bytes(Map::iterator it, Clock::time_point now);
   void hand_off(Map::iterator it, Clock::time_point now);
-  void close(Map::iterator it);
+  static bool readable(const Held& h);            // has bytes now (poll with no wait)
+  void close(Map::iterator it, const char* why);  // `why` goes to the debug log
   void sweep(Clock::time_point now);
 
   ConnectionSettings s_;

@@ -45,6 +45,8 @@ enum class After { KeepAlive, Close, Linger };
 struct RequestRunner::Served {
   After after = After::Close;
   int64_t unread_body = 0;
+  int status = 0;                // of the answer, for the debug log (0: none sent)
+  bool said_keep_alive = false;  // what the answer told the client about the connection
 };
 
 void RequestRunner::run() {
@@ -58,14 +60,24 @@ void RequestRunner::run() {
   server_.serving(socket(), false);
 }
 
-void RequestRunner::error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
-                                 const std::string& message) {
+RequestRunner::Served RequestRunner::error_answer(Poco::Net::HTTPServerSession& session, const std::string& path,
+                                                  int status, const std::string& message) {
   Poco::Net::HTTPServerResponseImpl resp(session);
   resp.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
   resp.setKeepAlive(false);
   try {
     server_.error_answer_(resp, path, status, message);
   } catch (const Poco::Exception&) {}
+  return Served{After::Linger, 0, status, false};
+}
+
+void RequestRunner::log_served(const Served& r, int request) {
+  if (!spdlog::should_log(spdlog::level::debug)) return;
+  static constexpr const char* kAfter[] = {"kept alive", "closed", "lingering before the close"};
+  spdlog::debug("connection from port {}: request {} answered {} ({}), {}{}", peer_port(socket()), request, r.status,
+                r.said_keep_alive ? "keep-alive" : "close",
+                server_.stopping() ? "closed (stopping)" : kAfter[static_cast<int>(r.after)],
+                r.unread_body != 0 ? fmt::format(", {} body bytes unread", r.unread_body) : std::string());
 }
 
 RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session, ClientConn* c, size_t head_size,
@@ -79,23 +91,14 @@ RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session
   try {
     req = std::make_unique<HTTPServerRequestImpl>(response, session, params.get());
   } catch (const Poco::Net::NoMessageException&) {
+    spdlog::debug("no request head where one was expected: closing the connection");
     return out;  // the client closed before a request
   } catch (const Poco::Net::MessageException& e) {
     // `response` points at the request that failed to construct: answer with a fresh one.
-    error_answer(session, path, 400, "malformed request head: " + e.message());
-    out.after = After::Linger;
-    return out;
-  } catch (const Poco::SyntaxException&) {
-    error_answer(session, path, 400, "invalid Content-Length");
-    out.after = After::Linger;
-    return out;
-  }
+    return error_answer(session, path, 400, "malformed request head: " + e.message());
+  } catch (const Poco::SyntaxException&) { return error_answer(session, path, 400, "invalid Content-Length"); }
   path = req->getURI().substr(0, req->getURI().find('?'));
-  if (auto bad = framing_problem(*req)) {
-    error_answer(session, path, bad->status, bad->message);
-    out.after = After::Linger;
-    return out;
-  }
+  if (auto bad = framing_problem(*req)) { return error_answer(session, path, bad->status, bad->message); }
 
   response.setDate(Poco::Timestamp());
   response.setVersion(req->getVersion());
@@ -106,23 +109,24 @@ RequestRunner::Served RequestRunner::serve(Poco::Net::HTTPServerSession& session
     // The handler (and with it the request's in-flight slot) is gone before anything of the
     // body is discarded: a client that drips the rest of an unwanted body holds no slot.
     std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(server_.factory_->createRequestHandler(*req));
-    if (!handler) {
-      error_answer(session, path, 501, "not implemented");
-      out.after = After::Linger;
-      return out;
-    }
+    if (!handler) { return error_answer(session, path, 501, "not implemented"); }
     if (req->getExpectContinue() && response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) response.sendContinue();
     handler->handleRequest(*req, response);
   } catch (const std::exception& e) {
     spdlog::debug("request handler failed: {}", e.what());
     if (!response.sent()) {
       try {
-        error_answer(session, path, 500, "internal error");
+        out.status = error_answer(session, path, 500, "internal error").status;
       } catch (...) {}
     }
     return out;
   }
-  if (!response.sent()) return out;
+  if (!response.sent()) {
+    spdlog::debug("{} {}: the handler sent no answer; closing the connection", req->getMethod(), path);
+    return out;
+  }
+  out.status = static_cast<int>(response.getStatus());
+  out.said_keep_alive = response.getKeepAlive();
 
   // How much of the body the handler left unread.
   const int64_t declared = declared_body_length(*req);
@@ -159,9 +163,8 @@ void RequestRunner::run_connection(ClientConn& conn) {
     c->reset_delivered();
     Served r;
     if (c->reject_status) {
-      error_answer(session, path, c->reject_status, c->reject_message);
+      r = error_answer(session, path, c->reject_status, c->reject_message);
       c->reject_status = 0;
-      r.after = After::Linger;
     } else {
       r = serve(session, c, head_size, path, ++c->requests);
     }
@@ -170,6 +173,7 @@ void RequestRunner::run_connection(ClientConn& conn) {
     session.drainBuffer(left);
     c->unread(left.begin(), left.size());
 
+    log_served(r, c->requests);
     const auto now = Clock::now();
     if (r.after == After::Close || server_.stopping()) {
       socket().close();

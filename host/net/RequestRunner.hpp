@@ -25,8 +25,10 @@ class RequestRunner {
   // One request: parse (Poco), check the framing, run the handler. `c`: the connection,
   // `head_size` its head's bytes.
   Served serve(Poco::Net::HTTPServerSession& session, ClientConn* c, size_t head_size, std::string path, int served);
-  void error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
-                    const std::string& message);
+  // Answers before (or instead of) the handler, with `Connection: close`; the connection lingers.
+  Served error_answer(Poco::Net::HTTPServerSession& session, const std::string& path, int status,
+                      const std::string& message);
+  void log_served(const Served& r, int request);  // the debug log's connection trail
   Poco::Net::StreamSocket& socket() { return socket_; }
   Poco::Net::StreamSocket socket_;
   ConnectionServer& server_;

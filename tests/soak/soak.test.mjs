@@ -30,11 +30,13 @@
 // Environment: SOAK_SECONDS (default 60), SOAK_WARMUP_SECONDS (10), SOAK_WORKERS (12), SOAK_SEED
 // (replays a run's traffic and fault choices; timing still varies), SOAK_VERBOSE=1 (progress every
 // 5 s, with the oldest requests in flight), AICORE_SOAK_SANITIZED=1 (set by CMake for
-// AICORE_SANITIZE builds: 30 s, RSS only reported). Run it alone: ctest -R soak -V (in build/).
+// AICORE_SANITIZE builds: 30 s, RSS only reported), SOAK_PROXY_LOG=file (the proxy logs at debug
+// level, connections included, into that file). Run it alone: ctest -R soak -V (in build/).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import diagnostics from 'node:diagnostics_channel';
 import { startEmulator, startProxy, writeConfig } from '../integration/lib/harness.mjs';
 
 const sanitized = process.env.AICORE_SOAK_SANITIZED === '1';
@@ -115,6 +117,15 @@ async function readSse(response, disconnectAfterFirst) {
   return { events, rest: buffer };
 }
 
+// Which local port carried each request (by its x-soak-id header): with the proxy's debug log
+// (run with SOAK_PROXY_LOG=file) a failed request's connection can be followed on both sides.
+const portOf = new Map();
+diagnostics.channel('undici:client:sendHeaders').subscribe(({ headers, socket }) => {
+  const m = /x-soak-id: ([^\r\n]+)/i.exec(String(headers));
+  if (m) portOf.set(m[1], `${socket?.localPort}, its head written at ${new Date().toISOString()}`);
+});
+const soakIds = new WeakMap();  // AbortSignal -> soak id
+
 function makeClient(proxyUrl, tally, rng) {
   const headers = { authorization: 'Bearer test-key-1', 'content-type': 'application/json' };
   let seq = 0;
@@ -124,6 +135,7 @@ function makeClient(proxyUrl, tally, rng) {
   async function one(kind, perform) {
     const id = `${process.pid}-${seq++}-${Math.floor(rng() * 1e9)}`;
     const controller = new AbortController();
+    soakIds.set(controller.signal, id);
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; controller.abort(); }, REQUEST_TIMEOUT_MS);
     // Should the client library itself not settle after the abort, give up on it a little later.
@@ -140,23 +152,28 @@ function makeClient(proxyUrl, tally, rng) {
       tally.count(kind, outcome, status);
     } catch (e) {
       let what = String(e?.message ?? e);
+      // fetch's own message ("fetch failed") says nothing; its cause says which side did what.
+      if (e?.cause) what += ` (${e.cause.code ?? ''} ${e.cause.message ?? e.cause})`;
       if (timedOut) what = `no answer within ${REQUEST_TIMEOUT_MS} ms (hung while ${rec.stage}; ${what})`;
       else if (controller.signal.aborted) {  // our own disconnect raced the answer: that is fine
         tally.aborted++;
         tally.count(kind, 'aborted');
         return;
       }
+      if (portOf.has(id)) what += ` [client port ${portOf.get(id)}]`;
       tally.bad.push(`${kind} ${id}: ${what}`);
       tally.count(kind, 'bad');
     } finally {
       clearTimeout(timer);
       clearTimeout(hardTimer);
       tally.inFlight.delete(id);
+      portOf.delete(id);
     }
   }
 
   const words = (id) => `soak ${id} alpha beta gamma delta`;
-  const post = (path, payload, signal) => fetch(proxyUrl + path, { method: 'POST', headers, body: JSON.stringify(payload), signal });
+  const post = (path, payload, signal) => fetch(proxyUrl + path, {
+    method: 'POST', headers: { ...headers, 'x-soak-id': soakIds.get(signal) }, body: JSON.stringify(payload), signal });
 
   async function chat(id, controller, model = 'gpt-4o') {
     const text = words(id);
@@ -235,7 +252,8 @@ function makeClient(proxyUrl, tally, rng) {
       [`{"model":"gpt-4o","messages":[{"role":"user","content":"${id}"}],"n":"many"}`, [400, 429, 502, 503]],
     ];
     const [payload, allowed] = pick(rng, bodies);
-    const r = await fetch(proxyUrl + '/v1/chat/completions', { method: 'POST', headers, body: payload, signal: controller.signal });
+    const r = await fetch(proxyUrl + '/v1/chat/completions', {
+      method: 'POST', headers: { ...headers, 'x-soak-id': soakIds.get(controller.signal) }, body: payload, signal: controller.signal });
     const body = await r.text();
     const problems = checkErrorEnvelope(r.status, r.headers, body, allowed);
     if (problems.length) throw new Error(`${r.status}: ${problems.join('; ')}: ${body.slice(0, 300)}`);
@@ -392,8 +410,12 @@ test('soak: mixed traffic, faults and disconnects lose nothing and leak nothing'
   const emulator = await startEmulator(['--quiet', '--record-body-bytes', '4096']);
   const cfg = writeConfig(emulator.url, {
     extra: {
+      ...(process.env.SOAK_PROXY_LOG ? { log: { level: 'debug' } } : {}),
       // A budget a few large bodies fill (each is estimated at ~7x its size while converted).
-      server: { max_threads: 64, min_threads: 8, max_in_flight: MAX_IN_FLIGHT, header_timeout_s: 3, send_timeout_s: 2,
+      // header_timeout_s also bounds a new connection's wait for its first byte, and a client on a
+      // loaded machine (the sanitized soak beside other tests on 2 cores) was seen writing its head
+      // 3.1 s after its connect: at 3 s the proxy rightly closed that connection under it.
+      server: { max_threads: 64, min_threads: 8, max_in_flight: MAX_IN_FLIGHT, header_timeout_s: 10, send_timeout_s: 2,
         max_inflight_body_bytes: BUDGET },
       upstream: { read_timeout_s: 1 },
       retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 400, deadline_s: 5, rate_limit_cooldown_s: 1,
@@ -488,6 +510,7 @@ test('soak: mixed traffic, faults and disconnects lose nothing and leak nothing'
       assert.doesNotMatch(text, /runtime error:|ERROR: AddressSanitizer|ERROR: LeakSanitizer/, `a sanitizer report in the ${name}'s output`);
   } finally {
     if (!stopped) await proxy.stop();
+    if (process.env.SOAK_PROXY_LOG) writeFileSync(process.env.SOAK_PROXY_LOG, proxy.logs());
     await emulator.stop();
   }
 });
