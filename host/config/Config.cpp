@@ -381,14 +381,15 @@ void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir
 }
 
 // After model_aliases: each entry's model must be a configured key, each fallback a key or alias.
-void parse_fallbacks(const json& v, const std::vector<std::string>& keys, Config& c) {
-  const json& f = need_object(v, "model_fallbacks");
+void parse_fallbacks(const json& v, const std::string& name, const std::vector<std::string>& keys, Config& c,
+                     std::map<std::string, std::vector<std::string>>& out) {
+  const json& f = need_object(v, name);
   auto known = [&](const std::string& m) {
     return std::find(keys.begin(), keys.end(), m) != keys.end() ||
            std::any_of(c.model_aliases.begin(), c.model_aliases.end(), [&](const auto& a) { return a.first == m; });
   };
   for (auto it = f.begin(); it != f.end(); ++it) {
-    const std::string p = "model_fallbacks." + it.key();
+    const std::string p = name + "." + it.key();
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
       fail(p, "'" + it.key() + "' is not a model key any subaccount deploys");
     std::vector<std::string> list = get_string_list(it.value(), p);
@@ -397,7 +398,7 @@ void parse_fallbacks(const json& v, const std::vector<std::string>& keys, Config
         fail(p + "[" + std::to_string(i) + "]", "refers to '" + list[i] + "', which no subaccount deploys");
       if (list[i] == it.key()) fail(p + "[" + std::to_string(i) + "]", "a model cannot fall back to itself");
     }
-    c.model_fallbacks[it.key()] = std::move(list);
+    out[it.key()] = std::move(list);
   }
 }
 
@@ -425,7 +426,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   c.dir = base_dir;
   note_unknown(root, "",
                {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
-                "upstream", "retry", "routing", "log", "model_fallbacks"},
+                "upstream", "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks"},
                c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
@@ -449,7 +450,10 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
       c.model_aliases.emplace_back(it.key(), target);
     }
   }
-  if (root.contains("model_fallbacks")) parse_fallbacks(root["model_fallbacks"], keys, c);
+  if (root.contains("model_fallbacks"))
+    parse_fallbacks(root["model_fallbacks"], "model_fallbacks", keys, c, c.model_fallbacks);
+  if (root.contains("context_window_fallbacks"))
+    parse_fallbacks(root["context_window_fallbacks"], "context_window_fallbacks", keys, c, c.context_window_fallbacks);
   if (root.contains("server")) parse_server(root["server"], c.server, base_dir, c.warnings);
   if (root.contains("upstream")) parse_upstream(root["upstream"], c.upstream, base_dir, c.warnings);
   if (root.contains("retry")) parse_retry(root["retry"], c.retry, c.warnings);

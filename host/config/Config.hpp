@@ -127,6 +127,8 @@ struct Config {
   // model key -> the models (keys or aliases) tried in order when every deployment of it failed
   // or is cooling and nothing has reached the client.
   std::map<std::string, std::vector<std::string>> model_fallbacks;
+  // Where a prompt longer than the model's context window goes instead (the model said so).
+  std::map<std::string, std::vector<std::string>> context_window_fallbacks;
   ServerSettings server;
   UpstreamSettings upstream;
   RetrySettings retry;

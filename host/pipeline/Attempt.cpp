@@ -45,9 +45,16 @@ Outcome judge_upstream_error(Exchange& x, const UpstreamResponse& r) {
   std::string message = classified.empty() ? upstream_message(r.body) : classified;
   spdlog::warn("request {}: {} deployment {} answered {}: {}", x.rec.id, x.rec.subaccount, x.rec.deployment, r.status,
                redact(message.substr(0, 300)));
-  if (cls == ACP_UPSTREAM_FATAL) {
+  const int status = r.status >= 400 && r.status < 600 ? r.status : 502;
+  if (cls == ACP_UPSTREAM_TOO_LONG && x.context_fallback) {
+    // Final for this model (its other deployments have the same window); the fallback loop sends
+    // the request to the model's context-window fallback.
+    x.too_long = GiveUp{status, std::move(message), {}, true};
+    return Outcome::finished(Outcome::Health::Fine);
+  }
+  if (cls != ACP_UPSTREAM_RETRY && cls != ACP_UPSTREAM_REAUTH) {  // fatal, too long, or unknown
     // It answered: the deployment is fine, the request is not. The client gets the upstream's word.
-    x.fail(r.status >= 400 && r.status < 600 ? r.status : 502, message);
+    x.fail(status, message);
     return Outcome::finished(Outcome::Health::Fine);
   }
   Outcome o = Outcome::retry(r.status == 429 ? Outcome::Health::RateLimited : Outcome::Health::Failing, r.status,

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "plugin/Sinks.hpp"
+#include "retry/Failover.hpp"
 #include "routing/Router.hpp"
 #include "runtime/Runtime.hpp"
 #include "server/AccessLog.hpp"
@@ -41,6 +42,8 @@ struct Exchange {
   uint64_t conversation = 0;         // convert: the conversation key when affinity applies, else 0
   CallDeadline* deadline = nullptr;  // forward: retry.deadline_s, until the answer starts
   UpstreamCall call;                 // forward: one call for every attempt, its body never copied per attempt
+  bool context_fallback = false;     // forward: a context-window fallback remains for a prompt too long
+  std::optional<GiveUp> too_long;    // forward: the model said the prompt is too long (and one remains)
 
   // Answers the client with an error in its dialect's envelope and records it. Always false, so a
   // stage can `return x.fail(...)`.

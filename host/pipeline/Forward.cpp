@@ -1,6 +1,7 @@
 #include "pipeline/Forward.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "pipeline/Attempt.hpp"
 #include "retry/Failover.hpp"
@@ -68,7 +69,7 @@ std::optional<GiveUp> forward(Exchange& x) {
     }
     if (!failover.settle(o)) {
       remember(x, sticky, *t);
-      return std::nullopt;
+      return std::exchange(x.too_long, std::nullopt);  // nullopt: answered
     }
   }
   x.rec.attempts = earlier_attempts + failover.attempts();

@@ -31,8 +31,13 @@ int64_t unix_time_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-const acp_host_api g_api = {sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR,
-                            &log_from_plugin,     &unix_time_now,        /*event_sinks=*/1};
+const acp_host_api g_api = {sizeof(acp_host_api),
+                            ACP_ABI_VERSION_MAJOR,
+                            ACP_ABI_VERSION_MINOR,
+                            &log_from_plugin,
+                            &unix_time_now,
+                            /*event_sinks=*/1,
+                            /*error_classes=*/ACP_UPSTREAM_TOO_LONG};
 
 }  // namespace
 

@@ -46,7 +46,8 @@ struct Outcome {
 struct GiveUp {
   int status = 502;
   std::string message;
-  std::string retry_after;  // the Retry-After header to send; empty: none
+  std::string retry_after;       // the Retry-After header to send; empty: none
+  bool prompt_too_long = false;  // the model's context window: a context-window fallback may serve it
 };
 
 class Failover {

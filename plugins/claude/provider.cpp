@@ -154,7 +154,9 @@ acp_error_class ClaudeProvider::classify_error(const ResponseIn& in, const Sink&
   if (in.status < 500 && in.status != 429 && in.status != 401 && in.status != 403)
     for (std::string_view s : {"ThrottlingException", "Too many tokens", "Too many requests", "rate limited"})
       if (in.body.find(s) != std::string_view::npos) return ACP_UPSTREAM_RETRY;
-  return mapping::classify_error_answer(in, message);
+  // A prompt over the context window: Anthropic's "prompt is too long: N tokens > M maximum" (which
+  // Bedrock passes through) or Bedrock's own "Input is too long for requested model."
+  return mapping::classify_error_answer(in, message, {"prompt is too long", "Input is too long"});
 }
 
 }  // namespace aicore::claude

@@ -58,8 +58,10 @@ std::unique_ptr<StreamConverter> GeminiProvider::anthropic_messages_stream(const
 
 // Google's {"error":{code,message,status}} (also in a one-element array, as a non-SSE stream
 // reports errors) gives the client's message.
+// A prompt over the context window: 400 INVALID_ARGUMENT "The input token count (N) exceeds the
+// maximum number of tokens allowed (M)."
 acp_error_class GeminiProvider::classify_error(const ResponseIn& in, const Sink& message) const {
-  return mapping::classify_error_answer(in, message);
+  return mapping::classify_error_answer(in, message, {"exceeds the maximum number of tokens allowed"});
 }
 
 }  // namespace aicore::gemini

@@ -58,8 +58,11 @@ std::unique_ptr<StreamConverter> OpenAIProvider::anthropic_messages_stream(const
 }
 
 // Azure's own message ("Unsupported parameter: ...", content-filter refusals) reaches the client.
+// A prompt over the context window: code context_length_exceeded ("This model's maximum context
+// length is N tokens..."; the newer models say "Your input exceeds the context window").
 acp_error_class OpenAIProvider::classify_error(const ResponseIn& in, const Sink& message) const {
-  return mapping::classify_error_answer(in, message);
+  return mapping::classify_error_answer(
+      in, message, {"context_length_exceeded", "maximum context length", "exceeds the context window"});
 }
 
 }  // namespace aicore::openai

@@ -9,11 +9,25 @@
 #include "sse_writer.hpp"
 
 #include <chrono>
+#include <string>
 
 namespace aicore::emulator {
 
 // Reasoning models think before answering; a fixed count keeps usage deterministic.
 static constexpr int64_t kReasoningTokens = 16;
+
+// OpenAI's own body for an over-long prompt, in its key order (unlike the validation errors, this
+// one carries "code" last), so clients that parse it for "context_length_exceeded" meet the real thing.
+static void sendContextLengthExceeded(Exchange& ex, const Deployment& dep, int64_t promptTokens) {
+  Json body = {{"error",
+                {{"message", "This model's maximum context length is " + std::to_string(dep.contextWindow) +
+                                 " tokens. However, your messages resulted in " + std::to_string(promptTokens) +
+                                 " tokens. Please reduce the length of the messages."},
+                 {"type", "invalid_request_error"},
+                 {"param", "messages"},
+                 {"code", "context_length_exceeded"}}}};
+  ex.sendJson(400, body);
+}
 
 void handleAzureChat(InferenceCall& call) {
   Exchange& ex = call.ex;
@@ -26,6 +40,7 @@ void handleAzureChat(InferenceCall& call) {
                     "with each operation here: https://go.microsoft.com/fwlink/?linkid=2197993.",
                 std::nullopt, "OperationNotSupported");
     ChatRequest req = parseChatRequest(ex.body(), dep);
+    if (dep.exceedsContextWindow(req.promptTokens)) return sendContextLengthExceeded(ex, dep, req.promptTokens);
     Reply reply = makeReply(req.conversation);
 
     CompletionMeta meta;

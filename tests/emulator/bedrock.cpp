@@ -141,12 +141,21 @@ void TokenTally::cachePoint() {
   boundaries_.push_back(marks_.back());
 }
 
+int64_t TokenTally::total() const { return tokensForChars(chars_) + overhead_; }
+
+void checkClaudeContextWindow(const Deployment& d, const TokenTally& tally) {
+  const int64_t tokens = tally.total();
+  if (d.exceedsContextWindow(tokens))
+    bedrockFail("prompt is too long: " + std::to_string(tokens) + " tokens > " + std::to_string(d.contextWindow) +
+                " maximum");
+}
+
 // As Anthropic documents it: the prefix up to the last breakpoint is looked up at every earlier
 // block boundary too, and the longest one this deployment has written is read; the rest of the
 // prefix is written (creation), and every breakpoint's prefix is stored for the next request.
 TokenTally::Usage TokenTally::finish(const std::string& deployment) const {
   Usage u;
-  const int64_t total = tokensForChars(chars_) + overhead_;
+  const int64_t total = this->total();
   if (marks_.empty()) {
     u.input = total;
     return u;

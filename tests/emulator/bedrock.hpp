@@ -70,6 +70,7 @@ class TokenTally {
     int64_t input = 0, cacheCreation = 0, cacheRead = 0;
   };
   Usage finish(const std::string& deployment) const;  // looks up and fills that deployment's cache
+  int64_t total() const;  // the whole prompt: input + cache read + cache creation, cache untouched
 
  private:
   size_t chars_ = 0;
@@ -83,6 +84,11 @@ class TokenTally {
   std::vector<Point> boundaries_;  // where a message starts, and every cache_control marker
   std::vector<Point> marks_;       // every cache_control marker
 };
+
+// 400 "prompt is too long: M tokens > N maximum" (Anthropic's words, passed through by Bedrock)
+// when the tally exceeds the deployment's context_window. Call before finish(), so a rejected
+// prompt writes nothing to the cache.
+void checkClaudeContextWindow(const Deployment& d, const TokenTally& tally);
 
 // A validated request, whatever API it came through.
 struct ClaudeTurn {

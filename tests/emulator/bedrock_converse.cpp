@@ -311,6 +311,7 @@ ClaudeTurn parseConverse(const std::string& text, const Deployment& dep) {
     conv.toolResultText = facts.back().toolResultText;
   }
   conv.fingerprint = dump(msgs);
+  checkClaudeContextWindow(dep, tally);
   turn.usage = tally.finish(dep.id);
   return turn;
 }

@@ -454,6 +454,7 @@ ClaudeTurn parseInvokeRequest(const std::string& text, const Deployment& dep) {
   }
   conv.fingerprint = dump(msgs);
   (void)budget;
+  checkClaudeContextWindow(dep, tally);
   turn.usage = tally.finish(dep.id);
   return turn;
 }

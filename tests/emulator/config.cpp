@@ -82,6 +82,11 @@ Config parseConfig(const std::string& text) {
       } else {
         d.dimensions = defaultDimensions(d.model);
       }
+      if (e.contains("context_window")) {
+        if (!e["context_window"].is_number_integer() || e["context_window"].get<long long>() <= 0)
+          bad("deployments." + id + ".context_window must be a positive integer");
+        d.contextWindow = e["context_window"].get<int64_t>();
+      }
       d.raw = e;
       c.deployments.emplace(id, std::move(d));
     }

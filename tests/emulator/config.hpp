@@ -3,6 +3,7 @@
 // exist. Read once at start-up and immutable afterwards, so handlers read it without locks.
 #include "json.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,7 +22,11 @@ struct Deployment {
   std::string model;         // e.g. "gpt-4o"
   std::string modelVersion;  // optional override of the dated name answered in "model"
   int dimensions = 0;        // embedding models: full vector size
+  int64_t contextWindow = 0;  // "context_window": most prompt tokens accepted; 0 = unlimited
   Json raw;                  // the whole entry, so a family can read its own extra settings
+
+  // Each family answers its vendor's "prompt too long" 400 when its prompt estimate is above this.
+  bool exceedsContextWindow(int64_t promptTokens) const { return contextWindow > 0 && promptTokens > contextWindow; }
 };
 
 struct Config {

@@ -230,6 +230,9 @@ void handleVertexGenerate(InferenceCall& call) {
       vertexFail("Model " + dep.model + " does not support " + target.method + "; use :predict.", 400, "FAILED_PRECONDITION");
     const Json body = parseVertexBody(ex.body());
     const VertexChat chat = parseGenerateRequest(body, dep);
+    if (dep.exceedsContextWindow(chat.promptTokens))
+      vertexFail("The input token count (" + std::to_string(chat.promptTokens) +
+                 ") exceeds the maximum number of tokens allowed (" + std::to_string(dep.contextWindow) + ").");
     const Reply reply = makeReply(chat.conversation);
 
     Meta m;

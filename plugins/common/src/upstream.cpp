@@ -26,10 +26,14 @@ std::string upstream_error_message(std::string_view body) {
   return str_or(j, "Message");
 }
 
-acp_error_class classify_error_answer(const ResponseIn& in, const Sink& message) {
+acp_error_class classify_error_answer(const ResponseIn& in, const Sink& message,
+                                      std::initializer_list<std::string_view> too_long) {
   if (in.status == 429 || in.status >= 500) return ACP_UPSTREAM_RETRY;
   if (in.status == 401 || in.status == 403) return ACP_UPSTREAM_REAUTH;
   if (std::string m = upstream_error_message(in.body); !m.empty()) message.write(m);
+  if (in.status == 400 || in.status == 413)
+    for (std::string_view phrase : too_long)
+      if (in.body.find(phrase) != std::string_view::npos) return prompt_too_long();
   return ACP_UPSTREAM_FATAL;
 }
 

@@ -24,8 +24,9 @@ extern "C" {
 #endif
 
 #define ACP_ABI_VERSION_MAJOR 1u
-/* 1.1 (appended): acp_event_sink and acp_usage, announced by acp_host_api.event_sinks. */
-#define ACP_ABI_VERSION_MINOR 1u
+/* 1.1 (appended): acp_event_sink and acp_usage, announced by acp_host_api.event_sinks.
+ * 1.2 (appended): ACP_UPSTREAM_TOO_LONG, announced by acp_host_api.error_classes. */
+#define ACP_ABI_VERSION_MINOR 2u
 
 /* The single symbol every plugin library exports. */
 #define ACP_PLUGIN_ENTRY_SYMBOL "acp_plugin_entry"
@@ -62,9 +63,14 @@ typedef enum acp_status {
 
 /* How the host should treat an upstream error (the plugin classifies, the host owns the policy). */
 typedef enum acp_error_class {
-  ACP_UPSTREAM_FATAL = 0, /* relay to the client, do not retry */
-  ACP_UPSTREAM_RETRY = 1, /* try another deployment / back off */
-  ACP_UPSTREAM_REAUTH = 2 /* drop the cached token and retry once */
+  ACP_UPSTREAM_FATAL = 0,  /* relay to the client, do not retry */
+  ACP_UPSTREAM_RETRY = 1,  /* try another deployment / back off */
+  ACP_UPSTREAM_REAUTH = 2, /* drop the cached token and retry once */
+  /* ABI 1.2: the prompt does not fit the model's context window. Final for this model (no other
+   * deployment of it is tried), but the host may send the request to a context-window fallback
+   * model; else it is relayed like FATAL. Return it only to a host whose
+   * acp_host_api.error_classes >= ACP_UPSTREAM_TOO_LONG (an older host would retry it). */
+  ACP_UPSTREAM_TOO_LONG = 3
 } acp_error_class;
 
 /* Log levels for acp_host_api.log. */
@@ -167,6 +173,9 @@ typedef struct acp_host_api {
    * a host or test harness merely recompiled against a newer abi.h never makes plugins read a
    * bare acp_sink as the larger struct. */
   uint32_t event_sinks;
+  /* ABI 1.2. Optional (0 or beyond struct_size: ACP_UPSTREAM_REAUTH): the highest acp_error_class
+   * this host understands from classify_error. */
+  uint32_t error_classes;
 } acp_host_api;
 
 /* ---------------------------------------------------------------------------------------------

@@ -82,6 +82,16 @@ inline bool host_passes_event_sinks() {
 }
 }  // namespace detail
 
+// ABI 1.2: what classify_error returns for a prompt longer than the model's context window —
+// ACP_UPSTREAM_TOO_LONG where the host understands it (a context-window fallback may serve the
+// request), else FATAL (relayed), which is what an older host expects.
+inline acp_error_class prompt_too_long() {
+  const acp_host_api* h = detail::host_api();
+  const bool knows = h && h->struct_size >= offsetof(acp_host_api, error_classes) + sizeof(uint32_t) &&
+                     h->error_classes >= ACP_UPSTREAM_TOO_LONG;
+  return knows ? ACP_UPSTREAM_TOO_LONG : ACP_UPSTREAM_FATAL;
+}
+
 // One write() is one unit: an SSE event on a stream sink, an item on a list sink. On the sinks of
 // stream_feed / stream_finish / convert_response (see events()) a plugin also reports the typed
 // events of ABI 1.1: end, upstream_error and usage. They are no-ops on a 1.0 host and on every

@@ -6,6 +6,7 @@
 #include <aicore/abi.h>
 #include <aicore/plugin.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,13 +20,28 @@ inline std::vector<std::string>& host_log() {
 
 // ABI-current host: log lines go to host_log() as "<level> <plugin>: <message>"; the clock is pinned.
 inline const acp_host_api* good_host() {
-  static const acp_host_api api = {
-      sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR,
-      [](acp_log_level level, acp_str plugin, acp_str message) {
-        host_log().push_back(std::to_string(level) + " " + std::string(aicore::view(plugin)) + ": " +
-                             std::string(aicore::view(message)));
-      },
-      [] { return int64_t{1700000000}; }};
+  static const acp_host_api api = {sizeof(acp_host_api),
+                                   ACP_ABI_VERSION_MAJOR,
+                                   ACP_ABI_VERSION_MINOR,
+                                   [](acp_log_level level, acp_str plugin, acp_str message) {
+                                     host_log().push_back(std::to_string(level) + " " +
+                                                          std::string(aicore::view(plugin)) + ": " +
+                                                          std::string(aicore::view(message)));
+                                   },
+                                   [] { return int64_t{1700000000}; },
+                                   /*event_sinks=*/0,
+                                   /*error_classes=*/ACP_UPSTREAM_TOO_LONG};
+  return &api;
+}
+
+// The same host with a table that ends before error_classes (a host that does not know
+// ACP_UPSTREAM_TOO_LONG): plugins must classify a prompt too long as FATAL for it.
+inline const acp_host_api* host_without_error_classes() {
+  static const acp_host_api api = [] {
+    acp_host_api a = *good_host();
+    a.struct_size = offsetof(acp_host_api, error_classes);
+    return a;
+  }();
   return &api;
 }
 
@@ -44,7 +60,8 @@ struct ErrorSink {
 struct Out {
   std::string target, body, context, local;
   int local_status = 0;
-  acp_request_out raw{sizeof(acp_request_out), this,
+  acp_request_out raw{sizeof(acp_request_out),
+                      this,
                       [](void* c, acp_str s) { static_cast<Out*>(c)->target = aicore::view(s); },
                       nullptr,
                       nullptr,

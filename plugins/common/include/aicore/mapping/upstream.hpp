@@ -2,6 +2,7 @@
 // the message of an error body, the class of an error the upstream streamed, the token usage.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,10 @@ std::string upstream_error_message(std::string_view body);
 // 5xx retry, 401 and 403 re-authenticate (SAP answers 403 to some token problems), anything else
 // is fatal, and then the upstream's own message (upstream_error_message) is written to `message`
 // for the client: it tells the user what to change.
-acp_error_class classify_error_answer(const ResponseIn& in, const Sink& message);
+// `too_long`: phrases of the vendor's "prompt longer than the context window" error; a 400/413
+// whose body holds one is prompt_too_long() (a context-window fallback may serve the request).
+acp_error_class classify_error_answer(const ResponseIn& in, const Sink& message,
+                                      std::initializer_list<std::string_view> too_long = {});
 
 // An error object the upstream streamed ({type, code, message} in OpenAI's form, Anthropic's inner
 // error, or a bare string), classified (aicore/stream_errors.hpp) and reported on `events`. The
