@@ -267,15 +267,19 @@ void Poller::close(Map::iterator it, const char* why) {
   Poco::Net::StreamSocket s = it->second.sock;
   if (spdlog::should_log(spdlog::level::debug)) {
     // Why a connection ended without an answer is what one asks first about a client's "socket
-    // closed". The request line up to its query (which may hold a key) and the size: no header.
+    // closed". Of a head only the request line up to its query (which may hold a key): no header;
+    // of a body being discarded or lingered over, nothing but its size.
     const ClientConn* c = it->second.client;
-    const std::string_view head = c->pending();
+    const std::string_view pending = c->pending();
+    const std::string_view head = c->phase == ClientConn::Phase::Head
+                                      ? pending.substr(0, std::min(pending.find_first_of("?\r\n"), size_t{64}))
+                                      : std::string_view();
     spdlog::debug("connection from port {} closed: {} ({}; {} bytes pending: \"{}\")", peer_port(s), why,
                   c->phase == ClientConn::Phase::Skip     ? "discarding an unread body"
                   : c->phase == ClientConn::Phase::Linger ? "lingering after an answer"
                   : c->idle                               ? "keep-alive idle"
                                                           : "request head incomplete",
-                  head.size(), head.substr(0, std::min(head.find_first_of("?\r\n"), size_t{64})));
+                  pending.size(), head);
   }
   try {
     set_.remove(s);
