@@ -24,7 +24,7 @@ bool convert_fast(std::string_view body, std::string& out, Usage* usage) {
     if (is_azure_top_level_key(m.key)) continue;
     if (!first) out += ',';
     first = false;
-    if (usage && m.key == "usage") *usage = mapping::usage_from_openai(Json::parse(m.value, nullptr, false));
+    if (usage && m.key == "usage") *usage = fast::usage(m.value);
     if (m.key != "choices" || m.value.front() != '[') {
       out += m.text;
       continue;

@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <system_error>
 
 namespace aicore::openai::fast {
 namespace {
@@ -83,6 +84,50 @@ void members(std::string_view object, std::vector<Member>& out) {
     if (object[end] != ',') return;
     p = end + 1;
   }
+}
+
+namespace {
+
+// A canonical number token as int_or() reads the DOM's value: an integer (one beyond int64_t but
+// within uint64_t wraps, as get<uint64_t>() cast does), else -1 (a float, or beyond uint64_t).
+int64_t integer_or_unknown(std::string_view t) {
+  if (t.empty() || t.find_first_not_of("-0123456789") != std::string_view::npos) return -1;
+  const char* end = t.data() + t.size();
+  int64_t v = 0;
+  if (auto [p, ec] = std::from_chars(t.data(), end, v); ec == std::errc() && p == end) return v;
+  uint64_t u = 0;
+  if (auto [p, ec] = std::from_chars(t.data(), end, u); ec == std::errc() && p == end) return static_cast<int64_t>(u);
+  return -1;
+}
+
+// The member `key` of a canonical object (the last one, as the DOM keeps), as int_or(obj, key, -1).
+int64_t member_integer(std::string_view object, std::string_view key, std::vector<Member>& scratch) {
+  if (object.empty() || object.front() != '{') return -1;
+  members(object, scratch);
+  int64_t v = -1;
+  for (const Member& m : scratch)
+    if (m.key == key) v = integer_or_unknown(m.value);
+  return v;
+}
+
+}  // namespace
+
+Usage usage(std::string_view value) {
+  Usage out;
+  if (value.empty() || value.front() != '{') return out;
+  std::vector<Member> top, scratch;
+  members(value, top);
+  for (const Member& m : top) {
+    if (m.key == "prompt_tokens")
+      out.input_tokens = integer_or_unknown(m.value);
+    else if (m.key == "completion_tokens")
+      out.output_tokens = integer_or_unknown(m.value);
+    else if (m.key == "prompt_tokens_details")
+      out.cache_read_tokens = member_integer(m.value, "cached_tokens", scratch);
+    else if (m.key == "completion_tokens_details")
+      out.reasoning_tokens = member_integer(m.value, "reasoning_tokens", scratch);
+  }
+  return out;
 }
 
 void elements(std::string_view array, std::vector<std::string_view>& out) {

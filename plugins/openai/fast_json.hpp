@@ -10,6 +10,7 @@
 #pragma once
 
 #include <aicore/json_scan.hpp>
+#include <aicore/usage.hpp>
 
 #include <string>
 #include <string_view>
@@ -34,6 +35,11 @@ std::string_view trim(std::string_view text);
 // must have passed canonical() (alone or as part of a larger text).
 void members(std::string_view object, std::vector<Member>& out);
 void elements(std::string_view array, std::vector<std::string_view>& out);
+
+// The token counts of a canonical OpenAI `usage` value, read from its text: what
+// mapping::usage_from_openai reads from its parse, without building the DOM (that parse was 12 % of
+// a pass-through request's instructions, callgrind).
+Usage usage(std::string_view value);
 
 // Appends `{`, the text of each member keep(member) accepts (comma-separated, in order) and `}`.
 template <class Keep>

@@ -5,6 +5,8 @@
 
 #include "openai/fast_json.hpp"
 
+#include <aicore/mapping/upstream.hpp>
+
 using namespace openai_test;
 namespace fast = aicore::openai::fast;
 
@@ -18,25 +20,50 @@ bool round_trips(const std::string& s) {
 }  // namespace
 
 TEST(FastJson, AcceptsOnlyTextsThatRoundTrip) {
-  const std::vector<std::string> cases = {
-      R"({})", R"([])", R"({"a":1})", R"({"a":-1,"b":0,"c":123456789012345678})", R"({"a":1234567890123456789})",
-      R"({"a":-0})", R"({"a":0.7})", R"({"a":1.0})", R"({"a":1e5})", R"({"a":100000.0})", R"({"a":1E-5})",
-      R"({"a":1e-05})", R"({"a":-1.5e-10})", R"({"a":0.1})", R"({"a":1e999})", R"({"a":"x\/y"})",
-      R"({"a":"\u00e9"})", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\xc3\"}", "{\"a\":\"\xed\xa0\x80\"}",
-      R"({"a":"\u001f\u0001"})", R"({"a":"\u001F"})", R"({"a":"\u0009"})", R"({"a":"\t\n\"\\"})",
-      R"({"a":"\ud83d\ude00"})", R"({"a":1,"a":2})", R"({"a":{"b":1,"b":1}})", R"({"a":1 })", R"( {"a":1})",
-      R"({"a":[1,2,{"b":null,"c":true,"d":false}]})", R"({"a":tru})", R"({"a":01})", R"({"a":1.})",
-      R"({"a":"unterminated)", R"({"a":1,})", R"({"a":[1,]})", "{\"a\":\"\x7f\"}", R"({"k\u0001":1,"k":2})"};
+  const std::vector<std::string> cases = {R"({})",
+                                          R"([])",
+                                          R"({"a":1})",
+                                          R"({"a":-1,"b":0,"c":123456789012345678})",
+                                          R"({"a":1234567890123456789})",
+                                          R"({"a":-0})",
+                                          R"({"a":0.7})",
+                                          R"({"a":1.0})",
+                                          R"({"a":1e5})",
+                                          R"({"a":100000.0})",
+                                          R"({"a":1E-5})",
+                                          R"({"a":1e-05})",
+                                          R"({"a":-1.5e-10})",
+                                          R"({"a":0.1})",
+                                          R"({"a":1e999})",
+                                          R"({"a":"x\/y"})",
+                                          R"({"a":"\u00e9"})",
+                                          "{\"a\":\"\xc3\xa9\"}",
+                                          "{\"a\":\"\xc3\"}",
+                                          "{\"a\":\"\xed\xa0\x80\"}",
+                                          R"({"a":"\u001f\u0001"})",
+                                          R"({"a":"\u001F"})",
+                                          R"({"a":"\u0009"})",
+                                          R"({"a":"\t\n\"\\"})",
+                                          R"({"a":"\ud83d\ude00"})",
+                                          R"({"a":1,"a":2})",
+                                          R"({"a":{"b":1,"b":1}})",
+                                          R"({"a":1 })",
+                                          R"( {"a":1})",
+                                          R"({"a":[1,2,{"b":null,"c":true,"d":false}]})",
+                                          R"({"a":tru})",
+                                          R"({"a":01})",
+                                          R"({"a":1.})",
+                                          R"({"a":"unterminated)",
+                                          R"({"a":1,})",
+                                          R"({"a":[1,]})",
+                                          "{\"a\":\"\x7f\"}",
+                                          R"({"k\u0001":1,"k":2})"};
   for (const std::string& s : cases) {
-    if (fast::canonical(s)) {
-      EXPECT_TRUE(round_trips(s)) << s;
-    }
+    if (fast::canonical(s)) { EXPECT_TRUE(round_trips(s)) << s; }
   }
   // and the common shapes are taken
   for (const char* s : {R"({"a":1,"b":"x","c":[true,null,{"d":0.7}]})", R"({"e":"caf\u0001\n\u00e9"})"})
-    if (round_trips(s)) {
-      EXPECT_TRUE(fast::canonical(s)) << s;
-    }
+    if (round_trips(s)) { EXPECT_TRUE(fast::canonical(s)) << s; }
 }
 
 TEST(FastJson, EveryFixtureChunkThatIsCanonicalRoundTrips) {
@@ -108,11 +135,13 @@ TEST(FastPaths, ChatRequestMatchesTheDomPath) {
       }
   }
   // stream_options shapes and dropped fields
-  for (const char* body : {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"a":1}})",
-                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":false,"a":1}})",
-                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":null,"stream":true})",
-                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{},"top_k":3})",
-                           R"({"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"stream":null,"reasoning_effort":"low"})"})
+  for (
+      const char* body :
+      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"a":1}})",
+       R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":false,"a":1}})",
+       R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":null,"stream":true})",
+       R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{},"top_k":3})",
+       R"({"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"stream":null,"reasoning_effort":"low"})"})
     for (bool hint : {false, true}) {
       Json j = Json::parse(body);
       auto slow = convert_chat_request(j.dump(2), "gpt-4o", hint, Settings{});
@@ -134,9 +163,7 @@ TEST(FastPaths, InvalidCompactRequestsGiveTheSameErrors) {
     try {
       convert_chat_request(j.dump(), "gpt-4o", false, Settings{});
       ADD_FAILURE() << "accepted: " << j.dump();
-    } catch (const aicore::PluginError& e) {
-      EXPECT_EQ(e.message, c["error"].get<std::string>()) << j.dump();
-    }
+    } catch (const aicore::PluginError& e) { EXPECT_EQ(e.message, c["error"].get<std::string>()) << j.dump(); }
   }
 }
 
@@ -172,9 +199,7 @@ TEST(FastPaths, StreamChunksMatchTheDomPath) {
         try {
           c.feed(s, out.sink());
           c.finish(out.sink());
-        } catch (const aicore::PluginError& e) {
-          out.items.push_back("error: " + e.message);
-        }
+        } catch (const aicore::PluginError& e) { out.items.push_back("error: " + e.message); }
         int64_t p, q;
         c.usage(p, q);
         out.items.push_back(std::to_string(p) + "/" + std::to_string(q));
@@ -183,4 +208,32 @@ TEST(FastPaths, StreamChunksMatchTheDomPath) {
       EXPECT_EQ(run(text), run(spaced)) << name << " usage=" << usage;
     }
   }
+}
+
+// The usage read from the text is the usage read from the DOM, for every canonical usage value,
+// including the odd ones (floats, negatives, beyond int64_t, details that are not objects).
+TEST(FastPaths, UsageMatchesTheDomPath) {
+  const std::vector<std::string> cases = {
+      R"({"completion_tokens":2,"completion_tokens_details":{"accepted_prediction_tokens":0,"audio_tokens":0,"reasoning_tokens":7,"rejected_prediction_tokens":0},"prompt_tokens":4,"prompt_tokens_details":{"audio_tokens":0,"cached_tokens":3},"total_tokens":6})",
+      R"({"prompt_tokens":4})",
+      R"({})",
+      R"(null)",
+      R"([1])",
+      R"({"prompt_tokens":4.5,"completion_tokens":-3})",
+      R"({"prompt_tokens":18446744073709551615,"completion_tokens":9223372036854775807})",
+      R"({"prompt_tokens":1e+100})",
+      R"({"prompt_tokens":"4","completion_tokens":null,"prompt_tokens_details":null})",
+      R"({"prompt_tokens_details":{"cached_tokens":{"x":1}},"completion_tokens_details":[1]})",
+      R"({"prompt_tokens_details":{},"completion_tokens_details":{"reasoning_tokens":0}})"};
+  for (const std::string& s : cases) {
+    if (!fast::canonical(s)) continue;  // the fast path only ever sees canonical values
+    const aicore::Usage want = aicore::mapping::usage_from_openai(Json::parse(s));
+    const aicore::Usage got = fast::usage(s);
+    EXPECT_EQ(got.input_tokens, want.input_tokens) << s;
+    EXPECT_EQ(got.output_tokens, want.output_tokens) << s;
+    EXPECT_EQ(got.cache_read_tokens, want.cache_read_tokens) << s;
+    EXPECT_EQ(got.reasoning_tokens, want.reasoning_tokens) << s;
+    EXPECT_EQ(got.cache_write_tokens, want.cache_write_tokens) << s;
+  }
+  EXPECT_EQ(fast::usage(R"({"prompt_tokens":4,"prompt_tokens_details":{"cached_tokens":3}})").cache_read_tokens, 3);
 }
