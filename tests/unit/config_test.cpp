@@ -21,7 +21,9 @@ std::string with_sub(const std::string& sub_body, const std::string& extra = "")
 std::string error_of(const std::string& text, const std::string& dir = ".") {
   try {
     parse_config(text, dir);
-  } catch (const ConfigError& e) { return e.what(); }
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
   return "no error";
 }
 
@@ -54,10 +56,8 @@ TEST(Config, PythonProxyConfigWithKeyFileLoads) {
   EXPECT_EQ(c.client_keys, (std::vector<std::string>{"t1", "t2"}));
   EXPECT_EQ(c.port, 3005);
   EXPECT_EQ(c.host, "0.0.0.0");
-  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(),
-                          [](auto& w) { return w.find("model_filters") != std::string::npos; }));
-  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(),
-                          [](auto& w) { return w == "subAccounts.a.deployment_ids: unknown field, ignored"; }));
+  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(), [](auto& w) { return w.find("model_filters") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(), [](auto& w) { return w == "subAccounts.a.deployment_ids: unknown field, ignored"; }));
   EXPECT_EQ(c.model_keys(), (std::vector<std::string>{"gpt-4o", "4.5-sonnet"}));
   auto secrets = c.secrets();
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "sec"), secrets.end());
@@ -89,15 +89,12 @@ TEST(Config, ErrorsNameTheExactPath) {
             "subAccounts.acc1.deployment_models: missing");
   EXPECT_EQ(error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"deployment_models":{"m":[5]}})")),
             "subAccounts.acc1.deployment_models.m[0]: must be a string, got an integer");
-  EXPECT_EQ(
-      error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"deployment_models":{"m":["ftp://x"]}})")),
-      "subAccounts.acc1.deployment_models.m[0]: must be an http(s) deployment URL, got 'ftp://x'");
+  EXPECT_EQ(error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"deployment_models":{"m":["ftp://x"]}})")),
+            "subAccounts.acc1.deployment_models.m[0]: must be an http(s) deployment URL, got 'ftp://x'");
   EXPECT_EQ(error_of(with_sub(R"({"service_key":{"clientid":"a"},"deployment_models":{}})")),
             "subAccounts.acc1.service_key.clientsecret: missing");
-  EXPECT_EQ(
-      error_of(with_sub(
-          R"({"service_key":{"clientid":"a","clientsecret":"b","url":"https://u","serviceurls":{}},"deployment_models":{}})")),
-      "subAccounts.acc1.service_key.serviceurls.AI_API_URL: missing");
+  EXPECT_EQ(error_of(with_sub(R"({"service_key":{"clientid":"a","clientsecret":"b","url":"https://u","serviceurls":{}},"deployment_models":{}})")),
+            "subAccounts.acc1.service_key.serviceurls.AI_API_URL: missing");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"port":"3001")")), "port: must be an integer, got a string");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"port":70000)")), "port: must be between 0 and 65535");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"secret_authentication_tokens":"abc")")),
@@ -106,8 +103,7 @@ TEST(Config, ErrorsNameTheExactPath) {
             "secret_authentication_tokens[1]: must not be empty");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"model_aliases":{"fast":"gpt-9"})")),
             "model_aliases.fast: refers to 'gpt-9', which no subaccount deploys");
-  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"max_threads":0})")),
-            "server.max_threads: must be between 1 and 100000");
+  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"max_threads":0})")), "server.max_threads: must be between 1 and 100000");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"log":{"level":"loud"})")),
             "log.level: must be one of trace, debug, info, warn, error, off");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"plugins":{"settings":{"openai":[]}})")),
@@ -150,8 +146,7 @@ TEST(Config, ConnectionDeadlines) {
   EXPECT_EQ(d.server.body_grace_s, 5);
   EXPECT_EQ(d.server.send_timeout_s, 60);
   Config c = parse_config(with_sub(good_sub(), R"(,"server":{"header_timeout_s":3,"min_body_rate_bytes_s":0,
-     "body_grace_s":1,"send_timeout_s":7})"),
-                          "/cfg");
+     "body_grace_s":1,"send_timeout_s":7})"), "/cfg");
   EXPECT_EQ(c.server.header_timeout_s, 3);
   EXPECT_EQ(c.server.min_body_rate_bytes_s, 0);
   EXPECT_EQ(c.server.body_grace_s, 1);

@@ -35,26 +35,15 @@ TEST(PluginModule, EntryDescriptorAndAFullStream) {
   EXPECT_EQ(t->detect_model(a, s("gpt-4o")), 0);
 
   const std::string body = fixture("plain.request.json");
-  acp_request_in in{sizeof(acp_request_in),
-                    s(ACP_DIALECT_ANTHROPIC_MESSAGES),
-                    s("claude-3-7-sonnet"),
-                    s("anthropic--claude-3.7-sonnet"),
-                    s(body),
-                    nullptr,
-                    0,
-                    1};
+  acp_request_in in{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("claude-3-7-sonnet"),
+                    s("anthropic--claude-3.7-sonnet"), s(body), nullptr, 0, 1};
   Out out;
   ASSERT_EQ(t->convert_request(a, &in, &out.raw, &err.raw), ACP_OK) << err.message;
   EXPECT_EQ(out.target, "/invoke-with-response-stream");
   EXPECT_JSON_EQ(Json::parse(out.body), fixture_json("plain.bedrock.json"));
 
-  acp_response_in rin{sizeof(acp_response_in),
-                      s(ACP_DIALECT_ANTHROPIC_MESSAGES),
-                      s("anthropic--claude-3.7-sonnet"),
-                      s(out.context),
-                      200,
-                      s("text/event-stream"),
-                      s("")};
+  acp_response_in rin{sizeof(acp_response_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("anthropic--claude-3.7-sonnet"),
+                      s(out.context), 200, s("text/event-stream"), s("")};
   acp_stream* st = nullptr;
   ASSERT_EQ(t->stream_open(a, &rin, &st, &err.raw), ACP_OK);
   const std::string sse = fixture("bedrock_text.sse");
@@ -98,22 +87,15 @@ TEST(PluginModule, EntryDescriptorAndAFullStream) {
 
   // count_tokens through respond().
   const std::string ct = R"({"model":"m","messages":[{"role":"user","content":"Hello there"}]})";
-  acp_request_in cin{
-      sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS), s("m"), s("m"), s(ct), nullptr, 0, 0};
+  acp_request_in cin{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS), s("m"), s("m"), s(ct), nullptr, 0, 0};
   Out local;
   ASSERT_EQ(t->convert_request(a, &cin, &local.raw, &err.raw), ACP_OK) << err.message;
   EXPECT_EQ(local.local_status, 200);
   EXPECT_TRUE(Json::parse(local.local)["input_tokens"].is_number_integer());
 
   // A client error crosses with its HTTP hint and type.
-  acp_request_in bad{sizeof(acp_request_in),
-                     s(ACP_DIALECT_ANTHROPIC_MESSAGES),
-                     s("m"),
-                     s("m"),
-                     s(R"({"messages":[]})"),
-                     nullptr,
-                     0,
-                     0};
+  acp_request_in bad{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("m"), s("m"),
+                     s(R"({"messages":[]})"), nullptr, 0, 0};
   EXPECT_EQ(t->convert_request(a, &bad, &out.raw, &err.raw), ACP_ERR_INVALID_REQUEST);
   EXPECT_EQ(err.http, 400);
   EXPECT_EQ(err.type, "invalid_request_error");

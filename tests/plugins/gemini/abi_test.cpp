@@ -42,11 +42,7 @@ TEST_F(GeminiModule, DescriptorAndExports) {
   EXPECT_STREQ(d->interfaces[0].name, ACP_IFACE_PROVIDER_V1);
   EXPECT_NE(std::string(d->description).find("Vertex AI"), std::string::npos);
   // Hidden visibility: neither the converters nor the shared mapping leak out.
-  EXPECT_EQ(dlsym(handle_,
-                  "_ZN6aicore7mapping27anthropic_to_openai_requestERKN8nlohmann16json_abi_v3_11_211basic_jsonINS2_"
-                  "11ordered_mapESt6vectorNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEblmdSaNS2_14adl_"
-                  "serializerES5_IhSaIhEEvEERKNS0_15ToOpenAIOptionsE"),
-            nullptr);
+  EXPECT_EQ(dlsym(handle_, "_ZN6aicore7mapping27anthropic_to_openai_requestERKN8nlohmann16json_abi_v3_11_211basic_jsonINS2_11ordered_mapESt6vectorNSt7__cxx1112basic_stringIcSt11char_traitsIcESaIcEEEblmdSaNS2_14adl_serializerES5_IhSaIhEEvEERKNS0_15ToOpenAIOptionsE"), nullptr);
   EXPECT_NE(dlsym(handle_, "acp_plugin_entry"), nullptr);
 }
 
@@ -69,8 +65,7 @@ TEST_F(GeminiModule, EveryDialectThroughTheThunks) {
   EXPECT_EQ(t->detect_model(a, s("gpt-4o")), 0);
   Collect names;
   t->model_candidates(a, s("google/gemini-2.5-pro-001"), &names.raw);
-  EXPECT_EQ(names.items,
-            (std::vector<std::string>{"google/gemini-2.5-pro-001", "gemini-2.5-pro-001", "gemini-2.5-pro"}));
+  EXPECT_EQ(names.items, (std::vector<std::string>{"google/gemini-2.5-pro-001", "gemini-2.5-pro-001", "gemini-2.5-pro"}));
 
   // openai.chat, streaming, on an aliased key.
   const std::string body = R"({"model":"pro","stream":true,"messages":[{"role":"user","content":"hi"}]})";
@@ -80,13 +75,8 @@ TEST_F(GeminiModule, EveryDialectThroughTheThunks) {
   EXPECT_EQ(out.target, "/models/gemini-2.5-pro:streamGenerateContent?alt=sse");
   EXPECT_EQ(out.body, R"({"contents":[{"role":"user","parts":[{"text":"hi"}]}]})");
 
-  acp_response_in rin{sizeof(acp_response_in),
-                      s(ACP_DIALECT_OPENAI_CHAT),
-                      s("pro"),
-                      s(out.context),
-                      200,
-                      s("text/event-stream"),
-                      s("")};
+  acp_response_in rin{sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("pro"), s(out.context), 200,
+                      s("text/event-stream"), s("")};
   acp_stream* st = nullptr;
   ASSERT_EQ(t->stream_open(a, &rin, &st, &err.raw), ACP_OK) << err.message;
   const std::string sse = fixture("gemini_tools.sse");
@@ -112,8 +102,7 @@ TEST_F(GeminiModule, EveryDialectThroughTheThunks) {
   // anthropic.count_tokens answers locally.
   Out local;
   const std::string cbody = R"({"model":"pro","messages":[{"role":"user","content":"hello there"}]})";
-  acp_request_in cin{
-      sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS), s("pro"), s("pro"), s(cbody), nullptr, 0, 0};
+  acp_request_in cin{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS), s("pro"), s("pro"), s(cbody), nullptr, 0, 0};
   ASSERT_EQ(t->convert_request(a, &cin, &local.raw, &err.raw), ACP_OK) << err.message;
   EXPECT_EQ(local.local_status, 200);
   EXPECT_TRUE(Json::parse(local.local)["input_tokens"].is_number_integer());
@@ -126,19 +115,13 @@ TEST_F(GeminiModule, EveryDialectThroughTheThunks) {
 
   // anthropic.messages, non-streaming response through the thunk.
   const std::string abody = R"({"model":"pro","max_tokens":50,"messages":[{"role":"user","content":"hi"}]})";
-  acp_request_in ain{
-      sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("pro"), s("pro"), s(abody), nullptr, 0, 0};
+  acp_request_in ain{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("pro"), s("pro"), s(abody), nullptr, 0, 0};
   Out aout;
   ASSERT_EQ(t->convert_request(a, &ain, &aout.raw, &err.raw), ACP_OK) << err.message;
   EXPECT_EQ(aout.target, "/models/gemini-2.5-pro:generateContent");
   const std::string gresp = fixture("gemini_text.response.json");
-  acp_response_in ares{sizeof(acp_response_in),
-                       s(ACP_DIALECT_ANTHROPIC_MESSAGES),
-                       s("pro"),
-                       s(aout.context),
-                       200,
-                       s("application/json"),
-                       s(gresp)};
+  acp_response_in ares{sizeof(acp_response_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("pro"), s(aout.context), 200,
+                       s("application/json"), s(gresp)};
   Collect client;
   ASSERT_EQ(t->convert_response(a, &ares, &client.raw, &err.raw), ACP_OK) << err.message;
   Json msg = Json::parse(client.joined());
@@ -147,21 +130,14 @@ TEST_F(GeminiModule, EveryDialectThroughTheThunks) {
   EXPECT_EQ(msg["content"][0]["type"], "thinking");
 
   // openai.embeddings.
-  acp_request_in ein{sizeof(acp_request_in),
-                     s(ACP_DIALECT_OPENAI_EMBEDDINGS),
-                     s("gemini-embedding"),
-                     s("gemini-embedding"),
-                     s(R"({"input":"x"})"),
-                     nullptr,
-                     0,
-                     0};
+  acp_request_in ein{sizeof(acp_request_in), s(ACP_DIALECT_OPENAI_EMBEDDINGS), s("gemini-embedding"), s("gemini-embedding"),
+                     s(R"({"input":"x"})"), nullptr, 0, 0};
   Out eout;
   ASSERT_EQ(t->convert_request(a, &ein, &eout.raw, &err.raw), ACP_OK) << err.message;
   EXPECT_EQ(eout.target, "/models/gemini-embedding:predict");
 
   // Invalid client input crosses with status, HTTP hint, type and message.
-  acp_request_in bad{
-      sizeof(acp_request_in), s(ACP_DIALECT_OPENAI_CHAT), s("pro"), s("pro"), s(R"({"messages":[]})"), nullptr, 0, 0};
+  acp_request_in bad{sizeof(acp_request_in), s(ACP_DIALECT_OPENAI_CHAT), s("pro"), s("pro"), s(R"({"messages":[]})"), nullptr, 0, 0};
   EXPECT_EQ(t->convert_request(a, &bad, &out.raw, &err.raw), ACP_ERR_INVALID_REQUEST);
   EXPECT_EQ(err.http, 400);
   EXPECT_EQ(err.type, "invalid_request_error");
@@ -170,8 +146,7 @@ TEST_F(GeminiModule, EveryDialectThroughTheThunks) {
   // Upstream errors: Google's message is relayed for fatal ones.
   const std::string e400 =
       R"({"error":{"code":400,"message":"Invalid JSON payload received. Unknown name \"x\": Cannot find field.","status":"INVALID_ARGUMENT"}})";
-  acp_response_in err_in{
-      sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("pro"), s(""), 400, s("application/json"), s(e400)};
+  acp_response_in err_in{sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("pro"), s(""), 400, s("application/json"), s(e400)};
   Collect msg400;
   EXPECT_EQ(t->classify_error(a, &err_in, &msg400.raw), ACP_UPSTREAM_FATAL);
   EXPECT_EQ(msg400.joined(), "Invalid JSON payload received. Unknown name \"x\": Cannot find field.");

@@ -38,10 +38,7 @@ class PluginModule : public ::testing::Test {
 
 TEST_F(PluginModule, ExportsOnlyTheEntryPoint) {
   // Hidden visibility: the converters' symbols are not visible to the host.
-  EXPECT_EQ(
-      dlsym(handle_,
-            "_ZN6aicore6openai20convert_chat_requestESt17basic_string_viewIcSt11char_traitsIcEES4_bRKNS0_8SettingsE"),
-      nullptr);
+  EXPECT_EQ(dlsym(handle_, "_ZN6aicore6openai20convert_chat_requestESt17basic_string_viewIcSt11char_traitsIcEES4_bRKNS0_8SettingsE"), nullptr);
   EXPECT_NE(dlsym(handle_, "acp_plugin_entry"), nullptr);
 }
 
@@ -112,8 +109,8 @@ TEST_F(PluginModule, FullRequestThroughTheThunks) {
   EXPECT_EQ(host_log()[0].rfind("1 openai: openai.chat for 'o3': dropped top_p", 0), 0u) << host_log()[0];
 
   // Stream: feed the tools transcript in two odd pieces through the C thunks.
-  acp_response_in rin{
-      sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("o3"), s(out.context), 200, s("text/event-stream"), s("")};
+  acp_response_in rin{sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("o3"), s(out.context), 200,
+                      s("text/event-stream"), s("")};
   acp_stream* st = nullptr;
   ASSERT_EQ(t->stream_open(a, &rin, &st, &err.raw), ACP_OK) << err.message;
   const std::string sse = fixture("azure_tools.sse");
@@ -134,42 +131,30 @@ TEST_F(PluginModule, FullRequestThroughTheThunks) {
 
   // Non-stream response.
   const std::string azure = fixture("chat_response.azure.json");
-  acp_response_in resp{
-      sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("gpt-4o"), s(""), 200, s("application/json"), s(azure)};
+  acp_response_in resp{sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("gpt-4o"), s(""), 200,
+                       s("application/json"), s(azure)};
   Collect client;
   ASSERT_EQ(t->convert_response(a, &resp, &client.raw, &err.raw), ACP_OK) << err.message;
   EXPECT_JSON_EQ(Json::parse(client.joined()), fixture_json("chat_response.expected.json"));
 
   // Invalid client input: status, HTTP hint, type and message cross the ABI.
-  acp_request_in bad{sizeof(acp_request_in),
-                     s(ACP_DIALECT_OPENAI_CHAT),
-                     s("gpt-4o"),
-                     s("gpt-4o"),
-                     s(R"({"messages": []})"),
-                     nullptr,
-                     0,
-                     0};
+  acp_request_in bad{sizeof(acp_request_in), s(ACP_DIALECT_OPENAI_CHAT), s("gpt-4o"), s("gpt-4o"),
+                     s(R"({"messages": []})"), nullptr, 0, 0};
   EXPECT_EQ(t->convert_request(a, &bad, &out.raw, &err.raw), ACP_ERR_INVALID_REQUEST);
   EXPECT_EQ(err.http, 400);
   EXPECT_EQ(err.type, "invalid_request_error");
   EXPECT_EQ(err.message, "messages: must not be empty");
 
   // The Anthropic dialect validates in its own terms (see anthropic_messages_test.cpp).
-  acp_request_in anthropic{sizeof(acp_request_in),
-                           s(ACP_DIALECT_ANTHROPIC_MESSAGES),
-                           s("gpt-4o"),
-                           s("gpt-4o"),
-                           s(R"({"messages": []})"),
-                           nullptr,
-                           0,
-                           0};
+  acp_request_in anthropic{sizeof(acp_request_in), s(ACP_DIALECT_ANTHROPIC_MESSAGES), s("gpt-4o"), s("gpt-4o"),
+                           s(R"({"messages": []})"), nullptr, 0, 0};
   EXPECT_EQ(t->convert_request(a, &anthropic, &out.raw, &err.raw), ACP_ERR_INVALID_REQUEST);
   EXPECT_EQ(err.message, "messages: must not be empty");
 
   // Upstream error classification with the relayed message.
   const std::string e400 = R"({"error":{"message":"Invalid 'messages[0].role'","type":"invalid_request_error"}})";
-  acp_response_in err_in{
-      sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("gpt-4o"), s(""), 400, s("application/json"), s(e400)};
+  acp_response_in err_in{sizeof(acp_response_in), s(ACP_DIALECT_OPENAI_CHAT), s("gpt-4o"), s(""), 400,
+                         s("application/json"), s(e400)};
   Collect msg;
   EXPECT_EQ(t->classify_error(a, &err_in, &msg.raw), ACP_UPSTREAM_FATAL);
   EXPECT_EQ(msg.joined(), "Invalid 'messages[0].role'");

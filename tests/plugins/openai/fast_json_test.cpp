@@ -20,50 +20,25 @@ bool round_trips(const std::string& s) {
 }  // namespace
 
 TEST(FastJson, AcceptsOnlyTextsThatRoundTrip) {
-  const std::vector<std::string> cases = {R"({})",
-                                          R"([])",
-                                          R"({"a":1})",
-                                          R"({"a":-1,"b":0,"c":123456789012345678})",
-                                          R"({"a":1234567890123456789})",
-                                          R"({"a":-0})",
-                                          R"({"a":0.7})",
-                                          R"({"a":1.0})",
-                                          R"({"a":1e5})",
-                                          R"({"a":100000.0})",
-                                          R"({"a":1E-5})",
-                                          R"({"a":1e-05})",
-                                          R"({"a":-1.5e-10})",
-                                          R"({"a":0.1})",
-                                          R"({"a":1e999})",
-                                          R"({"a":"x\/y"})",
-                                          R"({"a":"\u00e9"})",
-                                          "{\"a\":\"\xc3\xa9\"}",
-                                          "{\"a\":\"\xc3\"}",
-                                          "{\"a\":\"\xed\xa0\x80\"}",
-                                          R"({"a":"\u001f\u0001"})",
-                                          R"({"a":"\u001F"})",
-                                          R"({"a":"\u0009"})",
-                                          R"({"a":"\t\n\"\\"})",
-                                          R"({"a":"\ud83d\ude00"})",
-                                          R"({"a":1,"a":2})",
-                                          R"({"a":{"b":1,"b":1}})",
-                                          R"({"a":1 })",
-                                          R"( {"a":1})",
-                                          R"({"a":[1,2,{"b":null,"c":true,"d":false}]})",
-                                          R"({"a":tru})",
-                                          R"({"a":01})",
-                                          R"({"a":1.})",
-                                          R"({"a":"unterminated)",
-                                          R"({"a":1,})",
-                                          R"({"a":[1,]})",
-                                          "{\"a\":\"\x7f\"}",
-                                          R"({"k\u0001":1,"k":2})"};
+  const std::vector<std::string> cases = {
+      R"({})", R"([])", R"({"a":1})", R"({"a":-1,"b":0,"c":123456789012345678})", R"({"a":1234567890123456789})",
+      R"({"a":-0})", R"({"a":0.7})", R"({"a":1.0})", R"({"a":1e5})", R"({"a":100000.0})", R"({"a":1E-5})",
+      R"({"a":1e-05})", R"({"a":-1.5e-10})", R"({"a":0.1})", R"({"a":1e999})", R"({"a":"x\/y"})",
+      R"({"a":"\u00e9"})", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\xc3\"}", "{\"a\":\"\xed\xa0\x80\"}",
+      R"({"a":"\u001f\u0001"})", R"({"a":"\u001F"})", R"({"a":"\u0009"})", R"({"a":"\t\n\"\\"})",
+      R"({"a":"\ud83d\ude00"})", R"({"a":1,"a":2})", R"({"a":{"b":1,"b":1}})", R"({"a":1 })", R"( {"a":1})",
+      R"({"a":[1,2,{"b":null,"c":true,"d":false}]})", R"({"a":tru})", R"({"a":01})", R"({"a":1.})",
+      R"({"a":"unterminated)", R"({"a":1,})", R"({"a":[1,]})", "{\"a\":\"\x7f\"}", R"({"k\u0001":1,"k":2})"};
   for (const std::string& s : cases) {
-    if (fast::canonical(s)) { EXPECT_TRUE(round_trips(s)) << s; }
+    if (fast::canonical(s)) {
+      EXPECT_TRUE(round_trips(s)) << s;
+    }
   }
   // and the common shapes are taken
   for (const char* s : {R"({"a":1,"b":"x","c":[true,null,{"d":0.7}]})", R"({"e":"caf\u0001\n\u00e9"})"})
-    if (round_trips(s)) { EXPECT_TRUE(fast::canonical(s)) << s; }
+    if (round_trips(s)) {
+      EXPECT_TRUE(fast::canonical(s)) << s;
+    }
 }
 
 TEST(FastJson, EveryFixtureChunkThatIsCanonicalRoundTrips) {
@@ -135,13 +110,11 @@ TEST(FastPaths, ChatRequestMatchesTheDomPath) {
       }
   }
   // stream_options shapes and dropped fields
-  for (
-      const char* body :
-      {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"a":1}})",
-       R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":false,"a":1}})",
-       R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":null,"stream":true})",
-       R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{},"top_k":3})",
-       R"({"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"stream":null,"reasoning_effort":"low"})"})
+  for (const char* body : {R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"a":1}})",
+                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream":true,"stream_options":{"include_usage":false,"a":1}})",
+                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":null,"stream":true})",
+                           R"({"model":"m","messages":[{"role":"user","content":"x"}],"stream_options":{},"top_k":3})",
+                           R"({"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"x"}]}],"stream":null,"reasoning_effort":"low"})"})
     for (bool hint : {false, true}) {
       Json j = Json::parse(body);
       auto slow = convert_chat_request(j.dump(2), "gpt-4o", hint, Settings{});
@@ -163,7 +136,9 @@ TEST(FastPaths, InvalidCompactRequestsGiveTheSameErrors) {
     try {
       convert_chat_request(j.dump(), "gpt-4o", false, Settings{});
       ADD_FAILURE() << "accepted: " << j.dump();
-    } catch (const aicore::PluginError& e) { EXPECT_EQ(e.message, c["error"].get<std::string>()) << j.dump(); }
+    } catch (const aicore::PluginError& e) {
+      EXPECT_EQ(e.message, c["error"].get<std::string>()) << j.dump();
+    }
   }
 }
 
@@ -199,7 +174,9 @@ TEST(FastPaths, StreamChunksMatchTheDomPath) {
         try {
           c.feed(s, out.sink());
           c.finish(out.sink());
-        } catch (const aicore::PluginError& e) { out.items.push_back("error: " + e.message); }
+        } catch (const aicore::PluginError& e) {
+          out.items.push_back("error: " + e.message);
+        }
         int64_t p, q;
         c.usage(p, q);
         out.items.push_back(std::to_string(p) + "/" + std::to_string(q));

@@ -20,17 +20,15 @@ inline std::vector<std::string>& host_log() {
 
 // ABI-current host: log lines go to host_log() as "<level> <plugin>: <message>"; the clock is pinned.
 inline const acp_host_api* good_host() {
-  static const acp_host_api api = {sizeof(acp_host_api),
-                                   ACP_ABI_VERSION_MAJOR,
-                                   ACP_ABI_VERSION_MINOR,
-                                   [](acp_log_level level, acp_str plugin, acp_str message) {
-                                     host_log().push_back(std::to_string(level) + " " +
-                                                          std::string(aicore::view(plugin)) + ": " +
-                                                          std::string(aicore::view(message)));
-                                   },
-                                   [] { return int64_t{1700000000}; },
-                                   /*event_sinks=*/0,
-                                   /*error_classes=*/ACP_UPSTREAM_TOO_LONG};
+  static const acp_host_api api = {
+      sizeof(acp_host_api), ACP_ABI_VERSION_MAJOR, ACP_ABI_VERSION_MINOR,
+      [](acp_log_level level, acp_str plugin, acp_str message) {
+        host_log().push_back(std::to_string(level) + " " + std::string(aicore::view(plugin)) + ": " +
+                             std::string(aicore::view(message)));
+      },
+      [] { return int64_t{1700000000}; },
+      /*event_sinks=*/0,
+      /*error_classes=*/ACP_UPSTREAM_TOO_LONG};
   return &api;
 }
 
@@ -60,8 +58,7 @@ struct ErrorSink {
 struct Out {
   std::string target, body, context, local;
   int local_status = 0;
-  acp_request_out raw{sizeof(acp_request_out),
-                      this,
+  acp_request_out raw{sizeof(acp_request_out), this,
                       [](void* c, acp_str s) { static_cast<Out*>(c)->target = aicore::view(s); },
                       nullptr,
                       nullptr,
