@@ -20,7 +20,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ "$with_npm" = 1 ] && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+if [ "$with_npm" = 1 ]; then
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  # Prometheus's own promtool and server check what GET /metrics serves (tests/integration/metrics).
+  dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q "install ok installed" || missing+=(prometheus)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "==> installing Debian packages: ${missing[*]}"

@@ -76,6 +76,14 @@ bool Cooldowns::cooling(const std::string& url) const {
   return it != states_.end() && now_() < it->second.until;
 }
 
+Cooldowns::Clock::duration Cooldowns::remaining(const std::string& url) const {
+  std::lock_guard lock(mu_);
+  auto it = states_.find(url);
+  if (it == states_.end()) return Clock::duration::zero();
+  const auto now = now_();
+  return it->second.until > now ? it->second.until - now : Clock::duration::zero();
+}
+
 Cooldowns::Clock::duration Cooldowns::wait_for_any(const std::vector<Target>& targets) const {
   std::lock_guard lock(mu_);
   const auto now = now_();

@@ -40,6 +40,8 @@ class Cooldowns {
   // Time until the first of `targets` leaves its cooldown (zero when one is available now).
   Clock::duration wait_for_any(const std::vector<Target>& targets) const;
   bool cooling(const std::string& url) const;
+  // How long `url` stays out of rotation from now (zero when it is not cooling).
+  Clock::duration remaining(const std::string& url) const;
 
   // New settings from a reload; the state of every deployment stays.
   void configure(const RetrySettings& s);

@@ -354,6 +354,28 @@ void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::
   }
 }
 
+void parse_metrics(const json& v, MetricsSettings& m, std::vector<std::string>& warnings) {
+  need_object(v, "metrics");
+  note_unknown(v, "metrics", {"enabled", "auth"}, warnings);
+  if (v.contains("enabled")) m.enabled = get_bool(v["enabled"], "metrics.enabled");
+  if (v.contains("auth")) {
+    m.auth = get_string(v["auth"], "metrics.auth");
+    if (m.auth != "auto" && m.auth != "admin_key" && m.auth != "none")
+      fail("metrics.auth", "must be \"auto\", \"admin_key\" or \"none\"");
+  }
+}
+
+// An admin key as written: the key, or "sha256:" and the 64 hex digits of its SHA-256.
+void check_admin_key(const std::string& k, const std::string& path) {
+  if (!k.starts_with("sha256:")) {
+    if (k.size() < 16) fail(path, "must be at least 16 characters (or sha256:<hex>)");
+    return;
+  }
+  const std::string hex = k.substr(7);
+  if (hex.size() != 64 || !std::all_of(hex.begin(), hex.end(), [](unsigned char c) { return std::isxdigit(c); }))
+    fail(path, "sha256: must be followed by the 64 hex digits of the key's SHA-256");
+}
+
 void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "plugins");
   note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models", "allow_insecure_permissions"},
@@ -414,6 +436,8 @@ std::vector<std::string> Config::model_keys() const {
 
 std::vector<std::string> Config::secrets() const {
   std::vector<std::string> out = client_keys;
+  for (const auto& k : admin_keys)
+    if (!k.starts_with("sha256:")) out.push_back(k);
   for (const auto& s : subaccounts) out.push_back(s.key.clientsecret);
   return out;
 }
@@ -424,10 +448,11 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   Config c;
   c.path = path;
   c.dir = base_dir;
-  note_unknown(root, "",
-               {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
-                "upstream", "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks"},
-               c.warnings);
+  note_unknown(
+      root, "",
+      {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server", "upstream",
+       "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks", "admin_keys", "metrics"},
+      c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
   const json& subs = need_object(root["subAccounts"], "subAccounts");
@@ -437,6 +462,11 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
 
   if (root.contains("secret_authentication_tokens"))
     c.client_keys = get_string_list(root["secret_authentication_tokens"], "secret_authentication_tokens");
+  if (root.contains("admin_keys")) {
+    c.admin_keys = get_string_list(root["admin_keys"], "admin_keys");
+    for (size_t i = 0; i < c.admin_keys.size(); ++i)
+      check_admin_key(c.admin_keys[i], "admin_keys[" + std::to_string(i) + "]");
+  }
   if (root.contains("port")) c.port = (int)get_int(root["port"], "port", 0, 65535);
   if (root.contains("host")) c.host = get_string(root["host"], "host");
 
@@ -459,6 +489,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   if (root.contains("retry")) parse_retry(root["retry"], c.retry, c.warnings);
   if (root.contains("routing")) parse_routing(root["routing"], c.routing, c.warnings);
   if (root.contains("log")) parse_log(root["log"], c.log, base_dir, c.warnings);
+  if (root.contains("metrics")) parse_metrics(root["metrics"], c.metrics, c.warnings);
   if (root.contains("plugins")) parse_plugins(root["plugins"], c.plugins, base_dir, c.warnings);
   return c;
 }

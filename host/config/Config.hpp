@@ -107,6 +107,14 @@ struct LogSettings {
   std::string format = "text";  // "json": one JSON object per line (log/JsonLog.hpp)
 };
 
+// GET /metrics (Prometheus text format).
+struct MetricsSettings {
+  bool enabled = true;
+  // "auto": open when the listener is loopback, else behind an admin key; "admin_key": always
+  // behind one; "none": open (a network policy guards it).
+  std::string auth = "auto";
+};
+
 struct PluginSettings {
   std::string dir;                   // empty: <binary dir>/plugins
   std::vector<std::string> enabled;  // empty: every plugin found
@@ -121,6 +129,8 @@ struct Config {
   std::string dir;   // its folder, for relative paths
   std::vector<SubAccount> subaccounts;
   std::vector<std::string> client_keys;  // secret_authentication_tokens
+  // Keys for the operator's routes (/metrics off loopback): the key itself or "sha256:<hex>".
+  std::vector<std::string> admin_keys;
   std::string host = "127.0.0.1";
   int port = 3001;
   std::vector<std::pair<std::string, std::string>> model_aliases;  // alias -> model key
@@ -134,6 +144,7 @@ struct Config {
   RetrySettings retry;
   RoutingSettings routing;
   LogSettings log;
+  MetricsSettings metrics;
   PluginSettings plugins;
   std::vector<std::string> warnings;  // unknown fields etc., logged at start-up
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "metrics/Metrics.hpp"
 #include "pipeline/Attempt.hpp"
 #include "retry/Failover.hpp"
 #include "upstream/InFlightCalls.hpp"
@@ -28,6 +29,12 @@ void remember(Exchange& x, const std::optional<std::string>& sticky, const Targe
   if (x.conversation == 0) return;
   x.rec.affinity = !sticky ? "new" : *sticky == served.url ? "hit" : "miss";
   if (x.rec.status >= 200 && x.rec.status < 300) x.rt.affinity->remember(x.conversation, served.url);
+}
+
+// aicore_upstream_attempts_total: one upstream call and what it said about the deployment.
+void count_attempt(const Exchange& x, Outcome::Health h) {
+  static constexpr const char* kOutcome[] = {"answered", "rate_limited", "failed", "no_verdict"};
+  metrics::Metrics::process().attempt(x.rec.subaccount, x.rec.deployment, kOutcome[static_cast<int>(h)]);
 }
 
 }  // namespace
@@ -65,8 +72,10 @@ std::optional<GiveUp> forward(Exchange& x) {
       o = attempt(x, *t, failover.can_reauthorize());
     } catch (const UpstreamAborted&) {
       failover.settle(Outcome::finished(Outcome::Health::Unknown));  // stopping: no verdict on the deployment
+      count_attempt(x, Outcome::Health::Unknown);
       throw;
     }
+    count_attempt(x, o.health);
     if (!failover.settle(o)) {
       remember(x, sticky, *t);
       return std::exchange(x.too_long, std::nullopt);  // nullopt: answered

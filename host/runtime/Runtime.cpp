@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "log/Log.hpp"
+#include "metrics/Metrics.hpp"
 #include "plugin/HostApi.hpp"
 #include "plugin/OutputChecks.hpp"
 #include "tls/TlsPolicy.hpp"
@@ -25,11 +26,14 @@ FetchedToken fetch_token(const Runtime& rt, const std::string& subaccount, const
   try {
     resp = rt.upstream->send(call);
   } catch (const std::exception& e) {
+    metrics::Metrics::process().token_refresh(subaccount, false);
     throw TokenError("subaccount " + subaccount + ": token endpoint unreachable: " + redact(e.what()));
   }
   Token tok;
   PluginFailure fail;
-  if (!rt.plugins.upstream_auth->parse_token_response(resp.status, resp.body, tok, fail))
+  const bool ok = rt.plugins.upstream_auth->parse_token_response(resp.status, resp.body, tok, fail);
+  metrics::Metrics::process().token_refresh(subaccount, ok);
+  if (!ok)
     throw TokenError("subaccount " + subaccount + ": token request failed (HTTP " + std::to_string(resp.status) +
                      "): " + redact(fail.message));
   Redactor::instance().add(tok.access_token);

@@ -144,7 +144,7 @@ int serve(const std::shared_ptr<Runtime>& rt, const ServeHooks& hooks) {
   const int max_in_flight = sc.max_in_flight > 0 ? sc.max_in_flight : std::max(1, sc.max_threads - 8);
   // Not Poco's HTTPServer: its thread per connection lets idle and slow clients take every
   // worker (docs/connection-layer.md).
-  net::ConnectionServer server(new HandlerFactory(holder, max_in_flight), pool, *socket, tls, params, cs,
+  net::ConnectionServer server(new HandlerFactory(holder, max_in_flight, hooks.version), pool, *socket, tls, params, cs,
                                send_connection_error);
   server.start();
   Reloader reloader(holder, [rebuild = hooks.rebuild, holder, listener_tls] {

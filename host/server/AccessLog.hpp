@@ -21,6 +21,7 @@ struct AccessRecord {
                               // stuck elsewhere before), new; empty: not used for this request
   std::string error;          // short reason when status >= 400
   int64_t prompt_tokens = -1, completion_tokens = -1;
+  Usage usage;  // every count the plugin reported, for the metrics
   std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
   double ttfb_ms = -1;
 
@@ -32,6 +33,7 @@ struct AccessRecord {
   void record_usage(const Usage& u) {
     if (u.input_tokens >= 0) prompt_tokens = u.input_tokens;
     if (u.output_tokens >= 0) completion_tokens = u.output_tokens;
+    usage.merge(u);
   }
   // One line: key=value fields, or a JSON object with the same fields (log.format "json").
   void write() const;

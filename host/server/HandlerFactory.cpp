@@ -3,6 +3,7 @@
 
 #include "server/Handlers.hpp"
 #include "server/HttpUtil.hpp"
+#include "server/MetricsHandler.hpp"
 #include "server/ProxyHandler.hpp"
 #include "server/SimpleHandlers.hpp"
 
@@ -99,6 +100,7 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   }
   if (path == "/v1/models" || path == "/models") return new ModelsHandler(rt);
   if (path == "/health" || path == "/healthz") return new HealthHandler(rt);
+  if (path == "/metrics" && rt->config.metrics.enabled) return new MetricsHandler(*holder_, rt, version_);
   return new NotFoundHandler(family_for_path(path));
 }
 

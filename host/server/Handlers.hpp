@@ -21,13 +21,14 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
   // `max_in_flight`: model requests served at once; beyond it clients get 503 + Retry-After
   // at once instead of waiting in an unbounded queue. Threads above it stay free for those
   // answers and for /health.
-  HandlerFactory(std::shared_ptr<RuntimeHolder> holder, int max_in_flight)
-      : holder_(std::move(holder)), max_in_flight_(max_in_flight) {}
+  HandlerFactory(std::shared_ptr<RuntimeHolder> holder, int max_in_flight, std::string version = {})
+      : holder_(std::move(holder)), max_in_flight_(max_in_flight), version_(std::move(version)) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
  private:
   std::shared_ptr<RuntimeHolder> holder_;
   int max_in_flight_;
+  std::string version_;  // for aicore_build_info
 };
 
 // Anthropic's envelope under /v1/messages, OpenAI's everywhere else.

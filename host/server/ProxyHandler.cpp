@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "log/Log.hpp"
+#include "metrics/Metrics.hpp"
 #include "pipeline/Admit.hpp"
 #include "pipeline/Convert.hpp"
 #include "pipeline/Exchange.hpp"
@@ -11,6 +12,23 @@
 #include "server/HttpUtil.hpp"
 
 namespace aicore::host {
+namespace {
+
+// The request in the metrics. Labels carry only names from the config (the model key, not what
+// the client typed), so no client can grow the number of series.
+void count(const Exchange& x) {
+  metrics::RequestFacts f;
+  f.dialect = x.dialect.name;
+  if (x.route) f.model = x.route->model_key;
+  f.plugin = x.rec.plugin;
+  f.status = x.rec.status;
+  f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - x.rec.start).count();
+  f.ttfb_s = x.rec.ttfb_ms >= 0 ? x.rec.ttfb_ms / 1000 : -1;
+  f.usage = x.rec.usage;
+  metrics::Metrics::process().request(f);
+}
+
+}  // namespace
 
 void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp) {
   Exchange x(req, resp, *rt_, dialect_, budget_);
@@ -39,6 +57,7 @@ void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
       x.rec.error = redact(e.what());
   }
   if (rt_->config.log.access_log) x.rec.write();
+  count(x);
 }
 
 }  // namespace aicore::host

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "log/Log.hpp"
+#include "metrics/Metrics.hpp"
 #include "pipeline/Attempt.hpp"
 #include "stream/StreamRelay.hpp"
 
@@ -43,6 +44,7 @@ Outcome client_left(Exchange& x) {
 Outcome relay_stream(Exchange& x, const UpstreamCall& call) {
   const Provider& provider = *x.route->provider;
   StreamRelay relay(x);
+  const metrics::OpenStream open;  // aicore_open_streams, for the whole attempt
   std::unique_ptr<ProviderStream> conv;
   std::optional<PluginFailure> failure;  // the plugin's verdict on the stream
 

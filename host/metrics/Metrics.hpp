@@ -1,0 +1,55 @@
+// What the proxy counts for GET /metrics: requests, latencies, tokens, upstream attempts, token
+// refreshes and open streams. One instance per process (it outlives a config reload, as
+// Prometheus counters must); the request path records into it without a shared lock.
+#pragma once
+
+#include <aicore/usage.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "metrics/SeriesStore.hpp"
+
+namespace aicore::host::metrics {
+
+// How one finished model request is counted.
+struct RequestFacts {
+  std::string_view dialect, model, plugin, key;  // model: the configured model key, "" when none matched
+  int status = 0;
+  double seconds = 0;  // whole request
+  double ttfb_s = -1;  // to the first byte of the answer; < 0: none was sent
+  Usage usage;
+};
+
+class Metrics {
+ public:
+  static Metrics& process();
+
+  void request(const RequestFacts& f);
+  // One upstream call and what it said about the deployment (answered, rate_limited, failed,
+  // no_verdict).
+  void attempt(std::string_view subaccount, std::string_view deployment, std::string_view outcome);
+  void token_refresh(std::string_view subaccount, bool ok);
+
+  // Streams being relayed to clients now.
+  std::atomic<int64_t> open_streams{0};
+
+  // The counter and histogram families in the Prometheus text format.
+  void render(std::string& out) const;
+
+ private:
+  SeriesStore store_;
+};
+
+// Counts a stream as open for its lifetime.
+class OpenStream {
+ public:
+  OpenStream() { Metrics::process().open_streams.fetch_add(1, std::memory_order_relaxed); }
+  ~OpenStream() { Metrics::process().open_streams.fetch_sub(1, std::memory_order_relaxed); }
+  OpenStream(const OpenStream&) = delete;
+  OpenStream& operator=(const OpenStream&) = delete;
+};
+
+}  // namespace aicore::host::metrics
