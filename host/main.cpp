@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "cli/KeysCommand.hpp"
 #include "cli/Options.hpp"
 #include "config/Config.hpp"
 #include "log/Log.hpp"
@@ -40,6 +41,8 @@ class ProxyApp : public Poco::Util::ServerApplication {
   void defineOptions(Poco::Util::OptionSet&) override { stopOptionsProcessing(); }
 
   int main(const std::vector<std::string>& args) override {
+    if (!args.empty() && args[0] == "keys")
+      return keys_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
     Options opt;
     try {
       opt = parse_options(args);

@@ -68,6 +68,9 @@ Usage: aicore-proxy --config FILE [options]
   -V, --version         print the version and exit
   -h, --help            print this help and exit
 
+       aicore-proxy keys new --name NAME [--models MODEL,PATTERN*,...]
+                        print a fresh client key once, and its client_keys entry (SHA-256 only)
+
 Exit status: 0 success, 2 configuration or usage error, 1 other failure.
 )";
 }

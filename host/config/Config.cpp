@@ -376,6 +376,49 @@ void check_admin_key(const std::string& k, const std::string& path) {
     fail(path, "sha256: must be followed by the 64 hex digits of the key's SHA-256");
 }
 
+constexpr size_t kMaxKeyName = 64;
+
+// A key name: shown in logs, metrics labels and reports, so plain printable ASCII only.
+void check_key_name(const std::string& name, const std::string& path) {
+  const bool ok =
+      !name.empty() && name.size() <= kMaxKeyName && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@' || c == '+';
+      });
+  if (!ok) fail(path, "must be 1 to 64 letters, digits or - _ . @ +");
+}
+
+// client_keys: [{"name", "key" (the key or "sha256:<hex>"), "models", "enabled"}].
+void parse_client_keys(const json& v, std::vector<ClientKey>& out, std::vector<std::string>& warnings) {
+  if (!v.is_array()) fail("client_keys", "must be an array of objects, got " + type_name(v));
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string path = "client_keys[" + std::to_string(i) + "]";
+    need_object(v[i], path);
+    note_unknown(v[i], path, {"name", "key", "models", "enabled"}, warnings);
+    ClientKey k;
+    if (!v[i].contains("name")) fail(path + ".name", "missing");
+    k.name = get_string(v[i]["name"], path + ".name");
+    check_key_name(k.name, path + ".name");
+    if (!v[i].contains("key")) fail(path + ".key", "missing (the key, or sha256:<hex> of it)");
+    const std::string key = get_string(v[i]["key"], path + ".key");
+    if (key.starts_with("sha256:")) {
+      check_admin_key(key, path + ".key");
+      k.sha256 = key.substr(7);
+      std::transform(k.sha256.begin(), k.sha256.end(), k.sha256.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+    } else {
+      if (key.size() < 16) fail(path + ".key", "must be at least 16 characters (or sha256:<hex>)");
+      k.key = key;
+      k.sha256 = sha256_hex(key);
+    }
+    if (v[i].contains("models")) {
+      k.models = get_string_list(v[i]["models"], path + ".models");
+      if (k.models.empty()) fail(path + ".models", "must name at least one model (leave it out for every model)");
+    }
+    if (v[i].contains("enabled")) k.enabled = get_bool(v[i]["enabled"], path + ".enabled");
+    out.push_back(std::move(k));
+  }
+}
+
 void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, "plugins");
   note_unknown(v, "plugins", {"dir", "enabled", "disabled", "settings", "models", "allow_insecure_permissions"},
@@ -434,8 +477,15 @@ std::vector<std::string> Config::model_keys() const {
   return keys;
 }
 
+const ClientKey* Config::client(const std::string& name) const {
+  const auto it = client_index.find(name);
+  return it == client_index.end() ? nullptr : &client_keys[it->second];
+}
+
 std::vector<std::string> Config::secrets() const {
-  std::vector<std::string> out = client_keys;
+  std::vector<std::string> out;
+  for (const auto& k : client_keys)
+    if (!k.key.empty()) out.push_back(k.key);
   for (const auto& k : admin_keys)
     if (!k.starts_with("sha256:")) out.push_back(k);
   for (const auto& s : subaccounts) out.push_back(s.key.clientsecret);
@@ -448,11 +498,11 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   Config c;
   c.path = path;
   c.dir = base_dir;
-  note_unknown(
-      root, "",
-      {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server", "upstream",
-       "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks", "admin_keys", "metrics"},
-      c.warnings);
+  note_unknown(root, "",
+               {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
+                "upstream", "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks", "admin_keys",
+                "metrics", "client_keys"},
+               c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
   const json& subs = need_object(root["subAccounts"], "subAccounts");
@@ -461,7 +511,23 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
     c.subaccounts.push_back(parse_subaccount(it.key(), it.value(), "subAccounts." + it.key(), base_dir, c.warnings));
 
   if (root.contains("secret_authentication_tokens"))
-    c.client_keys = get_string_list(root["secret_authentication_tokens"], "secret_authentication_tokens");
+    for (auto& key : get_string_list(root["secret_authentication_tokens"], "secret_authentication_tokens")) {
+      ClientKey k;
+      k.sha256 = sha256_hex(key);
+      k.name = fingerprint_name(k.sha256);
+      k.key = std::move(key);
+      c.client_keys.push_back(std::move(k));
+    }
+  if (root.contains("client_keys")) parse_client_keys(root["client_keys"], c.client_keys, c.warnings);
+  for (size_t i = 0; i < c.client_keys.size(); ++i) {
+    const ClientKey& k = c.client_keys[i];
+    for (size_t j = 0; j < i; ++j) {
+      if (c.client_keys[j].sha256 == k.sha256)
+        fail(k.name, "the same key as " + c.client_keys[j].name + " (every key must be different)");
+      if (c.client_keys[j].name == k.name) fail(k.name, "two client keys have this name");
+    }
+    c.client_index.emplace(k.name, i);
+  }
   if (root.contains("admin_keys")) {
     c.admin_keys = get_string_list(root["admin_keys"], "admin_keys");
     for (size_t i = 0; i < c.admin_keys.size(); ++i)

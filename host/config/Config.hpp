@@ -7,8 +7,11 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "config/ClientKey.hpp"
 
 namespace aicore::host {
 
@@ -128,7 +131,9 @@ struct Config {
   std::string path;  // the file it came from ("" for built-in)
   std::string dir;   // its folder, for relative paths
   std::vector<SubAccount> subaccounts;
-  std::vector<std::string> client_keys;  // secret_authentication_tokens
+  // secret_authentication_tokens (named by fingerprint), then client_keys; none: open access.
+  std::vector<ClientKey> client_keys;
+  std::unordered_map<std::string, size_t> client_index;  // name -> its entry in client_keys
   // Keys for the operator's routes (/metrics off loopback): the key itself or "sha256:<hex>".
   std::vector<std::string> admin_keys;
   std::string host = "127.0.0.1";
@@ -150,6 +155,8 @@ struct Config {
 
   // Every model key configured in any subaccount, in first-seen order.
   std::vector<std::string> model_keys() const;
+  // The entry named `name`, or nullptr.
+  const ClientKey* client(const std::string& name) const;
   // Every secret in the config (client keys, client secrets), for log redaction.
   std::vector<std::string> secrets() const;
 };

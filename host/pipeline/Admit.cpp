@@ -1,16 +1,33 @@
 #include "pipeline/Admit.hpp"
 
+#include <algorithm>
+
 #include "server/HttpUtil.hpp"
 #include "server/RequestCost.hpp"
 
 namespace aicore::host {
 
 bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp,
-               AccessRecord& rec) {
-  if (rt.config.client_keys.empty() || !rt.plugins.client_auth) return true;
-  HeaderList all(req, true);
-  std::string why;
-  if (rt.plugins.client_auth->check(all.headers(), why)) return true;
+               AccessRecord& rec, const ClientKey** client) {
+  const auto& keys = rt.config.client_keys;
+  if (keys.empty() || !rt.plugins.client_auth) return true;
+  std::string why = "invalid API key";
+  // Every key disabled: nobody, whatever an older plugin (which is given no keys then) would say.
+  const bool any = std::any_of(keys.begin(), keys.end(), [](const ClientKey& k) { return k.enabled; });
+  if (any) {
+    HeaderList all(req, true);
+    std::string who;
+    if (rt.plugins.client_auth->check(all.headers(), why, &who)) {
+      const ClientKey* k = who.empty() ? nullptr : rt.config.client(who);
+      if (k && k->enabled) {
+        rec.key = who;
+        if (client) *client = k;
+        return true;
+      }
+      if (who.empty()) return true;  // a plugin older than ABI 1.3, or a key it does not name
+      why = "invalid API key";       // a name the config does not have (enabled): not let in
+    }
+  }
   rec.status = 401;
   rec.error = "unauthorized";
   if (family == Family::OpenAI) resp.set("WWW-Authenticate", "Bearer");
@@ -57,8 +74,20 @@ bool reserve_for_converting(Exchange& x) {
 
 }  // namespace
 
+bool key_allows(const Exchange& x, const std::string& model) {
+  if (!x.client || x.client->allows(model)) return true;
+  const auto route = x.rt.router->resolve(model);
+  return route && x.client->allows(route->model_key);
+}
+
+bool allowed_model(Exchange& x) {
+  if (!x.client || x.client->allows(x.model) || x.client->allows(x.route->model_key)) return true;
+  return x.fail(403, "the API key '" + x.client->name + "' may not use the model '" + x.model + "'", {},
+                "model_not_allowed");
+}
+
 bool admit(Exchange& x) {
-  if (!authorize(x.rt, x.family(), x.req, x.resp, x.rec)) return false;
+  if (!authorize(x.rt, x.family(), x.req, x.resp, x.rec, &x.client)) return false;
   if (x.req.getMethod() != "POST") {
     x.resp.set("Allow", "POST");
     return x.fail(405, "method " + x.req.getMethod() + " not allowed on " + x.rec.path + "; use POST");

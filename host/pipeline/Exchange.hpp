@@ -34,16 +34,17 @@ struct Exchange {
   AccessRecord rec;
   MemoryBudget::Lease memory;  // what this request holds of server.max_inflight_body_bytes
 
-  std::string body;                  // admit: the client's body
-  std::string model;                 // read_fields: the model the client asked for
-  bool stream = false;               // read_fields: whether it asked for a stream
-  std::optional<Route> route;        // convert: the model key and its provider plugin
-  UpstreamRequest upstream;          // convert: what the plugin made of the request
-  uint64_t conversation = 0;         // convert: the conversation key when affinity applies, else 0
-  CallDeadline* deadline = nullptr;  // forward: retry.deadline_s, until the answer starts
-  UpstreamCall call;                 // forward: one call for every attempt, its body never copied per attempt
-  bool context_fallback = false;     // forward: a context-window fallback remains for a prompt too long
-  std::optional<GiveUp> too_long;    // forward: the model said the prompt is too long (and one remains)
+  const ClientKey* client = nullptr;  // admit: the caller's key, when it has a name
+  std::string body;                   // admit: the client's body
+  std::string model;                  // read_fields: the model the client asked for
+  bool stream = false;                // read_fields: whether it asked for a stream
+  std::optional<Route> route;         // convert: the model key and its provider plugin
+  UpstreamRequest upstream;           // convert: what the plugin made of the request
+  uint64_t conversation = 0;          // convert: the conversation key when affinity applies, else 0
+  CallDeadline* deadline = nullptr;   // forward: retry.deadline_s, until the answer starts
+  UpstreamCall call;                  // forward: one call for every attempt, its body never copied per attempt
+  bool context_fallback = false;      // forward: a context-window fallback remains for a prompt too long
+  std::optional<GiveUp> too_long;     // forward: the model said the prompt is too long (and one remains)
 
   // Answers the client with an error in its dialect's envelope and records it. Always false, so a
   // stage can `return x.fail(...)`.

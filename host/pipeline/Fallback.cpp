@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "pipeline/Admit.hpp"
 #include "pipeline/Convert.hpp"
 #include "pipeline/Forward.hpp"
 
@@ -33,6 +34,7 @@ void forward_with_fallbacks(Exchange& x) {
   if (const auto* chain = chain_of(x, original, too_long)) {
     for (size_t i = 0; i < chain->size(); ++i) {
       const std::string& next = (*chain)[i];
+      if (!key_allows(x, next)) continue;  // not for this caller's key: the next one, or the original error
       if (too_long)
         spdlog::warn("request {}: the prompt is longer than '{}' takes ({}): falling back to '{}'", x.rec.id, original,
                      g->status, next);

@@ -17,9 +17,15 @@ ClientAuthPlugin::~ClientAuthPlugin() {
   if (h_) t_.destroy(h_);
 }
 
-bool ClientAuthPlugin::check(const std::vector<acp_header>& headers, std::string& message) const {
+bool ClientAuthPlugin::check(const std::vector<acp_header>& headers, std::string& message, std::string* who) const {
   ErrorSink err;
-  acp_status st = t_.check(h_, headers.data(), headers.size(), &err.sink);
+  acp_status st;
+  if (who && t_.identify) {  // read_table left it NULL for a plugin older than 1.3
+    acp_name_out out{who, [](void* ctx, acp_str name) { static_cast<std::string*>(ctx)->assign(name.ptr, name.len); }};
+    st = t_.identify(h_, headers.data(), headers.size(), &out, &err.sink);
+  } else {
+    st = t_.check(h_, headers.data(), headers.size(), &err.sink);
+  }
   if (st == ACP_OK) return true;
   message = err.failure.message.empty() ? "invalid API key" : err.failure.message;
   return false;

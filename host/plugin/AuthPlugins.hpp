@@ -18,8 +18,11 @@ class ClientAuthPlugin {
   ClientAuthPlugin(std::shared_ptr<PluginLibrary> lib, const acp_client_auth_v1& t, const std::string& settings_json);
   ~ClientAuthPlugin();
   ClientAuthPlugin(const ClientAuthPlugin&) = delete;
-  // true when allowed; otherwise `message` says why (naming no key).
-  bool check(const std::vector<acp_header>& headers, std::string& message) const;
+  const std::string& name() const { return lib_->name(); }
+  uint32_t abi_minor() const { return lib_->abi_minor(); }
+  // true when allowed; otherwise `message` says why (naming no key). `who`, when given, receives
+  // the caller's configured name (ABI 1.3 plugins; older ones and unnamed keys leave it empty).
+  bool check(const std::vector<acp_header>& headers, std::string& message, std::string* who = nullptr) const;
 
  private:
   std::shared_ptr<PluginLibrary> lib_;

@@ -46,7 +46,17 @@ std::string settings_for(const Config& config, const std::string& name) {
 // The client-auth plugin receives the configured keys alongside its own settings.
 std::string client_auth_settings(const Config& config, const std::string& name) {
   auto s = nlohmann::json::parse(settings_for(config, name));
-  s["keys"] = config.client_keys;
+  // "keys": the plain keys, for plugins older than ABI 1.3; "clients": every enabled key by
+  // name and digest (a key the config holds only as a digest reaches 1.3 plugins alone).
+  auto keys = nlohmann::json::array();
+  auto clients = nlohmann::json::array();
+  for (const auto& k : config.client_keys) {
+    if (!k.enabled) continue;
+    if (!k.key.empty()) keys.push_back(k.key);
+    clients.push_back({{"name", k.name}, {"sha256", k.sha256}});
+  }
+  s["keys"] = std::move(keys);
+  s["clients"] = std::move(clients);
   return s.dump();
 }
 

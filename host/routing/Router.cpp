@@ -13,13 +13,13 @@ Router::Router(const Config& config, const std::vector<std::shared_ptr<Provider>
       continue;
     }
     keys_.emplace_back(key, p);
-    listing_.push_back({key, p->name()});
+    listing_.push_back({key, p->name(), key});
   }
   for (const auto& [alias, target] : config.model_aliases) {
     auto it = std::find_if(keys_.begin(), keys_.end(), [&t = target](const auto& k) { return k.first == t; });
     if (it == keys_.end()) continue;
     aliases_.emplace_back(alias, target);
-    listing_.push_back({alias, it->second->name()});
+    listing_.push_back({alias, it->second->name(), target});
   }
 }
 

@@ -18,8 +18,9 @@ struct Route {
 };
 
 struct ModelEntry {
-  std::string id;        // a model key or an alias
-  std::string owned_by;  // the plugin serving it
+  std::string id;         // a model key or an alias
+  std::string owned_by;   // the plugin serving it
+  std::string model_key;  // the model key it resolves to (itself, for a key)
 };
 
 class Router {

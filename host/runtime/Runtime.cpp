@@ -86,6 +86,13 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins, const 
     throw ConfigError(
         "secret_authentication_tokens: keys are configured but no client-auth plugin is loaded "
         "(enable the 'auth' plugin); refusing to start open");
+  if (rt->plugins.client_auth && rt->plugins.client_auth->abi_minor() < 3)
+    for (const auto& k : rt->config.client_keys)
+      if (k.key.empty())
+        spdlog::warn(
+            "client_keys {}: the client-auth plugin {} predates ABI 1.3 and knows keys only as written, not "
+            "by digest: this key cannot log in",
+            k.name, rt->plugins.client_auth->name());
   if (!rt->plugins.upstream_auth)
     throw ConfigError("plugins: no upstream-auth plugin is loaded (enable the 'auth' plugin)");
   rt->router = std::make_unique<Router>(rt->config, rt->plugins.providers);

@@ -18,6 +18,7 @@
 #include "net/ConnectionServer.hpp"
 #include "runtime/Reloader.hpp"
 #include "runtime/RuntimeHolder.hpp"
+#include "server/AdminAuth.hpp"
 #include "server/Handlers.hpp"
 #include "tls/ListenerCertificate.hpp"
 #include "upstream/InFlightCalls.hpp"
@@ -40,10 +41,6 @@ void raise_fd_limit(int max_threads) {
   if (rl.rlim_cur < wanted)
     spdlog::warn("open-file limit {} is below the {} that server.max_threads {} can use: streams beyond it fail",
                  rl.rlim_cur, wanted, max_threads);
-}
-
-bool is_loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
 // Shared with the ConnectionServer.
@@ -83,7 +80,7 @@ std::unique_ptr<Poco::Net::ServerSocket> open_listener(const Config& config, Poc
 
 void announce(const Runtime& rt, bool tls, int port, const std::string& version) {
   if (rt.config.client_keys.empty()) {
-    if (is_loopback(rt.config.host))
+    if (loopback_host(rt.config.host))
       spdlog::warn("no secret_authentication_tokens configured: any local client may use this proxy");
     else
       spdlog::critical(

@@ -28,11 +28,12 @@ std::string field(const std::string& v) {
 void AccessRecord::write() const {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   const std::string text = fmt::format(
-      "access id={} {} {} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} stream={} "
+      "access id={} {} {} key={} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} "
+      "stream={} "
       "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={} affinity={}{}{}{}{}",
-      id, field(method), field(path), dialect.empty() ? "-" : dialect, field(model), plugin.empty() ? "-" : plugin,
-      subaccount.empty() ? "-" : subaccount, deployment.empty() ? "-" : deployment, status, attempts, stream, ms,
-      ttfb_ms, prompt_tokens, completion_tokens, affinity.empty() ? "-" : affinity,
+      id, field(method), field(path), key.empty() ? "-" : key, dialect.empty() ? "-" : dialect, field(model),
+      plugin.empty() ? "-" : plugin, subaccount.empty() ? "-" : subaccount, deployment.empty() ? "-" : deployment,
+      status, attempts, stream, ms, ttfb_ms, prompt_tokens, completion_tokens, affinity.empty() ? "-" : affinity,
       fallback_from.empty() ? "" : " fallback_from=", field(fallback_from), error.empty() ? "" : " error=", error);
   log_structured(json_logs() ? json_members(ms) : std::string(), text);
 }
@@ -58,6 +59,7 @@ std::string AccessRecord::json_members(double latency_ms) const {
   str("id", id);
   str("method", method);
   str("path", path);
+  str("key", key);
   str("dialect", dialect);
   str("model", model);
   str("plugin", plugin);

@@ -13,6 +13,7 @@ struct AccessRecord {
   std::string id;
   std::string method, path;
   std::string dialect, model, plugin, subaccount, deployment;
+  std::string key;  // the caller's key name, when it has one
   int status = 0;
   int attempts = 0;
   bool stream = false;

@@ -1,7 +1,5 @@
 #include "server/AdminAuth.hpp"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
 
 namespace aicore::host {
@@ -26,12 +24,6 @@ bool same_digest(std::string_view a, std::string_view b) {
 
 bool loopback_host(std::string_view host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
-
-std::string sha256_hex(std::string_view text) {
-  Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-  engine.update(text.data(), static_cast<unsigned>(text.size()));
-  return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
 bool has_admin_key(const Poco::Net::HTTPServerRequest& req, const std::vector<std::string>& admin_keys) {

@@ -9,15 +9,12 @@
 #include <string_view>
 #include <vector>
 
-#include "config/Config.hpp"
+#include "config/Config.hpp"  // and ClientKey.hpp: sha256_hex
 
 namespace aicore::host {
 
 // Whether the listener's host is this machine only (127.0.0.0/8, ::1, localhost).
 bool loopback_host(std::string_view host);
-
-// The SHA-256 of `text`, as 64 lower-case hex digits.
-std::string sha256_hex(std::string_view text);
 
 // Whether the request carries one of `admin_keys` (as "Authorization: Bearer <key>" or
 // "x-api-key: <key>").

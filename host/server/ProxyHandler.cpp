@@ -21,6 +21,7 @@ void count(const Exchange& x) {
   f.dialect = x.dialect.name;
   if (x.route) f.model = x.route->model_key;
   f.plugin = x.rec.plugin;
+  f.key = x.rec.key;
   f.status = x.rec.status;
   f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - x.rec.start).count();
   f.ttfb_s = x.rec.ttfb_ms >= 0 ? x.rec.ttfb_ms / 1000 : -1;

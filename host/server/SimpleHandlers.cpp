@@ -18,10 +18,14 @@ void ModelsHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::
   resp.set("x-request-id", rec.id);
   // Anthropic clients send x-api-key and expect its envelope; everyone else gets OpenAI's.
   const Family family = req.has("x-api-key") && req.has("anthropic-version") ? Family::Anthropic : Family::OpenAI;
-  if (authorize(*rt_, family, req, resp, rec)) {
+  const ClientKey* client = nullptr;
+  if (authorize(*rt_, family, req, resp, rec, &client)) {
     nlohmann::ordered_json data = nlohmann::ordered_json::array();
     for (const auto& m : rt_->router->models())
-      data.push_back({{"id", m.id}, {"object", "model"}, {"created", rt_->started_unix}, {"owned_by", m.owned_by}});
+      // A key limited to some models sees only those (an alias when it or its target is allowed,
+      // as a request for it is).
+      if (!client || client->allows(m.id) || client->allows(m.model_key))
+        data.push_back({{"id", m.id}, {"object", "model"}, {"created", rt_->started_unix}, {"owned_by", m.owned_by}});
     nlohmann::ordered_json body = {{"object", "list"}, {"data", std::move(data)}};
     rec.status = 200;
     send_json(resp, 200, body.dump());

@@ -1,6 +1,10 @@
 #include "client_auth.hpp"
 
+#include <openssl/sha.h>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
 
 namespace aicore::auth {
 
@@ -31,6 +35,19 @@ std::vector<std::string_view> presented_keys(const Headers& headers) {
   return out;
 }
 
+std::string sha256_hex(std::string_view text) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * sizeof digest);
+  for (unsigned char b : digest) {
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
 KeyAuth::KeyAuth(std::string_view settings_json) {
   auto s = nlohmann::json::parse(settings_json, nullptr, false);
   if (!s.is_object()) throw PluginError(ACP_ERR_CONFIG, "auth settings must be a JSON object");
@@ -42,16 +59,36 @@ KeyAuth::KeyAuth(std::string_view settings_json) {
       keys_.push_back(k.get<std::string>());
     }
   }
+  if (s.contains("clients")) {
+    if (!s["clients"].is_array()) throw PluginError(ACP_ERR_CONFIG, "clients: must be an array");
+    for (const auto& c : s["clients"]) {
+      const bool ok = c.is_object() && c.contains("name") && c["name"].is_string() && c.contains("sha256") &&
+                      c["sha256"].is_string() && c["sha256"].get<std::string>().size() == 64;
+      if (!ok)
+        throw PluginError(ACP_ERR_CONFIG, "clients: every entry needs a name and the key's sha256 (64 hex digits)");
+      std::string digest = c["sha256"].get<std::string>();
+      std::transform(digest.begin(), digest.end(), digest.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      names_.emplace(std::move(digest), c["name"].get<std::string>());
+    }
+    keys_.clear();  // the same keys, by name
+    named_ = true;  // even none: every key is disabled, nobody is let in
+  }
 }
 
-void KeyAuth::check(const Headers& headers) const {
-  if (keys_.empty()) return;  // open access: the host warns about it at start-up
+std::string KeyAuth::identify(const Headers& headers) const {
+  if (!named_ && keys_.empty()) return {};  // open access: the host warns about it at start-up
   auto presented = presented_keys(headers);
   if (presented.empty())
     throw PluginError(ACP_ERR_UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'",
                       "authentication_error", 401);
-  for (auto p : presented)
-    if (matches_any_key(p, keys_)) return;
+  for (auto p : presented) {
+    if (matches_any_key(p, keys_)) return {};
+    if (names_.empty()) continue;
+    // Found by its digest: how long a lookup takes can say something about a digest, never
+    // about a key (finding a key from its SHA-256 is what SHA-256 prevents), and it stays fast
+    // with thousands of keys.
+    if (const auto it = names_.find(sha256_hex(p)); it != names_.end()) return it->second;
+  }
   throw PluginError(ACP_ERR_UNAUTHORIZED, "invalid API key", "authentication_error", 401);
 }
 

@@ -45,14 +45,14 @@ TEST(Abi, LoadsAGoodPluginAndReadsItsDescriptor) {
   auto lib = PluginLibrary::load(fake("fake"));
   EXPECT_EQ(lib->name(), "fake");
   EXPECT_EQ(lib->version(), "9.9.9");
-  EXPECT_EQ(lib->abi_version(), "1.2");
+  EXPECT_EQ(lib->abi_version(), "1.3");
   EXPECT_EQ(lib->interface_names(), std::vector<std::string>{ACP_IFACE_PROVIDER_V1});
   EXPECT_NE(lib->find_interface(ACP_IFACE_PROVIDER_V1), nullptr);
   EXPECT_EQ(lib->find_interface(ACP_IFACE_CLIENT_AUTH_V1), nullptr);
 }
 
 TEST(Abi, RefusesWrongMajorVersionNamingBothVersions) {
-  EXPECT_EQ(load_error("future"), "plugin future built for ABI 2.0, host speaks 1.2: not loaded");
+  EXPECT_EQ(load_error("future"), "plugin future built for ABI 2.0, host speaks 1.3: not loaded");
 }
 
 TEST(Abi, RefusesLibraryWithoutEntryPoint) {
@@ -163,8 +163,8 @@ TEST(Abi, RegistryKeepsTheGoodPluginsAndReportsTheRest) {
   };
   EXPECT_EQ(status_of("fake.so"), "loaded");
   EXPECT_EQ(status_of("old.so"), "loaded");
-  EXPECT_EQ(status_of("future.so"), "plugin future built for ABI 2.0, host speaks 1.2: not loaded");
-  EXPECT_EQ(status_of("newer.so"), "plugin newer built for ABI 1.3, host speaks 1.2: not loaded");
+  EXPECT_EQ(status_of("future.so"), "plugin future built for ABI 2.0, host speaks 1.3: not loaded");
+  EXPECT_EQ(status_of("newer.so"), "plugin newer built for ABI 1.4, host speaks 1.3: not loaded");
   EXPECT_NE(status_of("needs_newer_host.so").find("refused"), std::string::npos);
   EXPECT_NE(status_of("no_entry.so").find("no entry point"), std::string::npos);
   EXPECT_NE(status_of("refuses.so").find("refused"), std::string::npos);
@@ -247,13 +247,13 @@ struct PluginFolder {
 }  // namespace
 
 TEST(Abi, RefusesAPluginBuiltForANewerMinorVersion) {
-  EXPECT_EQ(load_error("newer"), "plugin newer built for ABI 1.3, host speaks 1.2: not loaded");
+  EXPECT_EQ(load_error("newer"), "plugin newer built for ABI 1.4, host speaks 1.3: not loaded");
 }
 
 TEST(Abi, TheSdkEntryPointRefusesAnOlderHostAsPluginHppPromises) {
   LogCapture log;
   EXPECT_NE(load_error("needs_newer_host").find("entry point refused the host"), std::string::npos);
-  EXPECT_NE(log.text().find("plugin needs_newer_host: built for ABI 1.3, host speaks 1.2: not loaded"), std::string::npos)
+  EXPECT_NE(log.text().find("plugin needs_newer_host: built for ABI 1.4, host speaks 1.3: not loaded"), std::string::npos)
       << log.text();
 }
 

@@ -101,7 +101,9 @@ test('mixed traffic: promtool accepts the scrape and the counters equal what was
   assert.equal(hist('aicore_time_to_first_byte_seconds', { dialect: 'anthropic.messages', model: 'anthropic--claude-4.5-sonnet' }), 1);
 
   // Tokens: what the SDKs were told, summed (the streams' usage included).
-  const tok = (model, type) => value(text, 'aicore_tokens_total', { key: '', model, type });
+  // The key's name: secret_authentication_tokens are named by a fingerprint of the key.
+  const key = `key-${createHash('sha256').update('test-key-1').digest('hex').slice(0, 8)}`;
+  const tok = (model, type) => value(text, 'aicore_tokens_total', { key, model, type });
   assert.ok(chat.usage.prompt_tokens > 0);
   assert.equal(tok('anthropic--claude-4.5-sonnet', 'output'), msg.usage.output_tokens);
   assert.equal(tok('anthropic--claude-4.5-sonnet', 'input'),

@@ -28,6 +28,10 @@ struct Captured {
                       [](void* c, acp_str s) { static_cast<Captured*>(c)->body.append(s.ptr, s.len); },
                       nullptr, nullptr};
 };
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
 }  // namespace
 
 TEST(ClientAuth, ExactMatchOnly) {
@@ -103,4 +107,34 @@ TEST(UpstreamAuth, ParsesTokenAndErrors) {
   EXPECT_EQ(base64("a"), "YQ==");
   EXPECT_EQ(base64("ab"), "YWI=");
   EXPECT_EQ(base64("abc"), "YWJj");
+}
+
+// Named keys (ABI 1.3): the host passes every enabled key as name + SHA-256; identify() answers
+// the name of the key presented, in either header; "clients" present but empty lets nobody in.
+TEST(ClientAuth, NamedKeysAreIdentifiedByDigest) {
+  const std::string settings = R"({"keys":["plain-key-for-old-plugins"],"clients":[
+    {"name":"alice","sha256":")" + sha256_hex("alice-key-0123456789") + R"("},
+    {"name":"bob","sha256":")" + upper(sha256_hex("bob-key-0123456789")) + R"("}]})";
+  KeyAuth auth(settings);
+  Hdrs h;
+  h.kv = {{"authorization", "Bearer alice-key-0123456789"}};
+  EXPECT_EQ(auth.identify(h.make()), "alice");
+  h.kv = {{"x-api-key", "bob-key-0123456789"}};
+  EXPECT_EQ(auth.identify(h.make()), "bob");  // a digest written in upper case matches too
+  h.kv = {{"x-api-key", "plain-key-for-old-plugins"}};  // "clients" replaces "keys"
+  EXPECT_THROW(auth.identify(h.make()), PluginError);
+  h.kv = {{"x-api-key", "alice-key-012345678"}};
+  EXPECT_THROW(auth.identify(h.make()), PluginError);
+  h.kv = {};
+  EXPECT_THROW(auth.check(h.make()), PluginError);
+
+  KeyAuth nobody(R"({"keys":[],"clients":[]})");  // every key disabled
+  h.kv = {{"x-api-key", "alice-key-0123456789"}};
+  EXPECT_THROW(nobody.identify(h.make()), PluginError);
+  KeyAuth open(R"({"keys":[]})");  // no keys at all (a 1.2 host's open access)
+  EXPECT_EQ(open.identify(h.make()), "");
+
+  EXPECT_THROW(KeyAuth(R"({"clients":[{"name":"x","sha256":"abc"}]})"), PluginError);
+  EXPECT_THROW(KeyAuth(R"({"clients":{}})"), PluginError);
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }

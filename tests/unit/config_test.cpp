@@ -53,7 +53,11 @@ TEST(Config, PythonProxyConfigWithKeyFileLoads) {
   ASSERT_EQ(c.subaccounts[0].deployment_models.size(), 2u);
   EXPECT_EQ(c.subaccounts[0].deployment_models[0].second[0], "https://api.example/v2/inference/deployments/d1");
   EXPECT_EQ(c.subaccounts[0].deployment_models[1].first, "4.5-sonnet");
-  EXPECT_EQ(c.client_keys, (std::vector<std::string>{"t1", "t2"}));
+  ASSERT_EQ(c.client_keys.size(), 2u);  // secret_authentication_tokens: named by fingerprint
+  EXPECT_EQ(c.client_keys[0].key, "t1");
+  EXPECT_EQ(c.client_keys[1].key, "t2");
+  EXPECT_EQ(c.client_keys[0].name, "key-" + sha256_hex("t1").substr(0, 8));
+  EXPECT_TRUE(c.client_keys[0].models.empty());
   EXPECT_EQ(c.port, 3005);
   EXPECT_EQ(c.host, "0.0.0.0");
   EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(), [](auto& w) { return w.find("model_filters") != std::string::npos; }));

@@ -25,8 +25,9 @@ extern "C" {
 
 #define ACP_ABI_VERSION_MAJOR 1u
 /* 1.1 (appended): acp_event_sink and acp_usage, announced by acp_host_api.event_sinks.
- * 1.2 (appended): ACP_UPSTREAM_TOO_LONG, announced by acp_host_api.error_classes. */
-#define ACP_ABI_VERSION_MINOR 2u
+ * 1.2 (appended): ACP_UPSTREAM_TOO_LONG, announced by acp_host_api.error_classes.
+ * 1.3 (appended): acp_client_auth_v1.identify and acp_name_out (named client keys). */
+#define ACP_ABI_VERSION_MINOR 3u
 
 /* The single symbol every plugin library exports. */
 #define ACP_PLUGIN_ENTRY_SYMBOL "acp_plugin_entry"
@@ -291,15 +292,30 @@ typedef struct acp_provider_v1 {
  * ------------------------------------------------------------------------------------------- */
 typedef struct acp_client_auth acp_client_auth;
 
+/* Where identify writes who the caller is (ABI 1.3). OWNERSHIP/THREADS: as acp_sink. */
+typedef struct acp_name_out {
+  void* ctx; /* Required (host) */
+  /* Required (host). The caller's name as configured; the host copies it. */
+  void (*set)(void* ctx, acp_str name);
+} acp_name_out;
+
 typedef struct acp_client_auth_v1 {
   uint32_t struct_size; /* Required */
-  /* Required. settings_json: {"keys":["..."], ...plugin settings}. OWNERSHIP: *out host-held until destroy. */
+  /* Required. settings_json: {"keys":["..."], "clients":[{"name":"...","sha256":"<64 hex>"}],
+   * ...plugin settings}. "keys" holds the plain keys (for 1.0-1.2 plugins); "clients" (1.3 hosts)
+   * every enabled client key by name, as the SHA-256 of the key (a config may hold only that).
+   * OWNERSHIP: *out host-held until destroy. */
   acp_status (*create)(acp_str settings_json, acp_client_auth** out, acp_error_sink* err);
   /* Required. */
   void (*destroy)(acp_client_auth* auth);
   /* Required. ACP_OK when allowed, ACP_ERR_UNAUTHORIZED otherwise (with a message that names no key).
    * THREADS: concurrent calls allowed. */
   acp_status (*check)(acp_client_auth* auth, const acp_header* headers, size_t header_count, acp_error_sink* err);
+  /* Optional (1.3). As check, and when allowed, writes the caller's name (a "clients" entry's
+   * name) to *who; nothing written: allowed but unnamed. A 1.3 host calls it instead of check
+   * when struct_size covers it and it is not NULL. THREADS: concurrent calls allowed. */
+  acp_status (*identify)(acp_client_auth* auth, const acp_header* headers, size_t header_count, acp_name_out* who,
+                         acp_error_sink* err);
 } acp_client_auth_v1;
 
 /* ---------------------------------------------------------------------------------------------

@@ -378,6 +378,11 @@ class ClientAuth {
   virtual ~ClientAuth() = default;
   // Return normally when allowed; throw PluginError(ACP_ERR_UNAUTHORIZED, ...) otherwise.
   virtual void check(const Headers& headers) const = 0;
+  // As check; returns the caller's configured name ("" when the key has none). ABI 1.3.
+  virtual std::string identify(const Headers& headers) const {
+    check(headers);
+    return {};
+  }
 };
 
 class UpstreamAuth {
@@ -526,6 +531,13 @@ const acp_client_auth_v1* client_auth_table() {
       [](acp_client_auth* a) { delete reinterpret_cast<detail::Handle<A>*>(a); },
       [](acp_client_auth* a, const acp_header* headers, size_t n, acp_error_sink* err) -> acp_status {
         return detail::guarded(err, [&] { reinterpret_cast<detail::Handle<A>*>(a)->impl->check(Headers(headers, n)); });
+      },
+      [](acp_client_auth* a, const acp_header* headers, size_t n, acp_name_out* who,
+         acp_error_sink* err) -> acp_status {
+        return detail::guarded(err, [&] {
+          const std::string name = reinterpret_cast<detail::Handle<A>*>(a)->impl->identify(Headers(headers, n));
+          if (!name.empty()) who->set(who->ctx, acp_str{name.data(), name.size()});
+        });
       },
   };
   return &table;

@@ -1,0 +1,100 @@
+#include "cli/KeysCommand.hpp"
+
+#include <openssl/rand.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <ostream>
+#include <stdexcept>
+
+#include "config/ClientKey.hpp"
+
+namespace aicore::host {
+namespace {
+
+constexpr int kUsageError = 2;
+
+std::string base64url(const unsigned char* p, size_t n) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc = (acc << 8) | p[i];
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(acc << (6 - bits)) & 63];
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    const size_t comma = s.find(',', start);
+    std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string new_client_key() {
+  std::array<unsigned char, 32> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("the system's random generator failed");
+  return "aic-" + base64url(bytes.data(), bytes.size());
+}
+
+int keys_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  const char* usage = "usage: aicore-proxy keys new --name NAME [--models MODEL,PATTERN*,...]\n";
+  if (args.empty() || args[0] != "new") {
+    err << usage;
+    return kUsageError;
+  }
+  std::string name;
+  std::vector<std::string> models;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string a = args[i], value;
+    bool has_value = false;
+    if (auto eq = a.find('='); eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a.resize(eq);
+      has_value = true;
+    } else if (i + 1 < args.size()) {
+      value = args[i + 1];
+      has_value = true;
+      ++i;
+    }
+    if (!has_value || (a != "--name" && a != "--models")) {
+      err << "aicore-proxy keys: unexpected '" << args[i] << "'\n" << usage;
+      return kUsageError;
+    }
+    if (a == "--name")
+      name = value;
+    else
+      models = split_list(value);
+  }
+  const bool name_ok = !name.empty() && name.size() <= 64 &&
+                       name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.@+") ==
+                           std::string::npos;
+  if (!name_ok) {
+    err << "aicore-proxy keys: --name must be 1 to 64 letters, digits or - _ . @ +\n" << usage;
+    return kUsageError;
+  }
+  const std::string key = new_client_key();
+  nlohmann::ordered_json entry = {{"name", name}, {"key", "sha256:" + sha256_hex(key)}};
+  if (!models.empty()) entry["models"] = models;
+  out << "New client key for " << name << " (shown only now; the config keeps just its SHA-256):\n\n  " << key
+      << "\n\nAdd this entry to \"client_keys\" in the config, then reload (SIGHUP):\n\n  " << entry.dump() << "\n";
+  return 0;
+}
+
+}  // namespace aicore::host
