@@ -5,19 +5,29 @@
 #include <cstdio>
 
 namespace aicore::host::metrics {
+namespace {
+
+// Backslash and line feed escaped (HELP text); with `quotes`, the double quote too (label values).
+void append_escaped(std::string& out, std::string_view text, bool quotes) {
+  for (char c : text) {
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '"' && quotes)
+      out += "\\\"";
+    else
+      out += c;
+  }
+}
+
+}  // namespace
 
 void family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   out += "# HELP ";
   out += name;
   out += ' ';
-  for (char c : help) {  // HELP escapes only backslash and line feed
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out += c;
-  }
+  append_escaped(out, help, false);
   out += "\n# TYPE ";
   out += name;
   out += ' ';
@@ -48,16 +58,7 @@ void sample(std::string& out, std::string_view name, const Labels& labels, doubl
       first = false;
       out += k;
       out += "=\"";
-      for (char c : v) {
-        if (c == '\\')
-          out += "\\\\";
-        else if (c == '"')
-          out += "\\\"";
-        else if (c == '\n')
-          out += "\\n";
-        else
-          out += c;
-      }
+      append_escaped(out, v, true);
       out += '"';
     }
     out += '}';
