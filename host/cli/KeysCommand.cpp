@@ -82,10 +82,7 @@ int keys_command(const std::vector<std::string>& args, std::ostream& out, std::o
     else
       models = split_list(value);
   }
-  const bool name_ok = !name.empty() && name.size() <= 64 &&
-                       name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.@+") ==
-                           std::string::npos;
-  if (!name_ok) {
+  if (!valid_key_name(name)) {
     err << "aicore-proxy keys: --name must be 1 to 64 letters, digits or - _ . @ +\n" << usage;
     return kUsageError;
   }

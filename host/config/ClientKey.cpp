@@ -4,6 +4,7 @@
 #include <Poco/SHA2Engine.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace aicore::host {
 
@@ -11,6 +12,12 @@ std::string sha256_hex(std::string_view text) {
   Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
   engine.update(text.data(), static_cast<unsigned>(text.size()));
   return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+bool valid_key_name(std::string_view name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@' || c == '+';
+  });
 }
 
 bool glob_match(std::string_view pattern, std::string_view text) {

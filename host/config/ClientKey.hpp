@@ -22,6 +22,9 @@ struct ClientKey {
 // The SHA-256 of `text`, as 64 lower-case hex digits.
 std::string sha256_hex(std::string_view text);
 
+// A key name as logs, metrics labels and reports show it: 1 to 64 letters, digits or - _ . @ +.
+bool valid_key_name(std::string_view name);
+
 // `text` matches `pattern`, where `*` stands for any run of characters (none included).
 bool glob_match(std::string_view pattern, std::string_view text);
 

@@ -376,17 +376,6 @@ void check_admin_key(const std::string& k, const std::string& path) {
     fail(path, "sha256: must be followed by the 64 hex digits of the key's SHA-256");
 }
 
-constexpr size_t kMaxKeyName = 64;
-
-// A key name: shown in logs, metrics labels and reports, so plain printable ASCII only.
-void check_key_name(const std::string& name, const std::string& path) {
-  const bool ok =
-      !name.empty() && name.size() <= kMaxKeyName && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-        return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '@' || c == '+';
-      });
-  if (!ok) fail(path, "must be 1 to 64 letters, digits or - _ . @ +");
-}
-
 // client_keys: [{"name", "key" (the key or "sha256:<hex>"), "models", "enabled"}].
 void parse_client_keys(const json& v, std::vector<ClientKey>& out, std::vector<std::string>& warnings) {
   if (!v.is_array()) fail("client_keys", "must be an array of objects, got " + type_name(v));
@@ -397,7 +386,7 @@ void parse_client_keys(const json& v, std::vector<ClientKey>& out, std::vector<s
     ClientKey k;
     if (!v[i].contains("name")) fail(path + ".name", "missing");
     k.name = get_string(v[i]["name"], path + ".name");
-    check_key_name(k.name, path + ".name");
+    if (!valid_key_name(k.name)) fail(path + ".name", "must be 1 to 64 letters, digits or - _ . @ +");
     if (!v[i].contains("key")) fail(path + ".key", "missing (the key, or sha256:<hex> of it)");
     const std::string key = get_string(v[i]["key"], path + ".key");
     if (key.starts_with("sha256:")) {
