@@ -7,6 +7,7 @@
 
 #include "cli/KeysCommand.hpp"
 #include "cli/Options.hpp"
+#include "cli/UsageCommand.hpp"
 #include "config/Config.hpp"
 #include "log/Log.hpp"
 #include "plugin/PluginRegistry.hpp"
@@ -43,6 +44,8 @@ class ProxyApp : public Poco::Util::ServerApplication {
   int main(const std::vector<std::string>& args) override {
     if (!args.empty() && args[0] == "keys")
       return keys_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
+    if (!args.empty() && args[0] == "usage")
+      return usage_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
     Options opt;
     try {
       opt = parse_options(args);
@@ -100,6 +103,12 @@ class ProxyApp : public Poco::Util::ServerApplication {
                   << ": no enabled provider plugin serves this model (map it with plugins.models)\n";
       return rt->router->orphans().empty() ? 0 : kExitConfig;
     }
+    try {
+      rt->open_usage(nullptr);
+    } catch (const LedgerError& e) {
+      std::cerr << "aicore-proxy: config error: usage.file: " << e.what() << "\n";
+      return kExitConfig;
+    }
     ServeHooks hooks;
     hooks.rebuild = [opt](const Runtime& current) { return rebuild(opt, current); };
     hooks.wait_for_termination = [this] { waitForTerminationRequest(); };
@@ -132,7 +141,8 @@ class ProxyApp : public Poco::Util::ServerApplication {
     config.host = current.config.host;
     config.port = current.config.port;
     PluginSet plugins = load_plugins(plugin_dir(opt, config), config);
-    auto rt = Runtime::build(std::move(config), std::move(plugins), &current);
+    std::shared_ptr<Runtime> rt = Runtime::build(std::move(config), std::move(plugins), &current);
+    rt->open_usage(&current);
     for (const auto& m : rt->router->orphans())
       throw ConfigError("subAccounts.*.deployment_models." + m + ": no enabled provider plugin serves this model");
     return rt;

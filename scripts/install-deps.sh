@@ -14,7 +14,7 @@ for a in "$@"; do
 done
 
 packages=(cmake make g++ pkg-config ca-certificates curl openssl
-  libpoco-dev libssl-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
+  libpoco-dev libssl-dev libsqlite3-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev clang-format clang-tidy)
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 #include <ostream>
 #include <stdexcept>
 
+#include "cli/NamedArgs.hpp"
 #include "config/ClientKey.hpp"
 
 namespace aicore::host {
@@ -31,19 +32,6 @@ std::string base64url(const unsigned char* p, size_t n) {
   return out;
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t comma = s.find(',', start);
-    std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!part.empty()) out.push_back(part);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string new_client_key() {
@@ -61,26 +49,13 @@ int keys_command(const std::vector<std::string>& args, std::ostream& out, std::o
   }
   std::string name;
   std::vector<std::string> models;
-  for (size_t i = 1; i < args.size(); ++i) {
-    std::string a = args[i], value;
-    bool has_value = false;
-    if (auto eq = a.find('='); eq != std::string::npos) {
-      value = a.substr(eq + 1);
-      a.resize(eq);
-      has_value = true;
-    } else if (i + 1 < args.size()) {
-      value = args[i + 1];
-      has_value = true;
-      ++i;
-    }
-    if (!has_value || (a != "--name" && a != "--models")) {
-      err << "aicore-proxy keys: unexpected '" << args[i] << "'\n" << usage;
-      return kUsageError;
-    }
-    if (a == "--name")
-      name = value;
-    else
-      models = split_list(value);
+  try {
+    const auto named = named_args(args, 1, {"--name", "--models"});
+    if (named.count("--name")) name = named.at("--name");
+    if (named.count("--models")) models = split_list(named.at("--models"));
+  } catch (const NamedArgsError& e) {
+    err << "aicore-proxy keys: " << e.what() << "\n" << usage;
+    return kUsageError;
   }
   if (!valid_key_name(name)) {
     err << "aicore-proxy keys: --name must be 1 to 64 letters, digits or - _ . @ +\n" << usage;

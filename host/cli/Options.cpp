@@ -70,6 +70,10 @@ Usage: aicore-proxy --config FILE [options]
 
        aicore-proxy keys new --name NAME [--models MODEL,PATTERN*,...]
                         print a fresh client key once, and its client_keys entry (SHA-256 only)
+       aicore-proxy usage --config FILE [--since 7d] [--until TIME] [--by key,model,...]
+                          [--format table|csv|json]
+                        requests and tokens from the usage ledger, grouped by key, model, client_model,
+                        dialect, plugin, subaccount, deployment, status, day or hour
 
 Exit status: 0 success, 2 configuration or usage error, 1 other failure.
 )";

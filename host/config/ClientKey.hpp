@@ -2,11 +2,21 @@
 // keys are named by a fingerprint), and what it may use.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace aicore::host {
+
+// A key's quotas (quota/QuotaBook.hpp); 0: no limit. Day and month are UTC calendar periods.
+struct KeyLimits {
+  int64_t requests_per_minute = 0;
+  int64_t tokens_per_minute = 0;
+  int64_t tokens_per_day = 0;
+  int64_t tokens_per_month = 0;
+  bool any() const { return requests_per_minute || tokens_per_minute || tokens_per_day || tokens_per_month; }
+};
 
 struct ClientKey {
   std::string name;                 // in logs, metrics and the usage ledger; never the key
@@ -14,6 +24,7 @@ struct ClientKey {
   std::string sha256;               // the key's SHA-256, 64 lower-case hex digits
   std::vector<std::string> models;  // allow-list: exact model names and `*` globs; empty: every model
   bool enabled = true;
+  KeyLimits limits;
 
   // Whether `model` (a model key or alias) is on the allow-list.
   bool allows(std::string_view model) const;

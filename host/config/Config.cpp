@@ -365,6 +365,16 @@ void parse_metrics(const json& v, MetricsSettings& m, std::vector<std::string>& 
   }
 }
 
+void parse_usage(const json& v, UsageSettings& u, std::vector<std::string>& warnings) {
+  need_object(v, "usage");
+  note_unknown(v, "usage", {"enabled", "file", "retention_days", "queue_size", "flush_interval_ms"}, warnings);
+  if (v.contains("enabled")) u.enabled = get_bool(v["enabled"], "usage.enabled");
+  if (v.contains("file")) u.file = get_string(v["file"], "usage.file");
+  read_int(v, "usage.retention_days", u.retention_days, 0, 100000);
+  read_int(v, "usage.queue_size", u.queue_size, 1, 10000000);
+  read_int(v, "usage.flush_interval_ms", u.flush_interval_ms, 10, 60000);
+}
+
 // An admin key as written: the key, or "sha256:" and the 64 hex digits of its SHA-256.
 void check_admin_key(const std::string& k, const std::string& path) {
   if (!k.starts_with("sha256:")) {
@@ -376,13 +386,23 @@ void check_admin_key(const std::string& k, const std::string& path) {
     fail(path, "sha256: must be followed by the 64 hex digits of the key's SHA-256");
 }
 
-// client_keys: [{"name", "key" (the key or "sha256:<hex>"), "models", "enabled"}].
+// client_keys[i].limits: {"requests_per_minute", "tokens_per_minute", "tokens_per_day", "tokens_per_month"}.
+void parse_limits(const json& v, const std::string& path, KeyLimits& l, std::vector<std::string>& warnings) {
+  need_object(v, path);
+  note_unknown(v, path, {"requests_per_minute", "tokens_per_minute", "tokens_per_day", "tokens_per_month"}, warnings);
+  read_int(v, path + ".requests_per_minute", l.requests_per_minute, 0, 1000000);
+  read_int(v, path + ".tokens_per_minute", l.tokens_per_minute, 0, int64_t(1) << 40);
+  read_int(v, path + ".tokens_per_day", l.tokens_per_day, 0, int64_t(1) << 40);
+  read_int(v, path + ".tokens_per_month", l.tokens_per_month, 0, int64_t(1) << 40);
+}
+
+// client_keys: [{"name", "key" (the key or "sha256:<hex>"), "models", "enabled", "limits"}].
 void parse_client_keys(const json& v, std::vector<ClientKey>& out, std::vector<std::string>& warnings) {
   if (!v.is_array()) fail("client_keys", "must be an array of objects, got " + type_name(v));
   for (size_t i = 0; i < v.size(); ++i) {
     const std::string path = "client_keys[" + std::to_string(i) + "]";
     need_object(v[i], path);
-    note_unknown(v[i], path, {"name", "key", "models", "enabled"}, warnings);
+    note_unknown(v[i], path, {"name", "key", "models", "enabled", "limits"}, warnings);
     ClientKey k;
     if (!v[i].contains("name")) fail(path + ".name", "missing");
     k.name = get_string(v[i]["name"], path + ".name");
@@ -404,6 +424,7 @@ void parse_client_keys(const json& v, std::vector<ClientKey>& out, std::vector<s
       if (k.models.empty()) fail(path + ".models", "must name at least one model (leave it out for every model)");
     }
     if (v[i].contains("enabled")) k.enabled = get_bool(v[i]["enabled"], path + ".enabled");
+    if (v[i].contains("limits")) parse_limits(v[i]["limits"], path + ".limits", k.limits, warnings);
     out.push_back(std::move(k));
   }
 }
@@ -490,7 +511,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   note_unknown(root, "",
                {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
                 "upstream", "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks", "admin_keys",
-                "metrics", "client_keys"},
+                "metrics", "client_keys", "usage"},
                c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
@@ -545,6 +566,10 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   if (root.contains("routing")) parse_routing(root["routing"], c.routing, c.warnings);
   if (root.contains("log")) parse_log(root["log"], c.log, base_dir, c.warnings);
   if (root.contains("metrics")) parse_metrics(root["metrics"], c.metrics, c.warnings);
+  if (root.contains("usage")) parse_usage(root["usage"], c.usage, c.warnings);
+  // Relative to the config file's folder, like every other path in it.
+  if (c.usage.file.empty()) c.usage.file = "usage.db";
+  if (!fs::path(c.usage.file).is_absolute()) c.usage.file = (fs::path(base_dir) / c.usage.file).string();
   if (root.contains("plugins")) parse_plugins(root["plugins"], c.plugins, base_dir, c.warnings);
   return c;
 }

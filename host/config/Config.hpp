@@ -118,6 +118,15 @@ struct MetricsSettings {
   std::string auth = "auto";
 };
 
+// The usage ledger (ledger/Ledger.hpp): one SQLite row per finished model request.
+struct UsageSettings {
+  bool enabled = true;
+  std::string file;              // absolute after loading; default: usage.db beside the config file
+  int retention_days = 90;       // rows older are deleted (hourly); 0: kept forever
+  int queue_size = 10000;        // rows waiting for the writer; beyond it they are dropped and counted
+  int flush_interval_ms = 1000;  // a crash loses at most this long's rows
+};
+
 struct PluginSettings {
   std::string dir;                   // empty: <binary dir>/plugins
   std::vector<std::string> enabled;  // empty: every plugin found
@@ -150,6 +159,7 @@ struct Config {
   RoutingSettings routing;
   LogSettings log;
   MetricsSettings metrics;
+  UsageSettings usage;
   PluginSettings plugins;
   std::vector<std::string> warnings;  // unknown fields etc., logged at start-up
 

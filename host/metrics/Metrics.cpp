@@ -21,6 +21,7 @@ constexpr std::string_view kTagLatency = "l";  // dialect, model: duration histo
 constexpr std::string_view kTagTokens = "t";   // key, model: five token types
 constexpr std::string_view kTagAttempt = "a";  // subaccount, deployment, outcome
 constexpr std::string_view kTagRefresh = "r";  // subaccount, outcome
+constexpr std::string_view kTagQuota = "q";    // key, limit
 constexpr std::array<std::string_view, 5> kTokenTypes = {"input", "output", "cache_read", "cache_write", "reasoning"};
 
 std::string key_of(std::string_view tag, std::initializer_list<std::string_view> values) {
@@ -100,6 +101,10 @@ void Metrics::token_refresh(std::string_view subaccount, bool ok) {
       1, std::memory_order_relaxed);
 }
 
+void Metrics::quota_rejection(std::string_view key, std::string_view limit) {
+  store_.slots(key_of(kTagQuota, {key, limit}), 1)[0].fetch_add(1, std::memory_order_relaxed);
+}
+
 void Metrics::render(std::string& out) const {
   auto each = [this](std::string_view tag, auto&& fn) {
     for (const auto& [key, slots] : store_.snapshot(std::string(tag) + kSep)) fn(split(key), slots);
@@ -146,6 +151,16 @@ void Metrics::render(std::string& out) const {
   each(kTagRefresh, [&](const auto& l, const auto& s) {
     sample(out, "aicore_token_refreshes_total", {{"subaccount", l[0]}, {"outcome", l[1]}}, static_cast<double>(s[0]));
   });
+
+  family(out, "aicore_quota_rejections_total", "counter",
+         "Requests refused with 429 because their key was over a quota, by key name and limit.");
+  each(kTagQuota, [&](const auto& l, const auto& s) {
+    sample(out, "aicore_quota_rejections_total", {{"key", l[0]}, {"limit", l[1]}}, static_cast<double>(s[0]));
+  });
+
+  family(out, "aicore_ledger_dropped_total", "counter",
+         "Usage rows the ledger did not keep: its queue was full (usage.queue_size) or the disk refused a batch.");
+  sample(out, "aicore_ledger_dropped_total", {}, static_cast<double>(ledger_dropped.load(std::memory_order_relaxed)));
 
   family(out, "aicore_open_streams", "gauge", "Streamed answers being relayed to clients now.");
   sample(out, "aicore_open_streams", {}, static_cast<double>(open_streams.load(std::memory_order_relaxed)));

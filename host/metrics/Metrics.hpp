@@ -32,9 +32,13 @@ class Metrics {
   // no_verdict).
   void attempt(std::string_view subaccount, std::string_view deployment, std::string_view outcome);
   void token_refresh(std::string_view subaccount, bool ok);
+  // A request refused by one of its key's quotas (`limit`: requests_per_minute, ...).
+  void quota_rejection(std::string_view key, std::string_view limit);
 
   // Streams being relayed to clients now.
   std::atomic<int64_t> open_streams{0};
+  // Usage rows the ledger could not keep (its queue was full, or the disk refused a batch).
+  std::atomic<int64_t> ledger_dropped{0};
 
   // The counter and histogram families in the Prometheus text format.
   void render(std::string& out) const;

@@ -5,6 +5,7 @@
 #include "log/Log.hpp"
 #include "pipeline/Admit.hpp"
 #include "pipeline/Fallback.hpp"
+#include "pipeline/Quota.hpp"
 #include "plugin/OutputChecks.hpp"
 #include "routing/ConversationKey.hpp"
 #include "server/HttpUtil.hpp"
@@ -42,7 +43,7 @@ bool convert(Exchange& x) {
   if (!x.route)
     return x.fail(404, "The model '" + x.model + "' does not exist or is not deployed on this proxy",
                   x.family() == Family::Anthropic ? "not_found_error" : "invalid_request_error", "model_not_found");
-  if (!allowed_model(x)) return false;
+  if (!allowed_model(x) || !charge_quota(x)) return false;
   x.rec.plugin = x.route->provider->name();
   if (x.rt.affinity_for(x.rec.plugin)) {
     const std::string session = session_header(x.req);

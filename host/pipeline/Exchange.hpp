@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "plugin/Sinks.hpp"
+#include "quota/QuotaBook.hpp"
 #include "retry/Failover.hpp"
 #include "routing/Router.hpp"
 #include "runtime/Runtime.hpp"
@@ -39,6 +40,7 @@ struct Exchange {
   std::string model;                  // read_fields: the model the client asked for
   bool stream = false;                // read_fields: whether it asked for a stream
   std::optional<Route> route;         // convert: the model key and its provider plugin
+  QuotaCharge quota;                  // convert: what the key's quotas were charged (settled at the end)
   UpstreamRequest upstream;           // convert: what the plugin made of the request
   uint64_t conversation = 0;          // convert: the conversation key when affinity applies, else 0
   CallDeadline* deadline = nullptr;   // forward: retry.deadline_s, until the answer starts

@@ -9,7 +9,9 @@
 #include "balance/Balancer.hpp"
 #include "balance/Cooldowns.hpp"
 #include "config/Config.hpp"
+#include "ledger/Ledger.hpp"
 #include "plugin/PluginRegistry.hpp"
+#include "quota/QuotaBook.hpp"
 #include "routing/Affinity.hpp"
 #include "routing/Router.hpp"
 #include "tokens/SubaccountTokens.hpp"
@@ -28,6 +30,10 @@ struct Runtime {
   std::shared_ptr<Affinity> affinity;  // likewise: a conversation keeps its deployment over a reload
   std::unique_ptr<UpstreamClient> upstream;
   std::unique_ptr<SubaccountTokens> tokens;
+  // The usage ledger (null when usage.enabled is false) and the keys' quota counters, opened by
+  // open_usage() for a runtime that serves (not for --check-config); both outlive a reload.
+  std::shared_ptr<Ledger> ledger;
+  std::shared_ptr<QuotaBook> quotas;
   int64_t started_unix = 0;
 
   // Builds the runtime from a validated config and the loaded plugins; `previous` (on SIGHUP)
@@ -47,6 +53,10 @@ struct Runtime {
   // cooldowns and drops the tokens and cooldowns of credentials and deployments it no longer has.
   // (Not in build(): a reload refused after building must leave the running state untouched.)
   void settle_shared_state() const;
+  // Opens the ledger (or keeps `previous`'s when the file is the same) and the quota counters
+  // (`previous`'s, or new ones rebuilt from the ledger). Throws LedgerError when the file cannot
+  // be opened (UsageState.cpp).
+  void open_usage(const Runtime* previous);
 };
 
 }  // namespace aicore::host

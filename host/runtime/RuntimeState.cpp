@@ -27,6 +27,7 @@ bool Runtime::affinity_for(const std::string& plugin) const {
 }
 
 void Runtime::settle_shared_state() const {
+  if (ledger) ledger->configure(config.usage);
   if (affinity)
     affinity->configure(static_cast<size_t>(config.routing.affinity_max_entries),
                         std::chrono::seconds(config.routing.affinity_ttl_s));

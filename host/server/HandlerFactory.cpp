@@ -6,6 +6,7 @@
 #include "server/MetricsHandler.hpp"
 #include "server/ProxyHandler.hpp"
 #include "server/SimpleHandlers.hpp"
+#include "server/UsageHandler.hpp"
 
 namespace aicore::host {
 namespace {
@@ -101,6 +102,7 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   if (path == "/v1/models" || path == "/models") return new ModelsHandler(rt);
   if (path == "/health" || path == "/healthz") return new HealthHandler(rt);
   if (path == "/metrics" && rt->config.metrics.enabled) return new MetricsHandler(*holder_, rt, version_);
+  if (path == "/admin/usage") return new UsageHandler(rt);
   return new NotFoundHandler(family_for_path(path));
 }
 

@@ -8,6 +8,7 @@
 #include "pipeline/Convert.hpp"
 #include "pipeline/Exchange.hpp"
 #include "pipeline/Fallback.hpp"
+#include "pipeline/Quota.hpp"
 #include "pipeline/RequestFields.hpp"
 #include "server/HttpUtil.hpp"
 
@@ -59,6 +60,8 @@ void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
   }
   if (rt_->config.log.access_log) x.rec.write();
   count(x);
+  settle_quota(x);
+  if (rt_->ledger) rt_->ledger->record(usage_row(x.rec, x.route ? x.route->model_key : std::string()));
 }
 
 }  // namespace aicore::host

@@ -1,0 +1,164 @@
+#include "quota/QuotaBook.hpp"
+
+#include <ctime>
+
+namespace aicore::host {
+namespace {
+
+constexpr int64_t kMinuteMs = 60000;
+
+std::tm utc(int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm;
+}
+
+int64_t month_start_ms(int64_t unix_ms, int months_ahead) {
+  std::tm tm = utc(unix_ms);
+  tm.tm_mon += months_ahead;  // timegm normalises December + 1
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+int seconds_until(int64_t then_ms, int64_t now_ms) {
+  const int64_t s = (then_ms - now_ms + 999) / 1000;
+  return static_cast<int>(s < 1 ? 1 : s);
+}
+
+QuotaVerdict refuse(const std::string& key, const char* limit, int64_t value, const char* unit, int retry_after_s,
+                    const std::string& detail) {
+  QuotaVerdict v;
+  v.ok = false;
+  v.limit = limit;
+  v.limit_value = value;
+  v.retry_after_s = retry_after_s;
+  v.message = "API key '" + key + "' is over its limit of " + std::to_string(value) + " " + unit + " (" + limit + ")" +
+              detail + "; retry in " + std::to_string(retry_after_s) + " s";
+  return v;
+}
+
+}  // namespace
+
+int64_t utc_day(int64_t unix_ms) { return unix_ms / 86400000; }
+int64_t utc_month(int64_t unix_ms) {
+  const std::tm tm = utc(unix_ms);
+  return int64_t(tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+int64_t next_utc_day_ms(int64_t unix_ms) { return (utc_day(unix_ms) + 1) * 86400000; }
+int64_t next_utc_month_ms(int64_t unix_ms) { return month_start_ms(unix_ms, 1); }
+int64_t utc_month_start_ms(int64_t unix_ms) { return month_start_ms(unix_ms, 0); }
+
+QuotaBook::Counters& QuotaBook::of(const std::string& key) {
+  std::lock_guard lk(m_);
+  auto& c = keys_[key];
+  if (!c) c = std::make_unique<Counters>();
+  return *c;
+}
+
+void QuotaBook::roll(Counters& c, int64_t now_ms) {
+  if (const int64_t d = utc_day(now_ms); d != c.day) {
+    c.day = d;
+    c.day_tokens = 0;
+  }
+  if (const int64_t m = utc_month(now_ms); m != c.month) {
+    c.month = m;
+    c.month_tokens = 0;
+  }
+  while (!c.request_times.empty() && c.request_times.front() <= now_ms - kMinuteMs) c.request_times.pop_front();
+}
+
+int64_t QuotaBook::minute_tokens(const Counters& c, int64_t now_s) {
+  int64_t sum = 0;
+  for (size_t i = 0; i < c.second_tokens.size(); ++i)
+    if (c.second_of[i] > now_s - 60 && c.second_of[i] <= now_s) sum += c.second_tokens[i];
+  return sum;
+}
+
+void QuotaBook::add_tokens(Counters& c, int64_t at_ms, int64_t tokens, int64_t now_ms) {
+  const int64_t at_s = at_ms / 1000;
+  if (at_s > now_ms / 1000 - 60) {
+    const size_t slot = static_cast<size_t>(at_s % 60);
+    if (c.second_of[slot] < at_s) {  // the slot held an older second: it is out of the window
+      c.second_of[slot] = at_s;
+      c.second_tokens[slot] = 0;
+    }
+    if (c.second_of[slot] == at_s) c.second_tokens[slot] += tokens;
+  }
+  if (utc_day(at_ms) == c.day) c.day_tokens += tokens;
+  if (utc_month(at_ms) == c.month) c.month_tokens += tokens;
+}
+
+QuotaVerdict QuotaBook::admit(const std::string& key, const KeyLimits& lim, int64_t estimate, int64_t now_ms,
+                              QuotaCharge& charge) {
+  Counters& c = of(key);
+  std::lock_guard lk(c.m);
+  roll(c, now_ms);
+  if (lim.requests_per_minute && static_cast<int64_t>(c.request_times.size()) >= lim.requests_per_minute) {
+    // The oldest request that must leave the window for this one to fit.
+    const int64_t oldest = c.request_times[c.request_times.size() - static_cast<size_t>(lim.requests_per_minute)];
+    return refuse(key, "requests_per_minute", lim.requests_per_minute, "requests per minute",
+                  seconds_until(oldest + kMinuteMs, now_ms), "");
+  }
+  const std::string about = ", this request about " + std::to_string(estimate);
+  if (lim.tokens_per_minute) {
+    const int64_t now_s = now_ms / 1000;
+    int64_t used = minute_tokens(c, now_s);
+    if (used + estimate > lim.tokens_per_minute) {
+      // Seconds until enough of the oldest seconds leave the window (60 when the request alone is too big).
+      int wait = 60;
+      for (int k = 1; k < 60 && estimate <= lim.tokens_per_minute; ++k) {
+        const int64_t leaving = now_s - 60 + k;
+        const size_t slot = static_cast<size_t>(leaving % 60);
+        if (c.second_of[slot] == leaving) used -= c.second_tokens[slot];
+        if (used + estimate <= lim.tokens_per_minute) {
+          wait = k;
+          break;
+        }
+      }
+      return refuse(key, "tokens_per_minute", lim.tokens_per_minute, "tokens per minute", wait,
+                    ": used " + std::to_string(minute_tokens(c, now_s)) + about);
+    }
+  }
+  if (lim.tokens_per_day && c.day_tokens + estimate > lim.tokens_per_day)
+    return refuse(key, "tokens_per_day", lim.tokens_per_day, "tokens per day (UTC)",
+                  seconds_until(next_utc_day_ms(now_ms), now_ms), ": used " + std::to_string(c.day_tokens) + about);
+  if (lim.tokens_per_month && c.month_tokens + estimate > lim.tokens_per_month)
+    return refuse(key, "tokens_per_month", lim.tokens_per_month, "tokens per month (UTC)",
+                  seconds_until(next_utc_month_ms(now_ms), now_ms), ": used " + std::to_string(c.month_tokens) + about);
+  c.request_times.push_back(now_ms);
+  add_tokens(c, now_ms, estimate, now_ms);
+  charge = QuotaCharge{true, estimate, now_ms};
+  return {};
+}
+
+void QuotaBook::settle(const std::string& key, const QuotaCharge& charge, int64_t used, int64_t now_ms) {
+  if (!charge.active) return;
+  Counters& c = of(key);
+  std::lock_guard lk(c.m);
+  roll(c, now_ms);
+  add_tokens(c, charge.at_ms, used - charge.estimate, now_ms);
+}
+
+void QuotaBook::restore(const std::string& key, int64_t time_ms, int64_t tokens, int64_t now_ms) {
+  Counters& c = of(key);
+  std::lock_guard lk(c.m);
+  roll(c, now_ms);
+  if (time_ms > now_ms - kMinuteMs && time_ms <= now_ms) {
+    auto it = c.request_times.end();  // kept in order: rows may come in any order
+    while (it != c.request_times.begin() && *(it - 1) > time_ms) --it;
+    c.request_times.insert(it, time_ms);
+  }
+  add_tokens(c, time_ms, tokens, now_ms);
+}
+
+QuotaBook::Used QuotaBook::used(const std::string& key, int64_t now_ms) {
+  Counters& c = of(key);
+  std::lock_guard lk(c.m);
+  roll(c, now_ms);
+  return Used{static_cast<int64_t>(c.request_times.size()), minute_tokens(c, now_ms / 1000), c.day_tokens,
+              c.month_tokens};
+}
+
+}  // namespace aicore::host
