@@ -14,8 +14,7 @@ constexpr const char* kSchema =
     " deployment TEXT NOT NULL, status INTEGER NOT NULL, attempts INTEGER NOT NULL, stream INTEGER NOT NULL,"
     " input_tokens INTEGER, output_tokens INTEGER, cache_read_tokens INTEGER, cache_write_tokens INTEGER,"
     " reasoning_tokens INTEGER, latency_ms REAL NOT NULL, ttfb_ms REAL);"
-    "CREATE INDEX IF NOT EXISTS requests_time ON requests(time_ms);"
-    "CREATE INDEX IF NOT EXISTS requests_key_time ON requests(key, time_ms);";
+    "CREATE INDEX IF NOT EXISTS requests_time ON requests(time_ms);";
 
 constexpr const char* kInsert =
     "INSERT INTO requests (time_ms, request_id, key, dialect, client_model, model, plugin, subaccount, deployment,"

@@ -34,6 +34,7 @@ void remember(Exchange& x, const std::optional<std::string>& sticky, const Targe
 // aicore_upstream_attempts_total: one upstream call and what it said about the deployment.
 void count_attempt(const Exchange& x, Outcome::Health h) {
   static constexpr const char* kOutcome[] = {"answered", "rate_limited", "failed", "no_verdict"};
+  if (!x.rt.config.metrics.enabled) return;
   metrics::Metrics::process().attempt(x.rec.subaccount, x.rec.deployment, kOutcome[static_cast<int>(h)]);
 }
 

@@ -51,7 +51,12 @@ int64_t next_utc_month_ms(int64_t unix_ms) { return month_start_ms(unix_ms, 1); 
 int64_t utc_month_start_ms(int64_t unix_ms) { return month_start_ms(unix_ms, 0); }
 
 QuotaBook::Counters& QuotaBook::of(const std::string& key) {
-  std::lock_guard lk(m_);
+  {
+    // Every request looks its key up; a new key is rare: readers share the lock.
+    std::shared_lock read(m_);
+    if (auto it = keys_.find(key); it != keys_.end()) return *it->second;
+  }
+  std::lock_guard write(m_);
   auto& c = keys_[key];
   if (!c) c = std::make_unique<Counters>();
   return *c;
@@ -61,10 +66,11 @@ void QuotaBook::roll(Counters& c, int64_t now_ms) {
   if (const int64_t d = utc_day(now_ms); d != c.day) {
     c.day = d;
     c.day_tokens = 0;
-  }
-  if (const int64_t m = utc_month(now_ms); m != c.month) {
-    c.month = m;
-    c.month_tokens = 0;
+    // A month changes only with a day (and the calendar arithmetic is not free).
+    if (const int64_t m = utc_month(now_ms); m != c.month) {
+      c.month = m;
+      c.month_tokens = 0;
+    }
   }
   while (!c.request_times.empty() && c.request_times.front() <= now_ms - kMinuteMs) c.request_times.pop_front();
 }
@@ -101,7 +107,8 @@ QuotaVerdict QuotaBook::admit(const std::string& key, const KeyLimits& lim, int6
     return refuse(key, "requests_per_minute", lim.requests_per_minute, "requests per minute",
                   seconds_until(oldest + kMinuteMs, now_ms), "");
   }
-  const std::string about = ", this request about " + std::to_string(estimate);
+  // Only a refusal says it (a string built on every admitted request would be wasted).
+  const auto about = [estimate] { return ", this request about " + std::to_string(estimate); };
   if (lim.tokens_per_minute) {
     const int64_t now_s = now_ms / 1000;
     int64_t used = minute_tokens(c, now_s);
@@ -118,15 +125,16 @@ QuotaVerdict QuotaBook::admit(const std::string& key, const KeyLimits& lim, int6
         }
       }
       return refuse(key, "tokens_per_minute", lim.tokens_per_minute, "tokens per minute", wait,
-                    ": used " + std::to_string(minute_tokens(c, now_s)) + about);
+                    ": used " + std::to_string(minute_tokens(c, now_s)) + about());
     }
   }
   if (lim.tokens_per_day && c.day_tokens + estimate > lim.tokens_per_day)
     return refuse(key, "tokens_per_day", lim.tokens_per_day, "tokens per day (UTC)",
-                  seconds_until(next_utc_day_ms(now_ms), now_ms), ": used " + std::to_string(c.day_tokens) + about);
+                  seconds_until(next_utc_day_ms(now_ms), now_ms), ": used " + std::to_string(c.day_tokens) + about());
   if (lim.tokens_per_month && c.month_tokens + estimate > lim.tokens_per_month)
     return refuse(key, "tokens_per_month", lim.tokens_per_month, "tokens per month (UTC)",
-                  seconds_until(next_utc_month_ms(now_ms), now_ms), ": used " + std::to_string(c.month_tokens) + about);
+                  seconds_until(next_utc_month_ms(now_ms), now_ms),
+                  ": used " + std::to_string(c.month_tokens) + about());
   c.request_times.push_back(now_ms);
   add_tokens(c, now_ms, estimate, now_ms);
   charge = QuotaCharge{true, estimate, now_ms};

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -66,7 +67,7 @@ class QuotaBook {
   static int64_t minute_tokens(const Counters& c, int64_t now_s);
   static void add_tokens(Counters& c, int64_t at_ms, int64_t tokens, int64_t now_ms);
 
-  std::mutex m_;
+  std::shared_mutex m_;  // the map; each key's counters have their own lock
   std::unordered_map<std::string, std::unique_ptr<Counters>> keys_;
 };
 

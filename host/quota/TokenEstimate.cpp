@@ -1,5 +1,7 @@
 #include "quota/TokenEstimate.hpp"
 
+#include <algorithm>
+
 namespace aicore::host {
 namespace {
 
@@ -15,28 +17,28 @@ bool base64_char(unsigned char c) {
 
 int64_t estimate_input_tokens(std::string_view body) {
   int64_t tokens = 0;
-  size_t i = 0;
   const size_t n = body.size();
+  size_t i = body.find('"');
   while (i < n) {
-    if (body[i] != '"') {
-      ++i;
-      continue;
-    }
-    // One string: its length in bytes (escapes counted as written) and whether it is all base64.
+    // One string: its length in bytes (escapes counted as written); only a long one without an
+    // escape is looked at again, for being all base64 (the scan is on every request's body).
     const size_t start = ++i;
-    bool b64 = true;
+    bool escaped = false;
     while (i < n && body[i] != '"') {
       if (body[i] == '\\') {
-        b64 = false;
-        i += 2;
-        continue;
+        escaped = true;
+        ++i;
       }
-      b64 = b64 && base64_char(static_cast<unsigned char>(body[i]));
       ++i;
     }
-    const size_t len = (i < n ? i : n) - start;
-    tokens += b64 && len >= kMediaMinBytes ? kMediaTokens : static_cast<int64_t>((len + 3) / 4);
-    ++i;  // the closing quote
+    const size_t end = i < n ? i : n;
+    const size_t len = end - start;
+    const bool media =
+        !escaped && len >= kMediaMinBytes &&
+        std::all_of(body.begin() + static_cast<std::ptrdiff_t>(start), body.begin() + static_cast<std::ptrdiff_t>(end),
+                    [](char c) { return base64_char(static_cast<unsigned char>(c)); });
+    tokens += media ? kMediaTokens : static_cast<int64_t>((len + 3) / 4);
+    i = end < n ? body.find('"', end + 1) : n;  // past the closing quote, to the next string
   }
   return tokens > 0 ? tokens : 1;
 }

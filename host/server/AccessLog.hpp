@@ -17,9 +17,8 @@ struct AccessRecord {
   int status = 0;
   int attempts = 0;
   bool stream = false;
-  std::string affinity;
-  std::string fallback_from;  // the model key whose deployments all failed, when a fallback answered  // hit, miss (it
-                              // stuck elsewhere before), new; empty: not used for this request
+  std::string affinity;       // hit, miss (it stuck elsewhere before), new; empty: not used for this request
+  std::string fallback_from;  // the model key whose deployments all failed, when a fallback answered
   std::string error;          // short reason when status >= 400
   int64_t prompt_tokens = -1, completion_tokens = -1;
   Usage usage;  // every count the plugin reported, for the metrics

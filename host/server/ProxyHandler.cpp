@@ -18,6 +18,7 @@ namespace {
 // The request in the metrics. Labels carry only names from the config (the model key, not what
 // the client typed), so no client can grow the number of series.
 void count(const Exchange& x) {
+  if (!x.rt.config.metrics.enabled) return;  // nothing reads them: not worth the atomics
   metrics::RequestFacts f;
   f.dialect = x.dialect.name;
   if (x.route) f.model = x.route->model_key;
