@@ -42,11 +42,6 @@ double cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct Sinks {
   QuotaBook quotas;
   KeyLimits limits;
@@ -74,7 +69,7 @@ void finish(unsigned parts, Sinks& s, int i) {
   QuotaCharge charge;
   if (parts & kQuotas) {
     const int64_t estimate = estimate_input_tokens(kBody);
-    if (!s.quotas.admit(rec.key, s.limits, estimate, unix_ms(), charge).ok) std::abort();
+    if (!s.quotas.admit(rec.key, s.limits, estimate, unix_ms_now(), charge).ok) std::abort();
   }
   if (parts & kMetrics) {
     metrics::Metrics::process().attempt(rec.subaccount, rec.deployment, "answered");
@@ -89,7 +84,7 @@ void finish(unsigned parts, Sinks& s, int i) {
     f.usage = rec.usage;
     metrics::Metrics::process().request(f);
   }
-  if (parts & kQuotas) s.quotas.settle(rec.key, charge, quota_tokens(rec.usage), unix_ms());
+  if (parts & kQuotas) s.quotas.settle(rec.key, charge, quota_tokens(rec.usage), unix_ms_now());
   if ((parts & kLedger) && !s.ledger->record(usage_row(rec, rec.model))) std::abort();
 }
 

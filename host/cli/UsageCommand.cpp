@@ -1,6 +1,5 @@
 #include "cli/UsageCommand.hpp"
 
-#include <chrono>
 #include <filesystem>
 #include <ostream>
 
@@ -48,9 +47,7 @@ int usage_command(const std::vector<std::string>& args, std::ostream& out, std::
     return 1;
   }
   try {
-    const int64_t now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    const int64_t now = unix_ms_now();
     const UsageQuery q = parse_usage_query(a["--since"], a["--until"], a["--by"], now);
     const LedgerDb db(file, LedgerDb::Mode::ReadOnly);
     const auto groups = run_usage_query(db, q);

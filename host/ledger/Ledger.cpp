@@ -12,11 +12,6 @@ constexpr size_t kBatch = 1000;  // rows a transaction takes at most
 constexpr auto kPruneEvery = std::chrono::hours(1);
 constexpr auto kDropLogEvery = std::chrono::seconds(10);
 
-int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Ledger::Ledger(const UsageSettings& s)

@@ -4,6 +4,7 @@
 
 #include <aicore/usage.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -22,6 +23,12 @@ struct UsageRow {
   double latency_ms = 0;
   double ttfb_ms = -1;  // < 0: no byte of an answer was sent
 };
+
+// Now in Unix milliseconds: the clock of the rows, the quota windows and the reports.
+inline int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // The tokens a request counts against a key's token quotas: input (cache reads and writes
 // included, acp_usage's convention) plus output (reasoning included); unknown counts as 0.

@@ -1,20 +1,10 @@
 #include "pipeline/Quota.hpp"
 
-#include <chrono>
-
 #include "ledger/UsageRow.hpp"
 #include "metrics/Metrics.hpp"
 #include "quota/TokenEstimate.hpp"
 
 namespace aicore::host {
-namespace {
-
-int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 bool charge_quota(Exchange& x) {
   // count_tokens is answered here and costs no upstream tokens; anonymous callers have no quota.

@@ -1,7 +1,6 @@
 #include "quota/QuotaRestore.hpp"
 
 #include <algorithm>
-#include <chrono>
 
 #include "ledger/LedgerDb.hpp"
 
@@ -33,9 +32,7 @@ int64_t restore_sums(const LedgerDb& db, QuotaBook& book, int64_t from, int64_t 
 }  // namespace
 
 int64_t restore_quotas(const std::string& ledger_file, QuotaBook& book) {
-  const int64_t now =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const int64_t now = unix_ms_now();
   const LedgerDb db(ledger_file, LedgerDb::Mode::ReadOnly);
   const int64_t month_start = utc_month_start_ms(now);
   const int64_t day_start = utc_day(now) * 86400000;

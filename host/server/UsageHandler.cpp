@@ -4,8 +4,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/URI.h>
 
-#include <chrono>
-
 #include "ledger/UsageReport.hpp"
 #include "server/AccessLog.hpp"
 #include "server/AdminAuth.hpp"
@@ -44,9 +42,7 @@ void UsageHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
     }
   } catch (const Poco::Exception&) { return error(400, "the query string is not valid URL encoding"); }
   try {
-    const int64_t now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    const int64_t now = unix_ms_now();
     const UsageQuery q = parse_usage_query(since, until, by, now);
     rt_->ledger->flush();  // what has finished so far is in the report
     const LedgerDb db(rt_->ledger->file(), LedgerDb::Mode::ReadOnly);
