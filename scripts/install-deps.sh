@@ -24,6 +24,8 @@ if [ "$with_npm" = 1 ]; then
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   # Prometheus's own promtool and server check what GET /metrics serves (tests/integration/metrics).
   dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q "install ok installed" || missing+=(prometheus)
+  # Debian's Chromium, driven by puppeteer-core, renders the dashboard (tests/integration/dashboard_page).
+  dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -38,7 +40,7 @@ if [ "$with_npm" = 1 ]; then
   lock=tests/integration/package-lock.json
   stamp=tests/integration/node_modules/.aicore-lock
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-    echo "==> installing the test clients from npm (openai, @anthropic-ai/sdk, @anthropic-ai/claude-code)"
+    echo "==> installing the test clients from npm (openai, @anthropic-ai/sdk, @anthropic-ai/claude-code, puppeteer-core)"
     (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
     cp "$lock" "$stamp"
   fi

@@ -1,4 +1,4 @@
-// What metrics, quotas and the usage ledger add to one request, measured in-process with the
+// What metrics, quotas, the usage ledger and the dashboard add to one request, measured in-process with the
 // proxy's own code (bench/usage-cost.sh runs it before its end-to-end A/B, whose noise on a shared
 // machine is larger than the few microseconds in question).
 //
@@ -7,7 +7,8 @@
 // Every thread finishes REQUESTS_PER_THREAD requests the way ProxyHandler does: the access
 // record it has anyway (the baseline), then, per part, what the part adds: metrics (request +
 // one upstream attempt), quotas (estimate the body's tokens, admit, settle), ledger (usage_row
-// + record). The cost is the process's CPU time, the ledger's writer thread included (timed
+// + record), dashboard (usage_row + the last requests and token totals; its time series only read
+// the metrics). The cost is the process's CPU time, the ledger's writer thread included (timed
 // until every row is written), per request, minus the baseline's: CPU, not wall time, so the
 // figure holds whatever else the machine runs.
 #include <time.h>
@@ -17,8 +18,10 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "dashboard/RecentActivity.hpp"
 #include "ledger/Ledger.hpp"
 #include "metrics/Metrics.hpp"
 #include "quota/QuotaBook.hpp"
@@ -34,7 +37,7 @@ constexpr const char* kBody =
     R"({"model":"gpt-4o","messages":[{"role":"system","content":"You are terse."},{"role":"user","content":)"
     R"("Summarise the benefits of connection reuse for an HTTP gateway in front of a model API in one line."}]})";
 
-enum Part : unsigned { kMetrics = 1, kQuotas = 2, kLedger = 4 };
+enum Part : unsigned { kMetrics = 1, kQuotas = 2, kLedger = 4, kDashboard = 8, kAll = 15 };
 
 double cpu_seconds() {
   timespec ts{};
@@ -85,7 +88,10 @@ void finish(unsigned parts, Sinks& s, int i) {
     metrics::Metrics::process().request(f);
   }
   if (parts & kQuotas) s.quotas.settle(rec.key, charge, quota_tokens(rec.usage), unix_ms_now());
-  if ((parts & kLedger) && !s.ledger->record(usage_row(rec, rec.model))) std::abort();
+  if (!(parts & (kLedger | kDashboard))) return;
+  UsageRow row = usage_row(rec, rec.model);  // one row for both, as ProxyHandler builds it
+  if (parts & kDashboard) dashboard::RecentActivity::process().request(row);
+  if ((parts & kLedger) && !s.ledger->record(std::move(row))) std::abort();
 }
 
 // CPU seconds per request for `parts`, over `threads` × `n` requests.
@@ -129,7 +135,8 @@ int main(int argc, char** argv) {
     const char* name;
     unsigned parts;
   };
-  const Case cases[] = {{"metrics", kMetrics}, {"quotas", kQuotas}, {"ledger", kLedger}, {"all three", 7}};
+  const Case cases[] = {
+      {"metrics", kMetrics}, {"quotas", kQuotas}, {"ledger", kLedger}, {"dashboard", kDashboard}, {"all four", kAll}};
   run(0, threads, n / 10, dir);  // warm-up: allocator, metric series, page cache
   std::printf("%d threads x %d requests; CPU per request, the ledger's writer included\n", threads, n);
   for (const Case& c : cases) {
@@ -138,7 +145,7 @@ int main(int argc, char** argv) {
     const double with = run(c.parts, threads, n, dir);
     std::printf("  %-10s baseline %6.2f us, with %6.2f us: adds %5.2f us\n", c.name, base * 1e6, with * 1e6,
                 (with - base) * 1e6);
-    if (c.parts == 7) std::printf("ADDED_US %.2f\n", (with - base) * 1e6);  // for bench/usage-cost.sh
+    if (c.parts == kAll) std::printf("ADDED_US %.2f\n", (with - base) * 1e6);  // for bench/usage-cost.sh
   }
   fs::remove_all(dir);
   return 0;

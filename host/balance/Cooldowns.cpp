@@ -84,6 +84,16 @@ Cooldowns::Clock::duration Cooldowns::remaining(const std::string& url) const {
   return it->second.until > now ? it->second.until - now : Clock::duration::zero();
 }
 
+Cooldowns::View Cooldowns::view(const std::string& url) const {
+  std::lock_guard lock(mu_);
+  auto it = states_.find(url);
+  if (it == states_.end()) return {};
+  const auto now = now_();
+  if (it->second.until > now) return {Phase::Cooling, it->second.until - now};
+  // A cooldown that ended leaves the deployment half-open until a probe succeeds (try_acquire).
+  return {it->second.cooldowns > 0 ? Phase::HalfOpen : Phase::Healthy, {}};
+}
+
 Cooldowns::Clock::duration Cooldowns::wait_for_any(const std::vector<Target>& targets) const {
   std::lock_guard lock(mu_);
   const auto now = now_();

@@ -43,6 +43,14 @@ class Cooldowns {
   // How long `url` stays out of rotation from now (zero when it is not cooling).
   Clock::duration remaining(const std::string& url) const;
 
+  // Where `url` stands now, for the dashboard.
+  enum class Phase { Healthy, Cooling, HalfOpen };
+  struct View {
+    Phase phase = Phase::Healthy;
+    Clock::duration remaining{};  // while cooling
+  };
+  View view(const std::string& url) const;
+
   // New settings from a reload; the state of every deployment stays.
   void configure(const RetrySettings& s);
   // Forgets deployments not in `urls` (a reload removed them).

@@ -356,8 +356,9 @@ void parse_log(const json& v, LogSettings& l, const std::string& base_dir, std::
 
 void parse_metrics(const json& v, MetricsSettings& m, std::vector<std::string>& warnings) {
   need_object(v, "metrics");
-  note_unknown(v, "metrics", {"enabled", "auth"}, warnings);
+  note_unknown(v, "metrics", {"enabled", "auth", "dashboard"}, warnings);
   if (v.contains("enabled")) m.enabled = get_bool(v["enabled"], "metrics.enabled");
+  if (v.contains("dashboard")) m.dashboard = get_bool(v["dashboard"], "metrics.dashboard");
   if (v.contains("auth")) {
     m.auth = get_string(v["auth"], "metrics.auth");
     if (m.auth != "auto" && m.auth != "admin_key" && m.auth != "none")

@@ -116,6 +116,9 @@ struct MetricsSettings {
   // "auto": open when the listener is loopback, else behind an admin key; "admin_key": always
   // behind one; "none": open (a network policy guards it).
   std::string auth = "auto";
+  // GET /dashboard and GET /admin/stats (docs/dashboard.md), under the same access rule; served
+  // only while `enabled` (the page draws what the metrics count).
+  bool dashboard = true;
 };
 
 // The usage ledger (ledger/Ledger.hpp): one SQLite row per finished model request.

@@ -105,6 +105,47 @@ void Metrics::quota_rejection(std::string_view key, std::string_view limit) {
   store_.slots(key_of(kTagQuota, {key, limit}), 1)[0].fetch_add(1, std::memory_order_relaxed);
 }
 
+std::span<const double> Metrics::bucket_bounds() { return kBuckets; }
+
+std::map<std::string, ModelCounts> Metrics::model_counts() const {
+  std::map<std::string, ModelCounts> out;
+  auto slot_of = [](const std::string& model, std::map<std::string, ModelCounts>& m) -> ModelCounts& {
+    ModelCounts& c = m[model];
+    if (c.latency.empty()) {
+      c.latency.assign(kBuckets.size() + 1, 0);
+      c.ttfb.assign(kBuckets.size() + 1, 0);
+    }
+    return c;
+  };
+  for (const auto& [key, slots] : store_.snapshot(std::string(kTagStatus) + kSep)) {
+    const auto l = split(key);  // dialect, model, plugin, status
+    ModelCounts& c = slot_of(std::string(l[1]), out);
+    c.requests += slots[0];
+    if (l[3].size() == 3 && l[3] >= "400") c.errors += slots[0];
+  }
+  for (const auto& [key, slots] : store_.snapshot(std::string(kTagLatency) + kSep)) {
+    const auto l = split(key);  // dialect, model
+    ModelCounts& c = slot_of(std::string(l[1]), out);
+    for (size_t i = 0; i <= kBuckets.size(); ++i) {
+      c.latency[i] += slots[i];
+      c.ttfb[i] += slots[kHistSlots + i];
+    }
+  }
+  return out;
+}
+
+std::map<std::pair<std::string, std::string>, AttemptCounts> Metrics::attempt_counts() const {
+  static constexpr std::array<std::string_view, 4> kOutcomes = {"answered", "rate_limited", "failed", "no_verdict"};
+  std::map<std::pair<std::string, std::string>, AttemptCounts> out;
+  for (const auto& [key, slots] : store_.snapshot(std::string(kTagAttempt) + kSep)) {
+    const auto l = split(key);  // subaccount, deployment, outcome
+    const auto it = std::find(kOutcomes.begin(), kOutcomes.end(), l[2]);
+    if (it == kOutcomes.end()) continue;
+    out[{std::string(l[0]), std::string(l[1])}][static_cast<size_t>(it - kOutcomes.begin())] += slots[0];
+  }
+  return out;
+}
+
 void Metrics::render(std::string& out) const {
   auto each = [this](std::string_view tag, auto&& fn) {
     for (const auto& [key, slots] : store_.snapshot(std::string(tag) + kSep)) fn(split(key), slots);

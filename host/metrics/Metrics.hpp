@@ -5,10 +5,15 @@
 
 #include <aicore/usage.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "metrics/SeriesStore.hpp"
 
@@ -22,6 +27,18 @@ struct RequestFacts {
   double ttfb_s = -1;  // to the first byte of the answer; < 0: none was sent
   Usage usage;
 };
+
+// A model's requests summed over dialects, plugins and statuses: what the dashboard's time series
+// are differences of.
+struct ModelCounts {
+  uint64_t requests = 0;
+  uint64_t errors = 0;  // answered with a status >= 400
+  // Histogram counts per bucket (not cumulative): one per bound of bucket_bounds(), one beyond.
+  std::vector<uint64_t> latency, ttfb;
+};
+
+// Upstream attempts of one deployment: answered, rate_limited, failed, no_verdict.
+using AttemptCounts = std::array<uint64_t, 4>;
 
 class Metrics {
  public:
@@ -42,6 +59,13 @@ class Metrics {
 
   // The counter and histogram families in the Prometheus text format.
   void render(std::string& out) const;
+
+  // Summed over the threads now, keyed by model key ("" when no configured model matched).
+  std::map<std::string, ModelCounts> model_counts() const;
+  // Keyed by (subaccount, deployment id).
+  std::map<std::pair<std::string, std::string>, AttemptCounts> attempt_counts() const;
+  // The latency histograms' upper bounds, in seconds.
+  static std::span<const double> bucket_bounds();
 
  private:
   SeriesStore store_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "dashboard/RecentActivity.hpp"
 #include "metrics/Metrics.hpp"
 #include "pipeline/Attempt.hpp"
 #include "retry/Failover.hpp"
@@ -31,11 +32,17 @@ void remember(Exchange& x, const std::optional<std::string>& sticky, const Targe
   if (x.rec.status >= 200 && x.rec.status < 300) x.rt.affinity->remember(x.conversation, served.url);
 }
 
-// aicore_upstream_attempts_total: one upstream call and what it said about the deployment.
-void count_attempt(const Exchange& x, Outcome::Health h) {
+// aicore_upstream_attempts_total: one upstream call and what it said about the deployment; the
+// dashboard keeps the last bad ones.
+void count_attempt(const Exchange& x, const Outcome& o) {
   static constexpr const char* kOutcome[] = {"answered", "rate_limited", "failed", "no_verdict"};
   if (!x.rt.config.metrics.enabled) return;
-  metrics::Metrics::process().attempt(x.rec.subaccount, x.rec.deployment, kOutcome[static_cast<int>(h)]);
+  const char* outcome = kOutcome[static_cast<int>(o.health)];
+  metrics::Metrics::process().attempt(x.rec.subaccount, x.rec.deployment, outcome);
+  if (x.rt.config.metrics.dashboard &&
+      (o.health == Outcome::Health::RateLimited || o.health == Outcome::Health::Failing))
+    dashboard::RecentActivity::process().upstream_error(x.rec.subaccount, x.rec.deployment, o.status, outcome,
+                                                        o.message, unix_ms_now());
 }
 
 }  // namespace
@@ -73,10 +80,10 @@ std::optional<GiveUp> forward(Exchange& x) {
       o = attempt(x, *t, failover.can_reauthorize());
     } catch (const UpstreamAborted&) {
       failover.settle(Outcome::finished(Outcome::Health::Unknown));  // stopping: no verdict on the deployment
-      count_attempt(x, Outcome::Health::Unknown);
+      count_attempt(x, Outcome::finished(Outcome::Health::Unknown));
       throw;
     }
-    count_attempt(x, o.health);
+    count_attempt(x, o);
     if (!failover.settle(o)) {
       remember(x, sticky, *t);
       return std::exchange(x.too_long, std::nullopt);  // nullopt: answered

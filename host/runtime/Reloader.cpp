@@ -37,6 +37,7 @@ void Reloader::run_() {
       auto rt = build_();
       holder_->set(rt);
       rt->settle_shared_state();
+      holder_->reloads.fetch_add(1, std::memory_order_relaxed);
       spdlog::info("configuration reloaded; requests already running finish on the previous one");
     } catch (const std::exception& e) {
       spdlog::error("configuration reload refused, keeping the current one: {}", redact(e.what()));

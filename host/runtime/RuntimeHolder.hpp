@@ -28,6 +28,10 @@ class RuntimeHolder {
   std::atomic<int> in_flight{0};
   // Set on SIGTERM/SIGINT: requests that still arrive on open keep-alive connections are refused.
   std::atomic<bool> draining{false};
+  // Configurations put in force by SIGHUP since the start (the dashboard shows it).
+  std::atomic<int> reloads{0};
+  // The port the listener has (the config may say 0: any free one).
+  int listener_port = 0;
   // What model requests in flight hold in memory (server.max_inflight_body_bytes).
   MemoryBudget body_budget;
 

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 
 #include "config/Config.hpp"
+#include "dashboard/SeriesSampler.hpp"
 #include "net/ConnectionServer.hpp"
 #include "runtime/Reloader.hpp"
 #include "runtime/RuntimeHolder.hpp"
@@ -138,12 +139,16 @@ int serve(const std::shared_ptr<Runtime>& rt, const ServeHooks& hooks) {
   }
   const int port = socket->address().port();
   auto holder = std::make_shared<RuntimeHolder>(rt);
+  holder->listener_port = port;
   const int max_in_flight = sc.max_in_flight > 0 ? sc.max_in_flight : std::max(1, sc.max_threads - 8);
   // Not Poco's HTTPServer: its thread per connection lets idle and slow clients take every
   // worker (docs/connection-layer.md).
   net::ConnectionServer server(new HandlerFactory(holder, max_in_flight, hooks.version), pool, *socket, tls, params, cs,
                                send_connection_error);
   server.start();
+  // The dashboard's 15 minutes of history start now (whether or not it is served yet: a reload
+  // may turn it on).
+  dashboard::SeriesSampler::process().start();
   Reloader reloader(holder, [rebuild = hooks.rebuild, holder, listener_tls] {
     auto next = rebuild(*holder->get());
     if (listener_tls) reload_listener_certificate(*listener_tls, next->config.server);
@@ -158,6 +163,7 @@ int serve(const std::shared_ptr<Runtime>& rt, const ServeHooks& hooks) {
   drain(*holder, sc);
   server.stop();
   pool.joinAll();
+  dashboard::SeriesSampler::process().stop();
   spdlog::info("stopped");
   spdlog::shutdown();
   return 0;

@@ -3,6 +3,7 @@
 // queue when the last request holding the old runtime ends), the counters always.
 #include <spdlog/spdlog.h>
 
+#include "dashboard/ActivityRestore.hpp"
 #include "quota/QuotaRestore.hpp"
 #include "runtime/Runtime.hpp"
 
@@ -14,6 +15,11 @@ void Runtime::open_usage(const Runtime* previous) {
       ledger = previous->ledger;  // its settings change once this runtime is in force
     else
       ledger = std::make_shared<Ledger>(config.usage);
+  }
+  if (!previous && ledger && config.metrics.enabled && config.metrics.dashboard) {
+    try {
+      dashboard::restore_activity(ledger->file(), dashboard::RecentActivity::process(), unix_ms_now());
+    } catch (const LedgerError& e) { spdlog::error("dashboard: token totals start from zero: {}", e.what()); }
   }
   if (previous && previous->quotas) {
     quotas = previous->quotas;

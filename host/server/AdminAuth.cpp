@@ -40,17 +40,18 @@ bool has_admin_key(const Poco::Net::HTTPServerRequest& req, const std::vector<st
   return ok != 0;
 }
 
-int metrics_access(const Config& config, const Poco::Net::HTTPServerRequest& req, std::string& why) {
+int metrics_access(const Config& config, const Poco::Net::HTTPServerRequest& req, std::string& why,
+                   std::string_view route) {
   const std::string& mode = config.metrics.auth;
   if (mode == "none" || (mode == "auto" && loopback_host(config.host))) return 0;
   if (config.admin_keys.empty()) {
-    why =
-        "/metrics on a listener beyond this machine needs an admin key: set admin_keys in the config (or "
-        "metrics.auth \"none\" when a network policy guards it)";
+    why = std::string(route) +
+          " on a listener beyond this machine needs an admin key: set admin_keys in the config (or "
+          "metrics.auth \"none\" when a network policy guards it)";
     return 403;
   }
   if (has_admin_key(req, config.admin_keys)) return 0;
-  why = "/metrics needs an admin key: send 'Authorization: Bearer <admin key>'";
+  why = std::string(route) + " needs an admin key: send 'Authorization: Bearer <admin key>'";
   return 401;
 }
 

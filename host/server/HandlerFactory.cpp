@@ -1,6 +1,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
+#include "server/DashboardHandler.hpp"
 #include "server/Handlers.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/MetricsHandler.hpp"
@@ -103,6 +104,13 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
   if (path == "/health" || path == "/healthz") return new HealthHandler(rt);
   if (path == "/metrics" && rt->config.metrics.enabled) return new MetricsHandler(*holder_, rt, version_);
   if (path == "/admin/usage") return new UsageHandler(rt);
+  if (rt->config.metrics.enabled && rt->config.metrics.dashboard) {
+    if (path == "/admin/stats") return new StatsHandler(*holder_, rt, version_);
+    if (path == "/dashboard" || path.starts_with("/dashboard/")) {
+      std::string file = dashboard_asset_for(path);
+      if (!file.empty()) return new DashboardPageHandler(std::move(file));
+    }
+  }
   return new NotFoundHandler(family_for_path(path));
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "dashboard/RecentActivity.hpp"
 #include "log/Log.hpp"
 #include "metrics/Metrics.hpp"
 #include "pipeline/Admit.hpp"
@@ -62,7 +63,11 @@ void ProxyHandler::handleRequest(Poco::Net::HTTPServerRequest& req, Poco::Net::H
   if (rt_->config.log.access_log) x.rec.write();
   count(x);
   settle_quota(x);
-  if (rt_->ledger) rt_->ledger->record(usage_row(x.rec, x.route ? x.route->model_key : std::string()));
+  const bool dashboard = rt_->config.metrics.enabled && rt_->config.metrics.dashboard;
+  if (!rt_->ledger && !dashboard) return;
+  UsageRow row = usage_row(x.rec, x.route ? x.route->model_key : std::string());
+  if (dashboard) dashboard::RecentActivity::process().request(row);
+  if (rt_->ledger) rt_->ledger->record(std::move(row));
 }
 
 }  // namespace aicore::host

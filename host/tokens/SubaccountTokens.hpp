@@ -27,6 +27,9 @@ class SubaccountTokens {
   // Drops `token` if it is still the subaccount's cached one (an upstream said 401).
   void invalidate(const std::string& subaccount, const std::string& token) const;
 
+  // The subaccount's token as the cache holds it (an unknown subaccount: no token).
+  TokenCache::Status status(const std::string& subaccount) const;
+
   const std::shared_ptr<TokenCache>& cache() const { return cache_; }
   std::vector<std::string> keys() const;
 

@@ -111,6 +111,20 @@ void TokenCache::retain(const std::vector<std::string>& keys) {
   std::erase_if(entries_, [&](const auto& kv) { return std::find(keys.begin(), keys.end(), kv.first) == keys.end(); });
 }
 
+TokenCache::Status TokenCache::status(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return {};
+  const Entry& e = *it->second;
+  const auto now = now_();
+  Status s;
+  s.has_token = !e.token.empty() && now < e.expires_at;
+  if (s.has_token) s.expires_in = e.expires_at - now;
+  s.failing = e.last_failed;
+  if (e.last_failed) s.last_error = e.last_error;
+  return s;
+}
+
 size_t TokenCache::waiting(const std::string& key) const {
   std::lock_guard lock(mu_);
   auto it = entries_.find(key);

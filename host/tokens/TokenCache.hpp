@@ -49,6 +49,15 @@ class TokenCache {
   // Forgets every credential not in `keys` (a reload removed or changed them).
   void retain(const std::vector<std::string>& keys);
 
+  // What the cache holds for `key` now, for the dashboard.
+  struct Status {
+    bool has_token = false;
+    Clock::duration expires_in{};  // while has_token
+    bool failing = false;          // the last fetch failed
+    std::string last_error;        // of that fetch (names the subaccount, never a secret)
+  };
+  Status status(const std::string& key) const;
+
   // Callers blocked in get() waiting for another caller's fetch of `key` (tests, diagnostics).
   size_t waiting(const std::string& key) const;
 

@@ -127,12 +127,14 @@ TEST(MetricsConfig, DefaultsSectionAndAdminKeys) {
   Config c = parse_config(std::string("{") + kSub + "}", "/tmp");
   EXPECT_TRUE(c.metrics.enabled);
   EXPECT_EQ(c.metrics.auth, "auto");
+  EXPECT_TRUE(c.metrics.dashboard);
   c = parse_config(std::string("{") + kSub +
-                       R"(,"metrics":{"enabled":false,"auth":"admin_key"},"admin_keys":["an-admin-key-of-length",
+                       R"(,"metrics":{"enabled":false,"auth":"admin_key","dashboard":false},"admin_keys":["an-admin-key-of-length",
                        "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"]})",
                    "/tmp");
   EXPECT_FALSE(c.metrics.enabled);
   EXPECT_EQ(c.metrics.auth, "admin_key");
+  EXPECT_FALSE(c.metrics.dashboard);
   ASSERT_EQ(c.admin_keys.size(), 2u);
   auto secrets = c.secrets();  // the plain key is redacted from logs; a digest is no secret
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "an-admin-key-of-length"), secrets.end());
@@ -146,6 +148,7 @@ TEST(MetricsConfig, DefaultsSectionAndAdminKeys) {
   };
   fails(R"("metrics":{"auth":"open"})", "metrics.auth: must be");
   fails(R"("metrics":{"enabled":"yes"})", "metrics.enabled: must be true or false");
+  fails(R"("metrics":{"dashboard":1})", "metrics.dashboard: must be true or false");
   fails(R"("admin_keys":["short"])", "admin_keys[0]: must be at least 16 characters");
   fails(R"("admin_keys":["sha256:abc"])", "admin_keys[0]: sha256: must be followed by the 64 hex digits");
   fails(R"("admin_keys":"k")", "admin_keys: must be an array of strings");
