@@ -481,6 +481,23 @@ test('soak: mixed traffic, faults and disconnects lose nothing and leak nothing'
     await sleep(2500);  // cooldowns (max 2 s) end; in-flight requests of the soak are done
     const rssEnd = rssKiB(pid);
 
+    // Faults the soak queued but no request used up would hit the burst below, and a token fetch
+    // they failed leaves its subaccount in back-off (up to 30 s): clear them, then wait until a
+    // request on each model succeeds again, so the burst measures the slots and nothing else.
+    await fetch(emulator.url + '/_emulator/faults', { method: 'DELETE' });
+    const healthy = async (model) => (await fetch(proxy.url + '/v1/chat/completions', {
+      method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ready?' }] }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    }).then(async (r) => { await r.arrayBuffer(); return r.status; })) === 200;
+    for (const model of ['gpt-4o', 'gpt-5']) {
+      const end = Date.now() + 40000;
+      while (!(await healthy(model))) {
+        assert.ok(Date.now() < end, `${model} answers again within 40 s of the soak's end`);
+        await sleep(500);
+      }
+    }
+
     // Every slot was released: max_in_flight slow requests at once are all admitted.
     await emulator.fault({ target: '*', kind: 'slow', delay_ms: 400, count: MAX_IN_FLIGHT });
     const burst = await Promise.all(Array.from({ length: MAX_IN_FLIGHT }, (_, i) =>
