@@ -3,7 +3,11 @@
 # GPT) or 1s (the same, streaming): a fixed number of requests, so the instruction counts repeat
 # from run to run whatever else the machine is doing. Uses the binaries bench/run.sh built.
 #
-#   bench/profile.sh [--requests N] [--conc C] [--stream] [--out DIR]
+#   bench/profile.sh [--requests N] [--conc C] [--stream] [--lean] [--out DIR]
+#
+# --lean turns off what later issues added to every request (metrics, which the dashboard reads,
+# and the usage ledger), so the count compares with a tree from before them (issue 11's "no
+# slower": run an older tree's own profile.sh with AICORE_BENCH_BUILD pointing at its build).
 #
 # Writes DIR/callgrind.out (open with kcachegrind or callgrind_annotate) and DIR/hotspots.txt
 # (inclusive and exclusive top functions). DIR defaults to a new temp dir, printed at the end.
@@ -14,14 +18,16 @@ build=${AICORE_BENCH_BUILD:-$root/build-bench}
 requests=2000
 conc=8
 stream=false
+lean=false
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --requests) requests=$2; shift ;;
     --conc) conc=$2; shift ;;
     --stream) stream=true ;;
+    --lean) lean=true ;;
     --out) out=$2; shift ;;
-    *) echo "usage: $0 [--requests N] [--conc C] [--stream] [--out DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--requests N] [--conc C] [--stream] [--lean] [--out DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -57,10 +63,12 @@ for _ in $(seq 1 100); do [ -s "$tmp/emu.port" ] && break; sleep 0.05; done
 emu=http://127.0.0.1:$(cat "$tmp/emu.port")
 mkdir -p "$tmp/keys"
 printf '{"clientid":"bench-client","clientsecret":"bench-secret","url":"%s","identityzoneid":"bench","serviceurls":{"AI_API_URL":"%s"}}' "$emu" "$emu" >"$tmp/keys/k.json"
+features=""
+[ "$lean" = true ] && features=',"metrics":{"enabled":false},"usage":{"enabled":false}'
 cat >"$tmp/config.json" <<EOF
 {"subAccounts":{"bench":{"resource_group":"default","service_key_json":"keys/k.json",
   "deployment_models":{"gpt-4o":["$emu/v2/inference/deployments/d-gpt4o"]}}},
- "secret_authentication_tokens":["bench-key"],"port":0,"host":"127.0.0.1","log":{"file":"$tmp/proxy.log"}}
+ "secret_authentication_tokens":["bench-key"],"port":0,"host":"127.0.0.1","log":{"file":"$tmp/proxy.log"}$features}
 EOF
 echo "==> aicore-proxy under callgrind ($requests requests, concurrency $conc, stream=$stream)" >&2
 # Collection starts only once the proxy is up and warmed (start-up, e.g. loading the CA store, and
@@ -95,7 +103,7 @@ for _ in $(seq 1 600); do kill -0 "$proxy_pid" 2>/dev/null || break; sleep 0.1; 
 scen=1
 [ "$stream" = true ] && scen=1s
 {
-  echo "# callgrind: aicore-proxy serving $requests requests of scenario $scen at concurrency $conc"
+  echo "# callgrind: aicore-proxy serving $requests requests of scenario $scen at concurrency $conc$([ "$lean" = true ] && echo ' (lean: metrics and usage ledger off)')"
   echo "# load: $(cat "$out/load.json")"
   echo
   callgrind_annotate --threshold=100 "$out/callgrind.out" 2>/dev/null | node "$here/lib/callgrind-summary.mjs" "$requests"

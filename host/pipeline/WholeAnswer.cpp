@@ -36,7 +36,7 @@ Outcome relay_whole(Exchange& x, const UpstreamCall& call) {
   x.rec.record_usage(usage);
   x.rec.status = 200;
   x.rec.mark_first_byte();
-  if (!deliver_json(x.resp, 200, client_body)) {
+  if (!deliver_json(x.req, x.resp, 200, client_body)) {
     x.rec.status = 499;  // nginx's "client closed request"
     x.rec.error = "client disconnected";
   }

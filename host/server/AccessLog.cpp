@@ -1,5 +1,6 @@
 #include "server/AccessLog.hpp"
 
+#include <fmt/compile.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -27,10 +28,12 @@ std::string field(const std::string& v) {
 
 void AccessRecord::write() const {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  // FMT_COMPILE: the format is parsed when this is compiled, not for every request.
   const std::string text = fmt::format(
-      "access id={} {} {} key={} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} "
-      "stream={} "
-      "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={} affinity={}{}{}{}{}",
+      FMT_COMPILE(
+          "access id={} {} {} key={} dialect={} model={} plugin={} subaccount={} deployment={} status={} attempts={} "
+          "stream={} "
+          "latency_ms={:.1f} ttfb_ms={:.1f} prompt_tokens={} completion_tokens={} affinity={}{}{}{}{}"),
       id, field(method), field(path), key.empty() ? "-" : key, dialect.empty() ? "-" : dialect, field(model),
       plugin.empty() ? "-" : plugin, subaccount.empty() ? "-" : subaccount, deployment.empty() ? "-" : deployment,
       status, attempts, stream, ms, ttfb_ms, prompt_tokens, completion_tokens, affinity.empty() ? "-" : affinity,

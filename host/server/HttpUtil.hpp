@@ -42,7 +42,10 @@ void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view
 
 // The same, saying whether it left: into a client connection that is already closed (the drain's
 // end, a client that went away and reset) the access log must not record the 200 nobody received.
-bool deliver_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view body);
+// (An answer up to 64 KiB is written when the response ends; `req`'s socket says whether the
+// connection is already reset or shut down.)
+bool deliver_json(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, int status,
+                  std::string_view body);
 
 // The request's headers with lower-case names, as the ABI passes them. Owns the strings; the
 // acp_header views point into it.

@@ -325,3 +325,15 @@ test('server.max_keep_alive_requests: the last allowed answer closes the connect
     assert.match(got[1].head, /connection: close/i);
   } finally { await s.stop(); }
 });
+
+test('a client that resets before its non-streamed answer is logged 499, not 200', async () => {
+  await stack.emulator.fault({ target: '*', kind: 'slow', delay_ms: 800, count: 1 });
+  const c = connect(stack.proxy.url);
+  await c.ready;
+  const body = chatBody('reset before the answer');
+  c.write(post('/v1/chat/completions', '', `Content-Length: ${body.length}\r\n\r\n`) + body);
+  await until(async () => (await (await fetch(stack.emulator.url + '/_emulator/faults')).json()).length === 0, 'the slow request upstream');
+  c.sock.resetAndDestroy();  // RST: the connection is gone before the small answer is written
+  await until(() => /access [^\n]*"?\/v1\/chat\/completions[^\n]*status=499[^\n]*error=client disconnected/.test(stack.proxy.logs()),
+    'the access line of the answer nobody received', 10000);
+});

@@ -88,3 +88,20 @@ TEST(BodyScan, SpecialBytesAtEveryOffset) {
         check("{\"model\":\"" + s + "\"}");
       }
 }
+
+// The eight-bytes-at-a-time string scan jumps to the first byte that needs a look: a valid string
+// must still be accepted (and read exactly) wherever its escapes and multi-byte characters fall.
+TEST(BodyScan, ValidStringsAcceptedWhereverTheirSpecialBytesFall) {
+  for (size_t len = 0; len < 24; ++len)
+    for (size_t at = 0; at <= len; ++at)
+      for (std::string special : {"\\n", "\\\"", "\\\\", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\x7f", "~"}) {
+        std::string s(len, 'a');
+        s.insert(at, special);
+        // (An escape in the model itself leaves the scanner unsure: it reads the model as written.)
+        const std::string body = "{\"s\":\"" + s + "\",\"model\":\"m\",\"stream\":true}";
+        RoutingFields rf;
+        ASSERT_TRUE(scan_routing_fields(body, rf)) << body;
+        EXPECT_EQ(rf.model_text, "m") << body;
+        EXPECT_TRUE(rf.stream_value) << body;
+      }
+}
