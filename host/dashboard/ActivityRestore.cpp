@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "ledger/LedgerDb.hpp"
-#include "quota/QuotaBook.hpp"  // utc_day, utc_month_start_ms
+#include "quota/QuotaBook.hpp"  // utc_day_start_ms, utc_month_start_ms
 
 namespace aicore::host::dashboard {
 namespace {
@@ -68,7 +68,7 @@ UsageRow row_of(const Statement& st) {
 int64_t restore_activity(const std::string& ledger_file, RecentActivity& activity, int64_t now_ms) {
   const LedgerDb db(ledger_file, LedgerDb::Mode::ReadOnly);
   const int64_t month_start = utc_month_start_ms(now_ms);
-  const int64_t day_start = utc_day(now_ms) * 86400000;
+  const int64_t day_start = utc_day_start_ms(now_ms);
   std::map<std::pair<std::string, std::string>, RecentActivity::KeyModelTotals> totals;
   // This month before today counts in the month; today in both.
   int64_t rows = sum_into(db, month_start, day_start, totals, [](auto& t) -> TokenTotals& { return t.month; });
@@ -79,11 +79,7 @@ int64_t restore_activity(const std::string& ledger_file, RecentActivity& activit
     m.key = t.key;
     m.model = t.model;
     m.today = t.today;
-    m.month.requests += t.today.requests;
-    m.month.input += t.today.input;
-    m.month.output += t.today.output;
-    m.month.cache_read += t.today.cache_read;
-    m.month.cache_write += t.today.cache_write;
+    m.month += t.today;
   }
   std::vector<RecentActivity::KeyModelTotals> list;
   list.reserve(totals.size());

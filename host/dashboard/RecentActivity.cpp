@@ -15,6 +15,15 @@ void TokenTotals::add(const Usage& u) {
   cache_write += std::max<int64_t>(u.cache_write_tokens, 0);
 }
 
+TokenTotals& TokenTotals::operator+=(const TokenTotals& o) {
+  requests += o.requests;
+  input += o.input;
+  output += o.output;
+  cache_read += o.cache_read;
+  cache_write += o.cache_write;
+  return *this;
+}
+
 RecentActivity& RecentActivity::process() {
   static RecentActivity r;
   return r;
@@ -69,15 +78,8 @@ void RecentActivity::seed(const std::vector<KeyModelTotals>& totals, const std::
       p.day = day;
       p.today = {};
     }
-    auto add = [](TokenTotals& a, const TokenTotals& b) {
-      a.requests += b.requests;
-      a.input += b.input;
-      a.output += b.output;
-      a.cache_read += b.cache_read;
-      a.cache_write += b.cache_write;
-    };
-    add(p.today, t.today);
-    add(p.this_month, t.month);
+    p.today += t.today;
+    p.this_month += t.month;
   }
   // The ledger's last rows go before what the ring holds already.
   std::vector<UsageRow> keep = recent_();
@@ -126,14 +128,6 @@ std::vector<UsageRow> RecentActivity::recent_() const {
 std::map<std::pair<std::string, std::string>, std::vector<UpstreamError>> RecentActivity::errors() const {
   std::lock_guard lock(m_);
   return errors_;
-}
-
-void RecentActivity::clear() {
-  std::lock_guard lock(m_);
-  ring_ = {};
-  next_ = filled_ = 0;
-  totals_.clear();
-  errors_.clear();
 }
 
 }  // namespace aicore::host::dashboard

@@ -19,7 +19,8 @@ namespace aicore::host::dashboard {
 // Tokens a key used on a model in one calendar period.
 struct TokenTotals {
   int64_t requests = 0, input = 0, output = 0, cache_read = 0, cache_write = 0;
-  void add(const Usage& u);
+  void add(const Usage& u);  // one request
+  TokenTotals& operator+=(const TokenTotals& o);
 };
 
 struct UpstreamError {
@@ -56,8 +57,6 @@ class RecentActivity {
   std::vector<UsageRow> recent() const;
   // Newest first, by (subaccount, deployment).
   std::map<std::pair<std::string, std::string>, std::vector<UpstreamError>> errors() const;
-
-  void clear();  // tests
 
  private:
   struct Periods {

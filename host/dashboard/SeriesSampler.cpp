@@ -47,10 +47,10 @@ void SeriesSampler::run() {
   }
 }
 
-std::map<std::string, std::vector<metrics::ModelCounts>> SeriesSampler::view(int64_t now_ms, int64_t& t0_ms) const {
+std::map<std::string, std::vector<metrics::ModelCounts>> SeriesSampler::view(int64_t now_ms, const Totals& current,
+                                                                             int64_t& t0_ms) const {
   const int64_t now_step = SeriesWindow::step_of(now_ms);
   t0_ms = (now_step - static_cast<int64_t>(SeriesWindow::kPoints) + 1) * SeriesWindow::kStepMs;
-  const Totals current = metrics::Metrics::process().model_counts();
   std::lock_guard lock(m_);
   return window_.view(now_step, current);
 }

@@ -23,8 +23,10 @@ class SeriesSampler {
   void start();  // idempotent
   void stop();
 
-  // The window as of `now_ms` (see SeriesWindow::view); t0_ms: where its first step begins.
-  std::map<std::string, std::vector<metrics::ModelCounts>> view(int64_t now_ms, int64_t& t0_ms) const;
+  // The window as of `now_ms`, the counters being `current` (see SeriesWindow::view); t0_ms:
+  // where its first step begins.
+  std::map<std::string, std::vector<metrics::ModelCounts>> view(int64_t now_ms, const Totals& current,
+                                                                int64_t& t0_ms) const;
 
  private:
   void run();

@@ -61,8 +61,8 @@ json build_json(const RuntimeHolder& holder, const Runtime& rt, const BuildFacts
 }
 
 json models_json(const Runtime& rt, int64_t now_ms, int64_t& t0_ms) {
-  const auto window = SeriesSampler::process().view(now_ms, t0_ms);
-  auto totals = metrics::Metrics::process().model_counts();
+  auto totals = metrics::Metrics::process().model_counts();  // read once: the window and the totals agree
+  const auto window = SeriesSampler::process().view(now_ms, totals, t0_ms);
   // Every model the config deploys is listed, with or without traffic yet.
   for (const auto& sub : rt.config.subaccounts)
     for (const auto& [model, urls] : sub.deployment_models) totals.try_emplace(model);

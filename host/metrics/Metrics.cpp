@@ -135,13 +135,12 @@ std::map<std::string, ModelCounts> Metrics::model_counts() const {
 }
 
 std::map<std::pair<std::string, std::string>, AttemptCounts> Metrics::attempt_counts() const {
-  static constexpr std::array<std::string_view, 4> kOutcomes = {"answered", "rate_limited", "failed", "no_verdict"};
   std::map<std::pair<std::string, std::string>, AttemptCounts> out;
   for (const auto& [key, slots] : store_.snapshot(std::string(kTagAttempt) + kSep)) {
     const auto l = split(key);  // subaccount, deployment, outcome
-    const auto it = std::find(kOutcomes.begin(), kOutcomes.end(), l[2]);
-    if (it == kOutcomes.end()) continue;
-    out[{std::string(l[0]), std::string(l[1])}][static_cast<size_t>(it - kOutcomes.begin())] += slots[0];
+    const auto it = std::find(kAttemptOutcomes.begin(), kAttemptOutcomes.end(), l[2]);
+    if (it == kAttemptOutcomes.end()) continue;
+    out[{std::string(l[0]), std::string(l[1])}][static_cast<size_t>(it - kAttemptOutcomes.begin())] += slots[0];
   }
   return out;
 }

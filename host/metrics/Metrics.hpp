@@ -37,8 +37,12 @@ struct ModelCounts {
   std::vector<uint64_t> latency, ttfb;
 };
 
-// Upstream attempts of one deployment: answered, rate_limited, failed, no_verdict.
-using AttemptCounts = std::array<uint64_t, 4>;
+// What an upstream attempt said about its deployment, in the order of Outcome::Health
+// (retry/Failover.hpp): the `outcome` label of aicore_upstream_attempts_total.
+inline constexpr std::array<std::string_view, 4> kAttemptOutcomes = {"answered", "rate_limited", "failed",
+                                                                     "no_verdict"};
+// Upstream attempts of one deployment, by kAttemptOutcomes.
+using AttemptCounts = std::array<uint64_t, kAttemptOutcomes.size()>;
 
 class Metrics {
  public:

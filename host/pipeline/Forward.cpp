@@ -35,9 +35,8 @@ void remember(Exchange& x, const std::optional<std::string>& sticky, const Targe
 // aicore_upstream_attempts_total: one upstream call and what it said about the deployment; the
 // dashboard keeps the last bad ones.
 void count_attempt(const Exchange& x, const Outcome& o) {
-  static constexpr const char* kOutcome[] = {"answered", "rate_limited", "failed", "no_verdict"};
   if (!x.rt.config.metrics.enabled) return;
-  const char* outcome = kOutcome[static_cast<int>(o.health)];
+  const std::string_view outcome = metrics::kAttemptOutcomes[static_cast<size_t>(o.health)];
   metrics::Metrics::process().attempt(x.rec.subaccount, x.rec.deployment, outcome);
   if (x.rt.config.metrics.dashboard &&
       (o.health == Outcome::Health::RateLimited || o.health == Outcome::Health::Failing))

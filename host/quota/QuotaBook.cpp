@@ -46,7 +46,8 @@ int64_t utc_month(int64_t unix_ms) {
   const std::tm tm = utc(unix_ms);
   return int64_t(tm.tm_year + 1900) * 12 + tm.tm_mon;
 }
-int64_t next_utc_day_ms(int64_t unix_ms) { return (utc_day(unix_ms) + 1) * 86400000; }
+int64_t utc_day_start_ms(int64_t unix_ms) { return utc_day(unix_ms) * 86400000; }
+int64_t next_utc_day_ms(int64_t unix_ms) { return utc_day_start_ms(unix_ms) + 86400000; }
 int64_t next_utc_month_ms(int64_t unix_ms) { return month_start_ms(unix_ms, 1); }
 int64_t utc_month_start_ms(int64_t unix_ms) { return month_start_ms(unix_ms, 0); }
 

@@ -75,6 +75,7 @@ class QuotaBook {
 // and the Unix ms where the next day and month begin.
 int64_t utc_day(int64_t unix_ms);
 int64_t utc_month(int64_t unix_ms);
+int64_t utc_day_start_ms(int64_t unix_ms);
 int64_t next_utc_day_ms(int64_t unix_ms);
 int64_t next_utc_month_ms(int64_t unix_ms);
 int64_t utc_month_start_ms(int64_t unix_ms);

@@ -35,7 +35,7 @@ int64_t restore_quotas(const std::string& ledger_file, QuotaBook& book) {
   const int64_t now = unix_ms_now();
   const LedgerDb db(ledger_file, LedgerDb::Mode::ReadOnly);
   const int64_t month_start = utc_month_start_ms(now);
-  const int64_t day_start = utc_day(now) * 86400000;
+  const int64_t day_start = utc_day_start_ms(now);
   const int64_t minute_ago = now - 60000;
   // This month before today, today before the last minute: sums. The last minute: row by row
   // (requests per minute and tokens by the second need their times).
