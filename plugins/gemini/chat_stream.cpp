@@ -150,6 +150,7 @@ void OpenAIChatStream::on_response(const Json& r, const Sink& events) {
     if (auto e = c.find("error"); e != c.end()) mapping::report_stream_error(events, *e);
     events.write(sse_data(dump(c)));
   });
+  if (chunks_.failed()) reader_.stop();
   if (r.contains("usageMetadata")) events.usage(chunks_.counts());
 }
 
@@ -179,6 +180,7 @@ AnthropicMessagesStream::AnthropicMessagesStream(const ResponseContext& ctx, int
 
 void AnthropicMessagesStream::on_response(const Json& r, const mapping::Emit& emit) {
   chunks_.on_response(r, [&](const Json& c) { anthropic_.on_chunk(c, emit); });
+  if (chunks_.failed()) reader_.stop();
   if (r.contains("usageMetadata")) emit.events().usage(chunks_.counts());
 }
 

@@ -5,6 +5,7 @@
 namespace aicore::gemini {
 
 void GeminiStreamReader::feed(std::string_view bytes, const OnObject& on_object) {
+  if (stopped_) return;
   if (mode_ == Mode::Unknown) {
     size_t first = bytes.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return;  // nothing telling yet (and blanks matter in neither form)
@@ -18,6 +19,7 @@ void GeminiStreamReader::feed(std::string_view bytes, const OnObject& on_object)
 }
 
 bool GeminiStreamReader::finish(const OnObject& on_object) {
+  if (stopped_) return true;
   if (mode_ == Mode::Sse) {
     bool cut = false;
     sse_.finish([&](const SseEvent& e) {
@@ -35,7 +37,7 @@ bool GeminiStreamReader::finish(const OnObject& on_object) {
 }
 
 void GeminiStreamReader::on_sse(const SseEvent& e, const OnObject& on_object) {
-  if (!e.has_data || e.data.empty() || e.data == "[DONE]") return;
+  if (stopped_ || !e.has_data || e.data.empty() || e.data == "[DONE]") return;
   Json j = parse_upstream_json(e.data, "stream event");
   if (!j.is_object()) throw upstream_error("stream event: not a JSON object");
   on_object(j);
@@ -75,6 +77,7 @@ void GeminiStreamReader::feed_array(std::string_view bytes, const OnObject& on_o
         start = std::string_view::npos;
         if (!j.is_object()) throw upstream_error("stream element: not a JSON object");
         on_object(j);
+        if (stopped_) return;
       }
     }
   }

@@ -24,6 +24,10 @@ class GeminiStreamReader {
   void feed(std::string_view bytes, const OnObject& on_object);
   // End of input: dispatches a pending SSE event. Returns false when an object was cut off.
   bool finish(const OnObject& on_object);
+  // The consumer has seen the end of the stream (an upstream error object): nothing after it is
+  // read, so bytes that follow in the same read cannot change the outcome that a split delivery
+  // (where the consumer stops feeding) would have.
+  void stop() { stopped_ = true; }
 
  private:
   enum class Mode { Unknown, Sse, Array };
@@ -37,6 +41,7 @@ class GeminiStreamReader {
   int depth_ = 0;
   bool in_string_ = false;
   bool escaped_ = false;
+  bool stopped_ = false;
 };
 
 }  // namespace aicore::gemini

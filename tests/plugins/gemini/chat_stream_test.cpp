@@ -78,15 +78,14 @@ class StreamGolden : public ::testing::TestWithParam<Transcript> {
   }
 };
 
-TEST_P(StreamGolden, WholeEqualsGolden) {
-  expect_golden_text(joined(convert({upstream()})), GetParam().expected);
-}
+TEST_P(StreamGolden, WholeEqualsGolden) { expect_golden_text(joined(convert({upstream()})), GetParam().expected); }
 
 TEST_P(StreamGolden, EverySplitOffsetGivesTheSameEvents) {
   const std::string in = upstream();
   const auto want = convert({in});
   for (size_t k = 0; k <= in.size(); ++k)
-    ASSERT_EQ(convert({std::string_view(in).substr(0, k), std::string_view(in).substr(k)}), want) << "split at byte " << k;
+    ASSERT_EQ(convert({std::string_view(in).substr(0, k), std::string_view(in).substr(k)}), want)
+        << "split at byte " << k;
 }
 
 TEST_P(StreamGolden, ByteByByteAndLfOnlyGiveTheSameEvents) {
@@ -224,14 +223,16 @@ TEST(GeminiStream, PromptBlockBeforeAnyOutputIsA400) {
 
 TEST(GeminiStream, CandidateSafetyFinishIsContentFilter) {
   const std::string in =
-      "data: {\"candidates\":[{\"finishReason\":\"SAFETY\",\"safetyRatings\":[]}],\"usageMetadata\":{\"promptTokenCount\":4,"
+      "data: "
+      "{\"candidates\":[{\"finishReason\":\"SAFETY\",\"safetyRatings\":[]}],\"usageMetadata\":{\"promptTokenCount\":4,"
       "\"totalTokenCount\":4}}\r\n\r\n";
   auto out = whole(Dialect::OpenAI, false, in);
   ASSERT_EQ(out.size(), 2u);
-  EXPECT_EQ(out[0],
-            "data: {\"id\":\"chatcmpl-" + aicore::gemini::fingerprint("00112233aabbccdd\nresponse") +
-                "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gemini-2.5-pro\",\"choices\":"
-                "[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":\"content_filter\"}]}\n\n");
+  EXPECT_EQ(
+      out[0],
+      "data: {\"id\":\"chatcmpl-" + aicore::gemini::fingerprint("00112233aabbccdd\nresponse") +
+          "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,\"model\":\"gemini-2.5-pro\",\"choices\":"
+          "[{\"index\":0,\"delta\":{\"role\":\"assistant\"},\"finish_reason\":\"content_filter\"}]}\n\n");
   EXPECT_EQ(out[1], "data: [DONE]\n\n");
   auto anth = joined(whole(Dialect::Anthropic, false, in));
   EXPECT_NE(anth.find("\"stop_reason\":\"refusal\""), std::string::npos) << anth;
@@ -265,6 +266,24 @@ TEST(GeminiStream, NothingFollowsAnErrorEvent) {
   c->feed(fixture("gemini_text.sse"), out.sink());
   EXPECT_NO_THROW(c->finish(out.sink()));
   EXPECT_TRUE(out.items.back().starts_with("data: {\"error\":")) << out.items.back();
+}
+
+// Found by the fuzzer: bad bytes after an upstream error object in the same read made the whole
+// stream fail, while the same bytes in a later read were ignored (the stream had already ended).
+// Whatever follows the error is never read, however the bytes arrive.
+TEST(GeminiStream, BytesAfterAnErrorObjectAreNeverReadWhateverTheSplit) {
+  const std::string sse = fixture("gemini_error.sse") + "data: {\"candidates\": oops\n\n";
+  const std::string array =
+      R"([{"error":{"code":503,"message":"overloaded","status":"UNAVAILABLE"}}, x {"candidates":[)";
+  for (Dialect d : {Dialect::OpenAI, Dialect::Anthropic})
+    for (const std::string& in : {sse, array}) {
+      std::vector<std::string> w;
+      ASSERT_NO_THROW(w = whole(d, false, in)) << in;
+      ASSERT_FALSE(w.empty());
+      EXPECT_EQ(byte_by_byte(d, false, in), w) << in;
+      for (size_t cut = 1; cut < in.size(); ++cut)
+        EXPECT_EQ(run(d, false, {std::string_view(in).substr(0, cut), std::string_view(in).substr(cut)}), w) << cut;
+    }
 }
 
 TEST(GeminiStream, UsageIsReportedToTheHostEvenWhenTheClientDidNotAskForIt) {
