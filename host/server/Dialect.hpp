@@ -4,6 +4,7 @@
 #include <aicore/abi.h>
 #include <aicore/errors.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,7 @@ inline constexpr Dialect kOpenAIChat{ACP_DIALECT_OPENAI_CHAT, Family::OpenAI, tr
 inline constexpr Dialect kOpenAIEmbeddings{ACP_DIALECT_OPENAI_EMBEDDINGS, Family::OpenAI, false};
 inline constexpr Dialect kAnthropicMessages{ACP_DIALECT_ANTHROPIC_MESSAGES, Family::Anthropic, true};
 inline constexpr Dialect kAnthropicCountTokens{ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, Family::Anthropic, false};
+inline constexpr Dialect kOpenAIResponses{ACP_DIALECT_OPENAI_RESPONSES, Family::OpenAI, true};
 
 // The JSON error body in the dialect's envelope. `type` empty: derived from the status.
 inline std::string error_body(Family f, int status, std::string_view message, std::string_view type = {},
@@ -29,10 +31,15 @@ inline std::string error_body(Family f, int status, std::string_view message, st
   return openai_error_body(message, type.empty() ? openai_error_type(status) : type, code);
 }
 
-// The stream event that ends a stream with an error, in the dialect's own framing.
-inline std::string stream_error_event(Family f, int status, std::string_view message) {
-  if (f == Family::Anthropic) return "event: error\ndata: " + error_body(f, status, message) + "\n\n";
-  return "data: " + error_body(f, status, message) + "\n\ndata: [DONE]\n\n";
+// The stream event that ends a stream with an error, in the dialect's own framing. `events_sent`:
+// how many events the client got before it, the Responses API's sequence_number for this one.
+inline std::string stream_error_event(const Dialect& d, int status, std::string_view message, int64_t events_sent) {
+  if (d.family == Family::Anthropic) return "event: error\ndata: " + error_body(d.family, status, message) + "\n\n";
+  if (d.name == ACP_DIALECT_OPENAI_RESPONSES)
+    return "event: error\ndata: {\"type\":\"error\",\"code\":" + json_quote(openai_error_type(status)) +
+           ",\"message\":" + json_quote(message) +
+           ",\"param\":null,\"sequence_number\":" + std::to_string(events_sent) + "}\n\n";
+  return "data: " + error_body(d.family, status, message) + "\n\ndata: [DONE]\n\n";
 }
 
 }  // namespace aicore::host

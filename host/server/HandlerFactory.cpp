@@ -90,6 +90,8 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
     dialect = &kAnthropicMessages;
   else if (path == "/v1/messages/count_tokens")
     dialect = &kAnthropicCountTokens;
+  else if (path == "/v1/responses" || path == "/responses")
+    dialect = &kOpenAIResponses;
 
   if (holder_->draining.load(std::memory_order_relaxed))
     return new UnavailableHandler(dialect ? dialect->family : family_for_path(path),

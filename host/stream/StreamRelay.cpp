@@ -12,6 +12,7 @@ void StreamRelay::event(std::string_view events) {
     return;
   }
   if (!started()) start_();
+  ++events_sent_;
   write_(events);
 }
 
@@ -22,7 +23,7 @@ void StreamRelay::upstream_error(const UpstreamError& e) {
 
 void StreamRelay::end_with_error(int status, const std::string& message) {
   if (!started() || ended_ || gone_) return;
-  write_(stream_error_event(x_.family(), status, message));
+  write_(stream_error_event(x_.dialect, status, message, events_sent_));
   ended_ = true;
 }
 

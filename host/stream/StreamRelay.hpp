@@ -6,6 +6,7 @@
 // throws: what happened is state the attempt reads when the plugin call returns.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -45,7 +46,8 @@ class StreamRelay final : public StreamEvents {
 
   Exchange& x_;
   std::ostream* out_ = nullptr;
-  bool ended_ = false;  // the client got the stream's end event: nothing may follow
+  int64_t events_sent_ = 0;  // plugin writes relayed (one event each in the Responses dialect)
+  bool ended_ = false;       // the client got the stream's end event: nothing may follow
   bool gone_ = false;
   std::optional<UpstreamError> leading_;
   std::optional<PluginFailure> bad_;

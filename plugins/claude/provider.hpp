@@ -1,5 +1,5 @@
 // The Claude provider: Anthropic models on SAP AI Core (executable aws-bedrock), for the client
-// dialects (the SDK's DialectProvider dispatches):
+// dialects (mapping::ResponsesOverChat dispatches; openai.responses goes through the chat hooks):
 //   anthropic.messages     -> Bedrock /invoke[-with-response-stream] near pass-through
 //                             (bedrock_rules.hpp), or /converse[-stream] when configured;
 //   openai.chat            -> the shared mapping to an Anthropic body, then the same Bedrock rules;
@@ -9,11 +9,12 @@
 
 #include "settings.hpp"
 
+#include <aicore/mapping/responses_provider.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::claude {
 
-class ClaudeProvider final : public DialectProvider {
+class ClaudeProvider final : public mapping::ResponsesOverChat {
  public:
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>") for bad settings.
   explicit ClaudeProvider(std::string_view settings_json);

@@ -13,7 +13,7 @@
 namespace aicore::gemini {
 
 GeminiProvider::GeminiProvider(std::string_view settings_json)
-    : DialectProvider("gemini"), settings_(Settings::parse(settings_json)) {}
+    : ResponsesOverChat("gemini"), settings_(Settings::parse(settings_json)) {}
 
 bool GeminiProvider::detect_model(std::string_view model) const { return is_gemini_model(model); }
 

@@ -1,15 +1,17 @@
 // The Gemini provider: Gemini chat and embedding deployments on SAP AI Core (Vertex AI behind
-// SAP's inference URL). Serves every dialect (the SDK's DialectProvider dispatches); keeps nothing
-// but the parsed settings, so concurrent calls need no locking.
+// SAP's inference URL). Serves every dialect (mapping::ResponsesOverChat dispatches; openai.responses
+// goes through the chat hooks); keeps nothing but the parsed settings, so concurrent calls need no
+// locking.
 #pragma once
 
 #include "settings.hpp"
 
+#include <aicore/mapping/responses_provider.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::gemini {
 
-class GeminiProvider final : public DialectProvider {
+class GeminiProvider final : public mapping::ResponsesOverChat {
  public:
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>") for bad settings.
   explicit GeminiProvider(std::string_view settings_json);

@@ -42,6 +42,11 @@ extern "C" {
 #define ACP_DIALECT_OPENAI_EMBEDDINGS "openai.embeddings"
 #define ACP_DIALECT_ANTHROPIC_MESSAGES "anthropic.messages"
 #define ACP_DIALECT_ANTHROPIC_COUNT_TOKENS "anthropic.count_tokens"
+/* The OpenAI Responses API (POST /v1/responses), as Codex CLI and the openai SDK's
+ * responses.create / responses.stream speak it. Streams: one `event: response.*` SSE event per
+ * write, numbered by sequence_number from 0; end() after response.completed, response.incomplete
+ * or response.failed. */
+#define ACP_DIALECT_OPENAI_RESPONSES "openai.responses"
 
 /* A borrowed byte string, not NUL-terminated.
  * OWNERSHIP: never owned by the receiver; valid only for the duration of the call it is passed to. */

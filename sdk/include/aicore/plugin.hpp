@@ -112,6 +112,14 @@ class Sink {
     return sink;
   }
 
+  // A sink a plugin layers over another (e.g. to rework a converter's events before they reach the
+  // host): its typed events reach `s` whatever the host, since the plugin built `s` itself.
+  static Sink layered(const acp_event_sink* s) {
+    Sink sink(const_cast<acp_sink*>(&s->base));
+    sink.ev_ = s;
+    return sink;
+  }
+
   void write(std::string_view bytes) const {
     if (s_ && s_->write) s_->write(s_->ctx, str(bytes));
   }
@@ -308,6 +316,8 @@ class DialectProvider : public Provider {
       r = anthropic_messages_request(in);
     } else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS) {
       r = openai_embeddings_request(in);
+    } else if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES) {
+      r = openai_responses_request(in);
     } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
       // Estimated locally: no upstream call, no token spent (Claude Code asks often).
       const std::string body = anthropic_count_tokens(in);
@@ -331,6 +341,8 @@ class DialectProvider : public Provider {
       out.write(anthropic_messages_response(in, usage));
     else if (in.dialect == ACP_DIALECT_OPENAI_EMBEDDINGS)
       out.write(openai_embeddings_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES)
+      out.write(openai_responses_response(in, usage));
     else
       unsupported(in.dialect);
     out.usage(usage);
@@ -339,6 +351,7 @@ class DialectProvider : public Provider {
   std::unique_ptr<StreamConverter> open_stream(const ResponseIn& in) const override {
     if (in.dialect == ACP_DIALECT_OPENAI_CHAT) return openai_chat_stream(in);
     if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) return anthropic_messages_stream(in);
+    if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES) return openai_responses_stream(in);
     unsupported(std::string(in.dialect) + " (streaming)");
   }
 
@@ -347,6 +360,7 @@ class DialectProvider : public Provider {
   virtual UpstreamRequest openai_chat_request(const RequestIn& in) const { unsupported(in.dialect); }
   virtual UpstreamRequest anthropic_messages_request(const RequestIn& in) const { unsupported(in.dialect); }
   virtual UpstreamRequest openai_embeddings_request(const RequestIn& in) const { unsupported(in.dialect); }
+  virtual UpstreamRequest openai_responses_request(const RequestIn& in) const { unsupported(in.dialect); }
   // The local answer to anthropic.count_tokens: {"input_tokens":N}.
   virtual std::string anthropic_count_tokens(const RequestIn& in) const { unsupported(in.dialect); }
 
@@ -354,12 +368,16 @@ class DialectProvider : public Provider {
   virtual std::string openai_chat_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string anthropic_messages_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string openai_embeddings_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
+  virtual std::string openai_responses_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
 
   // One converter per streamed response.
   virtual std::unique_ptr<StreamConverter> openai_chat_stream(const ResponseIn& in) const {
     unsupported(std::string(in.dialect) + " (streaming)");
   }
   virtual std::unique_ptr<StreamConverter> anthropic_messages_stream(const ResponseIn& in) const {
+    unsupported(std::string(in.dialect) + " (streaming)");
+  }
+  virtual std::unique_ptr<StreamConverter> openai_responses_stream(const ResponseIn& in) const {
     unsupported(std::string(in.dialect) + " (streaming)");
   }
 
