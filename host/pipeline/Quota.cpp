@@ -7,8 +7,9 @@
 namespace aicore::host {
 
 bool charge_quota(Exchange& x) {
-  // count_tokens is answered here and costs no upstream tokens; anonymous callers have no quota.
-  if (!x.client || !x.rt.quotas || &x.dialect == &kAnthropicCountTokens) return true;
+  // count_tokens and the like are answered here and cost no upstream tokens; anonymous callers
+  // have no quota.
+  if (!x.client || !x.rt.quotas || x.dialect.local) return true;
   const KeyLimits& lim = x.client->limits;
   const bool token_limits = lim.tokens_per_minute || lim.tokens_per_day || lim.tokens_per_month;
   const int64_t estimate = token_limits ? estimate_input_tokens(x.body) : 0;

@@ -16,13 +16,16 @@ struct Dialect {
   std::string_view name;  // ACP_DIALECT_*
   Family family;
   bool can_stream;
+  bool local = false;  // the plugin answers it without an upstream call (no quota, no tokens)
 };
 
 inline constexpr Dialect kOpenAIChat{ACP_DIALECT_OPENAI_CHAT, Family::OpenAI, true};
 inline constexpr Dialect kOpenAIEmbeddings{ACP_DIALECT_OPENAI_EMBEDDINGS, Family::OpenAI, false};
 inline constexpr Dialect kAnthropicMessages{ACP_DIALECT_ANTHROPIC_MESSAGES, Family::Anthropic, true};
-inline constexpr Dialect kAnthropicCountTokens{ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, Family::Anthropic, false};
+inline constexpr Dialect kAnthropicCountTokens{ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, Family::Anthropic, false, true};
 inline constexpr Dialect kOpenAIResponses{ACP_DIALECT_OPENAI_RESPONSES, Family::OpenAI, true};
+inline constexpr Dialect kOpenAIResponsesInputTokens{ACP_DIALECT_OPENAI_RESPONSES_INPUT_TOKENS, Family::OpenAI, false,
+                                                     true};
 
 // The JSON error body in the dialect's envelope. `type` empty: derived from the status.
 inline std::string error_body(Family f, int status, std::string_view message, std::string_view type = {},

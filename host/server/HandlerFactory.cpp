@@ -92,6 +92,8 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
     dialect = &kAnthropicCountTokens;
   else if (path == "/v1/responses" || path == "/responses")
     dialect = &kOpenAIResponses;
+  else if (path == "/v1/responses/input_tokens" || path == "/responses/input_tokens")
+    dialect = &kOpenAIResponsesInputTokens;
 
   if (holder_->draining.load(std::memory_order_relaxed))
     return new UnavailableHandler(dialect ? dialect->family : family_for_path(path),

@@ -171,6 +171,41 @@ test('claude with reasoning: a reasoning item with a summary; encrypted_content 
   assert.ok(sent.messages[1].content[0].signature);
 });
 
+test('claude with reasoning, streamed: the reasoning item carries the signed thinking as encrypted_content', async () => {
+  const input = [{ role: 'user', content: 'What is the weather in Rome?' }];
+  const stream = client.responses.stream({
+    model: 'anthropic--claude-4.5-sonnet', input, tools: [weather], reasoning: { effort: 'low' },
+    include: ['reasoning.encrypted_content'], store: false,
+  });
+  const events = [];
+  for await (const e of stream) events.push(e);
+  const first = checkStream(events);
+  const reasoning = first.output.find((o) => o.type === 'reasoning');
+  assert.ok(reasoning?.encrypted_content, JSON.stringify(first.output));
+  assert.ok(events.some((e) => e.type === 'response.reasoning_summary_text.delta'));
+  const call = first.output.find((o) => o.type === 'function_call');
+  const second = await client.responses.create({
+    model: 'anthropic--claude-4.5-sonnet', tools: [weather], reasoning: { effort: 'low' }, store: false,
+    input: [...input, ...first.output, { type: 'function_call_output', call_id: call.call_id, output: 'sun' }],
+  });
+  assert.equal(second.output_text, 'Tool result: sun');
+  const sent = JSON.parse((await lastUpstream('/d-claude45sonnet')).body);
+  assert.equal(sent.messages[1].content[0].type, 'thinking');
+  assert.ok(sent.messages[1].content[0].signature);
+});
+
+test('responses.inputTokens.count: a local estimate on every family, monotone, no upstream call', async () => {
+  await stack.emulator.clearRequests();
+  for (const { model } of FAMILIES) {
+    const small = await client.responses.inputTokens.count({ model, input: 'Hello' });
+    assert.equal(small.object, 'response.input_tokens');
+    assert.ok(small.input_tokens > 0);
+    const big = await client.responses.inputTokens.count({ model, input: 'Hello '.repeat(200), instructions: 'Be brief.', tools: [weather] });
+    assert.ok(big.input_tokens > small.input_tokens + 300, `${big.input_tokens} vs ${small.input_tokens}`);
+  }
+  assert.deepEqual(await stack.emulator.requests(), [], 'answered without an upstream call');
+});
+
 test('text.format json_schema: structured output parsed by responses.parse', async () => {
   const r = await client.responses.parse({
     model: 'gpt-4o', input: 'a city',

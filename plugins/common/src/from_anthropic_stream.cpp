@@ -2,7 +2,11 @@
 //
 //   message_start            -> the role chunk {"role":"assistant","content":""}
 //   text_delta               -> delta.content
-//   thinking_delta           -> delta.reasoning_content (signatures have no OpenAI home)
+//   thinking_delta           -> delta.reasoning_content
+//   thinking block stop      -> delta.thinking_blocks [{type:"thinking",thinking,signature}] once
+//                               signed, redacted_thinking -> [{type:"redacted_thinking",data}]
+//                               (LiteLLM's convention, as in whole responses: a client sends them
+//                               back on the assistant message and Claude's signed thinking survives)
 //   tool_use block start     -> delta.tool_calls[{index,id,type,function{name,arguments:""}}]
 //   input_json_delta         -> delta.tool_calls[{index,function{arguments:<fragment>}}]
 //   message_delta            -> the finish_reason chunk
@@ -25,9 +29,10 @@ namespace aicore::mapping {
 using namespace detail;
 
 struct AnthropicToOpenAIStream::State {
-  enum class Kind { Other, Text, Thinking, Tool, JsonTool };
+  enum class Kind { Other, Text, Thinking, Redacted, Tool, JsonTool };
   struct Block {
     Kind kind = Kind::Other;
+    std::string thinking, signature;  // Thinking: the text and its signature; Redacted: the data
     int64_t tool_index = -1;
     bool got_input = false;
     Json start_input;
@@ -109,7 +114,12 @@ struct AnthropicToOpenAIStream::State {
       text(emit, "content", str_or(cb, "text"));
     } else if (type == "thinking") {
       b.kind = Kind::Thinking;
-      text(emit, "reasoning_content", str_or(cb, "thinking"));
+      b.thinking = str_or(cb, "thinking");
+      b.signature = str_or(cb, "signature");
+      text(emit, "reasoning_content", b.thinking);
+    } else if (type == "redacted_thinking") {
+      b.kind = Kind::Redacted;
+      b.thinking = str_or(cb, "data");
     } else if (type == "tool_use") {
       const std::string name = str_or(cb, "name");
       if (const Json* in = find(cb, "input"); in && in->is_object() && !in->empty()) b.start_input = *in;
@@ -135,10 +145,18 @@ struct AnthropicToOpenAIStream::State {
     const std::string type = str_or(delta, "type");
     auto it = blocks.find(index);
     if (type == "text_delta") return text(emit, "content", str_or(delta, "text"));
-    if (type == "thinking_delta") return text(emit, "reasoning_content", str_or(delta, "thinking"));
+    if (type == "thinking_delta") {
+      const std::string t = str_or(delta, "thinking");
+      if (it != blocks.end()) it->second.thinking += t;
+      return text(emit, "reasoning_content", t);
+    }
+    if (type == "signature_delta" && it != blocks.end()) {
+      it->second.signature += str_or(delta, "signature");
+      return;
+    }
     if (type == "input_json_delta" && it != blocks.end())
       return arguments(emit, it->second, str_or(delta, "partial_json"));
-    // signature_delta, citations_delta and unknown deltas carry nothing for OpenAI clients.
+    // citations_delta and unknown deltas carry nothing for OpenAI clients.
   }
 
   void block_stop(const Emit& emit, int64_t index) {
@@ -147,6 +165,16 @@ struct AnthropicToOpenAIStream::State {
     Block& b = it->second;
     // A tool_use whose input came whole in content_block_start, without deltas.
     if (!b.got_input && b.start_input.is_object()) arguments(emit, b, dump(b.start_input));
+    Json block;
+    if (b.kind == Kind::Thinking && !b.signature.empty())
+      block = {{"type", "thinking"}, {"thinking", b.thinking}, {"signature", b.signature}};
+    else if (b.kind == Kind::Redacted && !b.thinking.empty())
+      block = {{"type", "redacted_thinking"}, {"data", b.thinking}};
+    if (block.is_null()) return;
+    ensure_started(emit);
+    Json d = Json::object();
+    d["thinking_blocks"] = Json::array({std::move(block)});
+    emit_choice(emit, std::move(d));
   }
 
   void send_finish(const Emit& emit, std::string_view stop_reason) {

@@ -2,6 +2,8 @@
 #include "json_util.hpp"
 
 #include <aicore/mapping/changes.hpp>
+#include <aicore/mapping/count_tokens.hpp>
+#include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/responses.hpp>
 #include <aicore/mapping/responses_provider.hpp>
 
@@ -150,6 +152,15 @@ UpstreamRequest ResponsesOverChat::openai_responses_request(const RequestIn& in)
   UpstreamRequest up = openai_chat_request(chat);
   up.context = pack(r, up.context);
   return up;
+}
+
+std::string ResponsesOverChat::openai_responses_input_tokens(const RequestIn& in) const {
+  Changes changes;  // what the estimate leaves out is not worth a log line
+  Json body = parse_client_json(in.body);
+  if (body.is_object()) body.erase("stream");
+  const ResponsesAsChat r = responses_to_chat_request(body, changes);
+  const int64_t n = estimate_input_tokens(openai_to_anthropic_request(r.chat));
+  return dump(Json{{"object", "response.input_tokens"}, {"input_tokens", n}});
 }
 
 std::string ResponsesOverChat::openai_responses_response(const ResponseIn& in, Usage& usage) const {

@@ -158,7 +158,7 @@ Json convert_input(const Json& body, Changes& changes) {
 }
 
 // Built-in tools no upstream behind SAP AI Core runs. web_search is dropped rather than refused:
-// Codex CLI sends it when its web search option is on, and the model does without it.
+// Codex CLI sends it by default (with external_web_access false), and the model does without it.
 bool dropped_tool(std::string_view type) { return type.starts_with("web_search"); }
 
 Json convert_tools(const Json& tools, Changes& changes) {
@@ -176,6 +176,10 @@ Json convert_tools(const Json& tools, Changes& changes) {
       out.push_back({{"type", "function"}, {"function", std::move(fn)}});
     } else if (dropped_tool(type)) {
       changes.warn("dropped the built-in tool " + type + " (no upstream behind SAP AI Core runs it)");
+    } else if (type == "namespace") {
+      // Codex CLI groups optional tools (its sub-agent tools) in namespaces; a call to one would
+      // need the namespace back, which Chat Completions cannot carry. The agent works without them.
+      changes.warn("dropped the tool namespace " + str_or(t, "name") + " (Chat Completions has no tool namespaces)");
     } else {
       bad(path + ".type", "the built-in tool '" + type +
                               "' is not supported (no upstream behind SAP AI Core runs it); use function tools");

@@ -88,6 +88,8 @@ void ChatToResponsesStream::close(const Emit& emit) {
              {"summary_index", 0},
              {"part", {{"type", "summary_text"}, {"text", text_}}}});
       item_["summary"] = Json::array({{{"type", "summary_text"}, {"text", text_}}});
+      if (encrypted_ && !thinking_blocks_.empty()) item_["encrypted_content"] = encode_reasoning(thinking_blocks_);
+      thinking_blocks_ = Json::array();
       break;
     case Open::Message:
       event(emit, "response.output_text.done",
@@ -126,6 +128,14 @@ void ChatToResponsesStream::on_chunk(const Json& chunk, const Emit& emit) {
   const Json* delta = find(choice, "delta");
   if (!delta || !delta->is_object()) return;
 
+  if (const Json* blocks = find(*delta, "thinking_blocks"); blocks && blocks->is_array() && !blocks->empty()) {
+    // Claude's signed (or redacted) thinking, at the end of its block: kept for encrypted_content.
+    if (open_ != Open::Reasoning) {
+      close(emit);
+      open_reasoning(emit);
+    }
+    for (const Json& b : *blocks) thinking_blocks_.push_back(b);
+  }
   if (std::string r = str_or(*delta, "reasoning_content"); !r.empty()) {
     if (open_ != Open::Reasoning) {
       close(emit);

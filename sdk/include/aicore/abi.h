@@ -47,6 +47,9 @@ extern "C" {
  * write, numbered by sequence_number from 0; end() after response.completed, response.incomplete
  * or response.failed. */
 #define ACP_DIALECT_OPENAI_RESPONSES "openai.responses"
+/* POST /v1/responses/input_tokens: answered by the plugin itself (acp_request_out.respond), like
+ * anthropic.count_tokens. */
+#define ACP_DIALECT_OPENAI_RESPONSES_INPUT_TOKENS "openai.responses.input_tokens"
 
 /* A borrowed byte string, not NUL-terminated.
  * OWNERSHIP: never owned by the receiver; valid only for the duration of the call it is passed to. */

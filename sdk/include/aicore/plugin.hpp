@@ -320,11 +320,9 @@ class DialectProvider : public Provider {
       r = openai_responses_request(in);
     } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
       // Estimated locally: no upstream call, no token spent (Claude Code asks often).
-      const std::string body = anthropic_count_tokens(in);
-      if (!out.respond(200, body))
-        throw PluginError(ACP_ERR_UNSUPPORTED, "count_tokens needs a host that lets plugins answer locally",
-                          "invalid_request_error");
-      return;
+      return respond_locally(out, anthropic_count_tokens(in));
+    } else if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES_INPUT_TOKENS) {
+      return respond_locally(out, openai_responses_input_tokens(in));
     } else {
       unsupported(in.dialect);
     }
@@ -363,6 +361,8 @@ class DialectProvider : public Provider {
   virtual UpstreamRequest openai_responses_request(const RequestIn& in) const { unsupported(in.dialect); }
   // The local answer to anthropic.count_tokens: {"input_tokens":N}.
   virtual std::string anthropic_count_tokens(const RequestIn& in) const { unsupported(in.dialect); }
+  // The local answer to openai.responses.input_tokens: {"object":"response.input_tokens","input_tokens":N}.
+  virtual std::string openai_responses_input_tokens(const RequestIn& in) const { unsupported(in.dialect); }
 
   // Whole upstream success body -> client body.
   virtual std::string openai_chat_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
@@ -379,6 +379,12 @@ class DialectProvider : public Provider {
   }
   virtual std::unique_ptr<StreamConverter> openai_responses_stream(const ResponseIn& in) const {
     unsupported(std::string(in.dialect) + " (streaming)");
+  }
+
+  static void respond_locally(const RequestOut& out, const std::string& body) {
+    if (!out.respond(200, body))
+      throw PluginError(ACP_ERR_UNSUPPORTED, "this dialect needs a host that lets plugins answer locally",
+                        "invalid_request_error");
   }
 
   [[noreturn]] void unsupported(std::string_view dialect) const {

@@ -814,3 +814,27 @@ TEST(ResponsesProvider, StreamThroughTheChatHooks) {
 }
 
 }  // namespace
+
+// Claude's signed thinking reaches the chat stream as a thinking_blocks delta when its block ends;
+// with include reasoning.encrypted_content the reasoning item carries it, and the next request
+// turns it back into the same blocks, byte-exact.
+TEST(ResponsesStreamThinking, SignedThinkingBecomesEncryptedContentOnlyWhenAskedFor) {
+  for (bool encrypted : {true, false}) {
+    StreamRec s(encrypted);
+    s.conv.on_chunk(chunk(R"({"role":"assistant","reasoning_content":"Plan it."})"), s.emit);
+    s.conv.on_chunk(chunk(R"({"thinking_blocks":[{"type":"thinking","thinking":"Plan it.","signature":"sig-1"}]})"),
+                    s.emit);
+    s.conv.on_chunk(chunk(R"({"content":"Done."})", "stop"), s.emit);
+    s.conv.finish(s.emit);
+    const auto ev = s.events();
+    const Json& output = ev.back().data["response"]["output"];
+    ASSERT_EQ(output.size(), 2u) << s.joined();
+    EXPECT_EQ(output[0]["summary"][0]["text"], "Plan it.");
+    if (!encrypted) {
+      EXPECT_FALSE(output[0].contains("encrypted_content"));
+      continue;
+    }
+    const Json blocks = aicore::mapping::decode_reasoning(output[0]["encrypted_content"].get<std::string>());
+    EXPECT_EQ(blocks, Json::parse(R"([{"type":"thinking","thinking":"Plan it.","signature":"sig-1"}])"));
+  }
+}

@@ -70,8 +70,9 @@ class ChatToResponsesStream {
   std::string base_;  // the id every item id derives from
   int64_t created_ = 0;
   Open open_ = Open::None;
-  Json item_;         // the open item as it will be when done
-  std::string text_;  // its text so far (summary, output_text or arguments)
+  Json item_;                             // the open item as it will be when done
+  std::string text_;                      // its text so far (summary, output_text or arguments)
+  Json thinking_blocks_ = Json::array();  // the open reasoning item's signed thinking (chat thinking_blocks)
   std::vector<Json> output_;
   std::map<int64_t, size_t> calls_;  // chat tool_calls index -> output index
   std::string finish_reason_;

@@ -18,6 +18,8 @@ class ResponsesOverChat : public DialectProvider {
 
  protected:
   UpstreamRequest openai_responses_request(const RequestIn& in) const override;
+  // The count_tokens estimate (aicore/mapping/count_tokens.hpp) of the request as chat would send it.
+  std::string openai_responses_input_tokens(const RequestIn& in) const override;
   std::string openai_responses_response(const ResponseIn& in, Usage& usage) const override;
   std::unique_ptr<StreamConverter> openai_responses_stream(const ResponseIn& in) const override;
 };
