@@ -6,6 +6,7 @@
 #include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/responses.hpp>
 #include <aicore/mapping/responses_provider.hpp>
+#include <aicore/sse.hpp>
 
 #include <charconv>
 
@@ -56,26 +57,6 @@ ResponseIn as_chat(const ResponseIn& in, std::string_view chat_context) {
   return chat;
 }
 
-// The chat data of one SSE event a chat stream converter wrote: `data: …` lines joined.
-std::string event_data(std::string_view event) {
-  std::string data;
-  size_t pos = 0;
-  while (pos < event.size()) {
-    size_t nl = event.find('\n', pos);
-    if (nl == std::string_view::npos) nl = event.size();
-    std::string_view line = event.substr(pos, nl - pos);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.starts_with("data:")) {
-      line.remove_prefix(5);
-      if (line.starts_with(" ")) line.remove_prefix(1);
-      if (!data.empty()) data += '\n';
-      data.append(line);
-    }
-    pos = nl + 1;
-  }
-  return data;
-}
-
 // Runs the plugin's chat stream converter and turns each chat event it writes into Responses
 // events; its typed events (upstream errors, usage) pass through to the host unchanged.
 class ResponsesStream final : public StreamConverter {
@@ -105,24 +86,27 @@ class ResponsesStream final : public StreamConverter {
   }
 
  private:
+  // Each write is one complete chat event (`data: …` and its blank line), read with the SDK's parser.
   static void on_write(void* ctx, acp_str bytes) {
     auto* self = static_cast<ResponsesStream*>(ctx);
-    const Sink& out = *self->outer_;
+    self->sse_.feed(std::string_view(bytes.ptr, bytes.len), [self](const SseEvent& e) { self->on_chat_event(e.data); });
+  }
+  void on_chat_event(const std::string& data) {
+    const Sink& out = *outer_;
     const Emit emit(out);
-    const std::string data = event_data(std::string_view(bytes.ptr, bytes.len));
-    if (self->map_.ended() || data.empty()) return;
+    if (map_.ended() || data.empty()) return;
     if (data == "[DONE]") {
-      self->map_.finish(emit);
+      map_.finish(emit);
       out.end();
       return;
     }
     const Json chunk = parse_upstream_json(data, "chat stream event");
     if (const Json* e = find(chunk, "error")) {
-      self->map_.on_error(*e, emit);
+      map_.on_error(*e, emit);
       out.end();
       return;
     }
-    self->map_.on_chunk(chunk, emit);
+    map_.on_chunk(chunk, emit);
   }
   static void on_end(void*) {}  // the Responses stream ends with its own terminal event
   static void on_upstream_error(void* ctx, acp_error_class cls, int32_t status, acp_str type, acp_str message) {
@@ -135,6 +119,7 @@ class ResponsesStream final : public StreamConverter {
 
   std::unique_ptr<StreamConverter> chat_;
   ChatToResponsesStream map_;
+  SseParser sse_;
   acp_event_sink layer_{};
   const Sink* outer_ = nullptr;
 };
