@@ -40,7 +40,7 @@ if [ "$with_npm" = 1 ]; then
   lock=tests/integration/package-lock.json
   stamp=tests/integration/node_modules/.aicore-lock
   if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-    echo "==> installing the test clients from npm (openai, @anthropic-ai/sdk, @anthropic-ai/claude-code, @openai/codex, puppeteer-core)"
+    echo "==> installing the test clients from npm (openai, @anthropic-ai/sdk, @google/genai, @anthropic-ai/claude-code, @openai/codex, @google/gemini-cli, puppeteer-core)"
     (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
     cp "$lock" "$stamp"
   fi

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "server/GeminiPath.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/RequestCost.hpp"
 
@@ -16,6 +17,9 @@ bool authorize(const Runtime& rt, Family family, Poco::Net::HTTPServerRequest& r
   const bool any = std::any_of(keys.begin(), keys.end(), [](const ClientKey& k) { return k.enabled; });
   if (any) {
     HeaderList all(req, true);
+    // The Gemini API also takes the key as ?key=; the auth plugin reads it as the header.
+    if (family == Family::Gemini && !req.has("x-goog-api-key"))
+      if (std::string key = query_api_key(req.getURI()); !key.empty()) all.add("x-goog-api-key", std::move(key));
     std::string who;
     if (rt.plugins.client_auth->check(all.headers(), why, &who)) {
       const ClientKey* k = who.empty() ? nullptr : rt.config.client(who);

@@ -39,6 +39,7 @@ struct Exchange {
   std::string body;                   // admit: the client's body
   std::string model;                  // read_fields: the model the client asked for
   bool stream = false;                // read_fields: whether it asked for a stream
+  bool json_array = false;            // read_fields: a Gemini stream without ?alt=sse, framed as a JSON array
   std::optional<Route> route;         // convert: the model key and its provider plugin
   QuotaCharge quota;                  // convert: what the key's quotas were charged (settled at the end)
   UpstreamRequest upstream;           // convert: what the plugin made of the request

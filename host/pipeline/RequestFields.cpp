@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/BodyScan.hpp"
+#include "server/GeminiPath.hpp"
 
 namespace aicore::host {
 namespace {
@@ -29,9 +30,22 @@ bool read_fields_with_dom(Exchange& x) {
   return true;
 }
 
+// The Gemini API names the model and the method in the path; its body has neither.
+bool read_gemini_fields(Exchange& x) {
+  auto p = parse_gemini_path(x.rec.path);
+  if (!p || p->model.empty()) return x.fail(400, "the path names no model: use /v1beta/models/{model}:{method}");
+  x.model = std::move(p->model);
+  x.rec.model = x.model;
+  x.stream = p->method == "streamGenerateContent";
+  x.json_array = x.stream && !query_wants_sse(x.req.getURI());
+  x.rec.stream = x.stream;
+  return true;
+}
+
 }  // namespace
 
 bool read_fields(Exchange& x) {
+  if (x.family() == Family::Gemini) return read_gemini_fields(x);
   RoutingFields rf;
   if (!scan_routing_fields(x.body, rf)) {
     if (!read_fields_with_dom(x)) return false;

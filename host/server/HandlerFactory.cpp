@@ -2,6 +2,8 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include "server/DashboardHandler.hpp"
+#include "server/GeminiModelsHandler.hpp"
+#include "server/GeminiPath.hpp"
 #include "server/Handlers.hpp"
 #include "server/HttpUtil.hpp"
 #include "server/MetricsHandler.hpp"
@@ -47,8 +49,28 @@ class Counted : public H {
 }  // namespace
 
 Family family_for_path(std::string_view path) {
-  return path.starts_with("/v1/messages") ? Family::Anthropic : Family::OpenAI;
+  if (path.starts_with("/v1/messages")) return Family::Anthropic;
+  if (path.starts_with("/v1beta/") || path.starts_with("/v1alpha/") ||
+      (path.starts_with("/v1/models/") && path.find(':') != std::string_view::npos))
+    return Family::Gemini;
+  return Family::OpenAI;
 }
+
+namespace {
+
+// A Gemini API client: its key header or ?key= (needed where /v1/models is OpenAI's path too).
+bool gemini_client(const Poco::Net::HTTPServerRequest& req) {
+  return req.has("x-goog-api-key") || !query_api_key(req.getURI()).empty();
+}
+
+// The dialect of a Gemini API method, or nullptr (embedContent and the rest: not served).
+const Dialect* gemini_dialect(std::string_view method) {
+  if (method == "generateContent" || method == "streamGenerateContent") return &kGeminiGenerateContent;
+  if (method == "countTokens") return &kGeminiCountTokens;
+  return nullptr;
+}
+
+}  // namespace
 
 void send_connection_error(Poco::Net::HTTPServerResponse& resp, std::string_view path, int status,
                            std::string_view message) {
@@ -94,6 +116,13 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
     dialect = &kOpenAIResponses;
   else if (path == "/v1/responses/input_tokens" || path == "/responses/input_tokens")
     dialect = &kOpenAIResponsesInputTokens;
+  std::optional<GeminiPath> gemini;
+  if (!dialect && (path.starts_with("/v1beta/") || path.starts_with("/v1/models") || path.starts_with("/v1alpha/"))) {
+    gemini = parse_gemini_path(path);
+    // /v1/models and /v1/models/{id} are OpenAI's listing unless a Gemini client asks.
+    if (gemini && path.starts_with("/v1/") && gemini->method.empty() && !gemini_client(request)) gemini.reset();
+    if (gemini && !gemini->method.empty()) dialect = gemini_dialect(gemini->method);
+  }
 
   if (holder_->draining.load(std::memory_order_relaxed))
     return new UnavailableHandler(dialect ? dialect->family : family_for_path(path),
@@ -104,6 +133,7 @@ Poco::Net::HTTPRequestHandler* HandlerFactory::createRequestHandler(const Poco::
       return new UnavailableHandler(dialect->family, "the proxy is at capacity; retry shortly", true);
     return new Counted<ProxyHandler>(*holder_, rt, *dialect, holder_->body_budget);
   }
+  if (gemini && gemini->method.empty()) return new GeminiModelsHandler(rt, std::move(gemini->model));
   if (path == "/v1/models" || path == "/models") return new ModelsHandler(rt);
   if (path == "/health" || path == "/healthz") return new HealthHandler(rt);
   if (path == "/metrics" && rt->config.metrics.enabled) return new MetricsHandler(*holder_, rt, version_);

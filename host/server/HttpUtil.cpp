@@ -147,11 +147,18 @@ HeaderList::HeaderList(const Poco::Net::HTTPServerRequest& req, bool include_sec
   for (const auto& [name, value] : req) {
     std::string n(name.size(), '\0');
     std::transform(name.begin(), name.end(), n.begin(), [](char c) { return Poco::Ascii::toLower(c); });
-    if (!include_secrets && (n == "authorization" || n == "x-api-key" || n == "cookie" || n == "proxy-authorization"))
+    if (!include_secrets && (n == "authorization" || n == "x-api-key" || n == "x-goog-api-key" || n == "cookie" ||
+                             n == "proxy-authorization"))
       continue;
     store_.emplace_back(std::move(n), value);
   }
   views_.reserve(store_.size());
+  for (const auto& [n, v] : store_) views_.push_back(acp_header{{n.data(), n.size()}, {v.data(), v.size()}});
+}
+
+void HeaderList::add(std::string name, std::string value) {
+  store_.emplace_back(std::move(name), std::move(value));
+  views_.clear();  // the store may have moved its strings
   for (const auto& [n, v] : store_) views_.push_back(acp_header{{n.data(), n.size()}, {v.data(), v.size()}});
 }
 

@@ -53,6 +53,8 @@ class HeaderList {
  public:
   HeaderList(const Poco::Net::HTTPServerRequest& req, bool include_secrets);
   const std::vector<acp_header>& headers() const { return views_; }
+  // One more header (name in lower case), e.g. the Gemini API's ?key= as x-goog-api-key.
+  void add(std::string name, std::string value);
 
  private:
   std::vector<std::pair<std::string, std::string>> store_;

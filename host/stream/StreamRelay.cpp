@@ -12,8 +12,29 @@ void StreamRelay::event(std::string_view events) {
     return;
   }
   if (!started()) start_();
+  if (x_.json_array) return write_array_items_(events);
   ++events_sent_;
   write_(events);
+}
+
+void StreamRelay::end() {
+  // The JSON array the Gemini API streams without ?alt=sse closes when the stream does.
+  if (x_.json_array && !ended_ && accepting()) {
+    if (!started()) start_();
+    write_(events_sent_ == 0 ? "[]" : "\n]");
+  }
+  ended_ = true;
+}
+
+// Gemini's stream without ?alt=sse: `[{…}\n,\r\n{…}\n]`, each element one event's data.
+void StreamRelay::write_array_items_(std::string_view events) {
+  std::string out;
+  array_items_.feed(events, [&](const SseEvent& e) {
+    if (e.data.empty()) return;
+    out += events_sent_++ == 0 ? "[" : "\n,\r\n";
+    out += e.data;
+  });
+  if (!out.empty()) write_(out);
 }
 
 void StreamRelay::upstream_error(const UpstreamError& e) {
@@ -23,7 +44,10 @@ void StreamRelay::upstream_error(const UpstreamError& e) {
 
 void StreamRelay::end_with_error(int status, const std::string& message) {
   if (!started() || ended_ || gone_) return;
-  write_(stream_error_event(x_.dialect, status, message, events_sent_));
+  if (x_.json_array)
+    write_((events_sent_ == 0 ? "[" : "\n,\r\n") + error_body(x_.dialect.family, status, message) + "\n]");
+  else
+    write_(stream_error_event(x_.dialect, status, message, events_sent_));
   ended_ = true;
 }
 
@@ -31,7 +55,7 @@ void StreamRelay::start_() {
   auto& resp = x_.resp;
   resp.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
   resp.setChunkedTransferEncoding(true);
-  resp.setContentType("text/event-stream");
+  resp.setContentType(x_.json_array ? "application/json" : "text/event-stream");
   resp.set("Cache-Control", "no-cache");
   resp.set("X-Accel-Buffering", "no");
   out_ = &resp.send();

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include <aicore/sse.hpp>
+
 #include "pipeline/Exchange.hpp"
 #include "plugin/StreamEvents.hpp"
 
@@ -24,7 +26,7 @@ class StreamRelay final : public StreamEvents {
   // One or more complete client events from the plugin.
   void event(std::string_view events) override;
   // The event just written ended the client's stream: nothing may follow.
-  void end() override { ended_ = true; }
+  void end() override;
   // A retryable one before anything reached the client makes the attempt fail over.
   void upstream_error(const UpstreamError& e) override;
   void usage(const Usage& u) override { x_.rec.record_usage(u); }
@@ -43,12 +45,14 @@ class StreamRelay final : public StreamEvents {
  private:
   void start_();
   void write_(std::string_view bytes);
+  void write_array_items_(std::string_view events);
 
   Exchange& x_;
   std::ostream* out_ = nullptr;
   int64_t events_sent_ = 0;  // plugin writes relayed (one event each in the Responses dialect)
   bool ended_ = false;       // the client got the stream's end event: nothing may follow
   bool gone_ = false;
+  SseParser array_items_;  // x_.json_array: the plugin's events, read to write their data as array items
   std::optional<UpstreamError> leading_;
   std::optional<PluginFailure> bad_;
 };

@@ -32,6 +32,8 @@ std::vector<std::string_view> presented_keys(const Headers& headers) {
   if (!auth.empty()) out.push_back(auth);
   std::string_view xkey = headers.get("x-api-key");
   if (!xkey.empty()) out.push_back(xkey);
+  std::string_view gkey = headers.get("x-goog-api-key");  // the Gemini API's header (and its ?key=)
+  if (!gkey.empty()) out.push_back(gkey);
   return out;
 }
 
@@ -79,7 +81,9 @@ std::string KeyAuth::identify(const Headers& headers) const {
   if (!named_ && keys_.empty()) return {};  // open access: the host warns about it at start-up
   auto presented = presented_keys(headers);
   if (presented.empty())
-    throw PluginError(ACP_ERR_UNAUTHORIZED, "missing API key: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'",
+    throw PluginError(ACP_ERR_UNAUTHORIZED,
+                      "missing API key: send 'Authorization: Bearer <key>', 'x-api-key: <key>' or (Gemini API) "
+                      "'x-goog-api-key: <key>'",
                       "authentication_error", 401);
   for (auto p : presented) {
     if (matches_any_key(p, keys_)) return {};

@@ -53,7 +53,7 @@ Usage usage_of(const Json& message) {
 }  // namespace
 
 ClaudeProvider::ClaudeProvider(std::string_view settings_json)
-    : ResponsesOverChat("claude"), settings_(Settings::parse(settings_json)) {}
+    : GeminiOverChat("claude"), settings_(Settings::parse(settings_json)) {}
 
 bool ClaudeProvider::detect_model(std::string_view model) const { return is_claude_model(model); }
 

@@ -1,5 +1,6 @@
 // The Claude provider: Anthropic models on SAP AI Core (executable aws-bedrock), for the client
-// dialects (mapping::ResponsesOverChat dispatches; openai.responses goes through the chat hooks):
+// dialects (mapping::GeminiOverChat dispatches; openai.responses and the Gemini API go through the
+// chat hooks):
 //   anthropic.messages     -> Bedrock /invoke[-with-response-stream] near pass-through
 //                             (bedrock_rules.hpp), or /converse[-stream] when configured;
 //   openai.chat            -> the shared mapping to an Anthropic body, then the same Bedrock rules;
@@ -9,12 +10,12 @@
 
 #include "settings.hpp"
 
-#include <aicore/mapping/responses_provider.hpp>
+#include <aicore/mapping/gemini_provider.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::claude {
 
-class ClaudeProvider final : public mapping::ResponsesOverChat {
+class ClaudeProvider final : public mapping::GeminiOverChat {
  public:
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>") for bad settings.
   explicit ClaudeProvider(std::string_view settings_json);

@@ -6,6 +6,9 @@
 #include "chat_stream.hpp"
 #include "context.hpp"
 #include "embeddings.hpp"
+#include "gemini_api_request.hpp"
+#include "gemini_api_response.hpp"
+#include "gemini_api_stream.hpp"
 #include "models.hpp"
 
 #include <aicore/mapping/upstream.hpp>
@@ -13,7 +16,7 @@
 namespace aicore::gemini {
 
 GeminiProvider::GeminiProvider(std::string_view settings_json)
-    : ResponsesOverChat("gemini"), settings_(Settings::parse(settings_json)) {}
+    : GeminiOverChat("gemini"), settings_(Settings::parse(settings_json)) {}
 
 bool GeminiProvider::detect_model(std::string_view model) const { return is_gemini_model(model); }
 
@@ -54,6 +57,18 @@ std::unique_ptr<StreamConverter> GeminiProvider::openai_chat_stream(const Respon
 
 std::unique_ptr<StreamConverter> GeminiProvider::anthropic_messages_stream(const ResponseIn& in) const {
   return std::make_unique<AnthropicMessagesStream>(ResponseContext::decode(in.context), unix_time());
+}
+
+UpstreamRequest GeminiProvider::gemini_generate_request(const RequestIn& in) const {
+  return convert_gemini_api_request(in.body, ModelNames::of(in), in.stream, settings_);
+}
+
+std::string GeminiProvider::gemini_generate_response(const ResponseIn& in, Usage& usage) const {
+  return convert_gemini_api_response(in.body, ResponseContext::decode(in.context), &usage);
+}
+
+std::unique_ptr<StreamConverter> GeminiProvider::gemini_generate_stream(const ResponseIn& in) const {
+  return std::make_unique<GeminiApiStream>(ResponseContext::decode(in.context));
 }
 
 // Google's {"error":{code,message,status}} (also in a one-element array, as a non-SSE stream

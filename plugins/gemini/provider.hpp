@@ -6,12 +6,12 @@
 
 #include "settings.hpp"
 
-#include <aicore/mapping/responses_provider.hpp>
+#include <aicore/mapping/gemini_provider.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::gemini {
 
-class GeminiProvider final : public mapping::ResponsesOverChat {
+class GeminiProvider final : public mapping::GeminiOverChat {
  public:
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>") for bad settings.
   explicit GeminiProvider(std::string_view settings_json);
@@ -34,6 +34,11 @@ class GeminiProvider final : public mapping::ResponsesOverChat {
   std::string anthropic_messages_response(const ResponseIn& in, Usage& usage) const override;
   std::unique_ptr<StreamConverter> openai_chat_stream(const ResponseIn& in) const override;
   std::unique_ptr<StreamConverter> anthropic_messages_stream(const ResponseIn& in) const override;
+  // gemini.generate_content: Vertex speaks it natively, so a near pass-through (gemini_api_*.hpp)
+  // rather than the generic translation over the chat hooks; gemini.count_tokens stays generic.
+  UpstreamRequest gemini_generate_request(const RequestIn& in) const override;
+  std::string gemini_generate_response(const ResponseIn& in, Usage& usage) const override;
+  std::unique_ptr<StreamConverter> gemini_generate_stream(const ResponseIn& in) const override;
 
  private:
   Settings settings_;

@@ -13,7 +13,7 @@
 namespace aicore::openai {
 
 OpenAIProvider::OpenAIProvider(std::string_view settings_json)
-    : ResponsesOverChat("openai"), settings_(Settings::parse(settings_json)) {}
+    : GeminiOverChat("openai"), settings_(Settings::parse(settings_json)) {}
 
 bool OpenAIProvider::detect_model(std::string_view model) const { return is_openai_model(model); }
 

@@ -1,17 +1,17 @@
 // The OpenAI-family provider: GPT, o-series and text-embedding deployments on SAP AI Core, which
-// are Azure OpenAI behind SAP's inference URL. Serves every dialect (mapping::ResponsesOverChat
-// dispatches; openai.responses goes through the chat hooks); keeps nothing but the parsed
-// settings, so concurrent calls need no locking.
+// are Azure OpenAI behind SAP's inference URL. Serves every dialect (mapping::GeminiOverChat
+// dispatches; openai.responses and the Gemini API go through the chat hooks); keeps nothing but
+// the parsed settings, so concurrent calls need no locking.
 #pragma once
 
 #include "settings.hpp"
 
-#include <aicore/mapping/responses_provider.hpp>
+#include <aicore/mapping/gemini_provider.hpp>
 #include <aicore/plugin.hpp>
 
 namespace aicore::openai {
 
-class OpenAIProvider final : public mapping::ResponsesOverChat {
+class OpenAIProvider final : public mapping::GeminiOverChat {
  public:
   // Throws PluginError(ACP_ERR_CONFIG, "<field>: <problem>") for bad settings.
   explicit OpenAIProvider(std::string_view settings_json);

@@ -51,8 +51,8 @@ struct Desc {
 };
 
 // clang-format off
-extern const Desc kSchema, kContent, kPart, kBlob, kFileData, kFunctionCall, kFunctionResponse, kTool,
-    kFunctionDeclaration, kToolConfig, kFunctionCallingConfig, kSafetySetting, kGenerationConfig, kThinkingConfig,
+extern const Desc kSchema, kContent, kPart, kBlob, kFileData, kFunctionCall, kFunctionResponse,
+    kFunctionResponsePart, kFunctionResponseBlob, kFunctionResponseFileData, kTool, kFunctionDeclaration, kToolConfig, kFunctionCallingConfig, kSafetySetting, kGenerationConfig, kThinkingConfig,
     kGenerateContentRequest, kPredictRequest;
 
 const Desc kSchema{{
@@ -69,9 +69,18 @@ const Desc kSchema{{
     {"maximum", "maximum", Kind::Scalar}}};
 const Desc kBlob{{{"mimeType", "mime_type", Kind::Scalar}, {"data", "data", Kind::Scalar}}};
 const Desc kFileData{{{"mimeType", "mime_type", Kind::Scalar}, {"fileUri", "file_uri", Kind::Scalar}}};
-const Desc kFunctionCall{{{"id", "id", Kind::Scalar}, {"name", "name", Kind::Scalar}, {"args", "args", Kind::Opaque}}};
-const Desc kFunctionResponse{{{"id", "id", Kind::Scalar}, {"name", "name", Kind::Scalar},
-                              {"response", "response", Kind::Opaque}}};
+// Vertex v1 (google/cloud/aiplatform/v1/tool.proto) has no `id` on FunctionCall or FunctionResponse
+// (v1beta1 and the Gemini API do): a client's call ids must not reach it.
+const Desc kFunctionCall{{{"name", "name", Kind::Scalar}, {"args", "args", Kind::Opaque},
+                          {"partialArgs", "partial_args", Kind::Opaque}, {"willContinue", "will_continue", Kind::Scalar}}};
+const Desc kFunctionResponseBlob{{{"mimeType", "mime_type", Kind::Scalar}, {"data", "data", Kind::Scalar},
+                                  {"displayName", "display_name", Kind::Scalar}}};
+const Desc kFunctionResponseFileData{{{"mimeType", "mime_type", Kind::Scalar}, {"fileUri", "file_uri", Kind::Scalar},
+                                      {"displayName", "display_name", Kind::Scalar}}};
+const Desc kFunctionResponsePart{{{"inlineData", "inline_data", Kind::Message, &kFunctionResponseBlob},
+                                  {"fileData", "file_data", Kind::Message, &kFunctionResponseFileData}}};
+const Desc kFunctionResponse{{{"name", "name", Kind::Scalar}, {"response", "response", Kind::Opaque},
+                              {"parts", "parts", Kind::MessageList, &kFunctionResponsePart}}};
 const Desc kPart{{
     {"text", "text", Kind::Scalar}, {"inlineData", "inline_data", Kind::Message, &kBlob},
     {"fileData", "file_data", Kind::Message, &kFileData},
@@ -79,18 +88,26 @@ const Desc kPart{{
     {"functionResponse", "function_response", Kind::Message, &kFunctionResponse},
     {"thought", "thought", Kind::Scalar}, {"thoughtSignature", "thought_signature", Kind::Scalar},
     {"videoMetadata", "video_metadata", Kind::Opaque}, {"executableCode", "executable_code", Kind::Opaque},
-    {"codeExecutionResult", "code_execution_result", Kind::Opaque}}};
+    {"codeExecutionResult", "code_execution_result", Kind::Opaque},
+    {"mediaResolution", "media_resolution", Kind::Opaque}}};
 const Desc kContent{{{"role", "role", Kind::Scalar}, {"parts", "parts", Kind::MessageList, &kPart}}};
 const Desc kFunctionDeclaration{{
     {"name", "name", Kind::Scalar}, {"description", "description", Kind::Scalar},
-    {"parameters", "parameters", Kind::Message, &kSchema}, {"response", "response", Kind::Message, &kSchema}}};
+    {"parameters", "parameters", Kind::Message, &kSchema}, {"response", "response", Kind::Message, &kSchema},
+    // Plain JSON Schema (google.protobuf.Value), each the alternative to the Schema field above it.
+    {"parametersJsonSchema", "parameters_json_schema", Kind::Opaque},
+    {"responseJsonSchema", "response_json_schema", Kind::Opaque}}};
 const Desc kTool{{
     {"functionDeclarations", "function_declarations", Kind::MessageList, &kFunctionDeclaration},
     {"googleSearch", "google_search", Kind::Opaque}, {"googleSearchRetrieval", "google_search_retrieval", Kind::Opaque},
     {"codeExecution", "code_execution", Kind::Opaque}, {"retrieval", "retrieval", Kind::Opaque},
-    {"urlContext", "url_context", Kind::Opaque}}};
+    {"urlContext", "url_context", Kind::Opaque}, {"googleMaps", "google_maps", Kind::Opaque},
+    {"enterpriseWebSearch", "enterprise_web_search", Kind::Opaque},
+    {"parallelAiSearch", "parallel_ai_search", Kind::Opaque}, {"exaAiSearch", "exa_ai_search", Kind::Opaque},
+    {"computerUse", "computer_use", Kind::Opaque}}};
 const Desc kFunctionCallingConfig{{{"mode", "mode", Kind::Scalar},
-                                   {"allowedFunctionNames", "allowed_function_names", Kind::Scalar}}};
+                                   {"allowedFunctionNames", "allowed_function_names", Kind::Scalar},
+                                   {"streamFunctionCallArguments", "stream_function_call_arguments", Kind::Scalar}}};
 const Desc kToolConfig{{{"functionCallingConfig", "function_calling_config", Kind::Message, &kFunctionCallingConfig},
                         {"retrievalConfig", "retrieval_config", Kind::Opaque}}};
 const Desc kSafetySetting{{{"category", "category", Kind::Scalar}, {"threshold", "threshold", Kind::Scalar},
@@ -105,6 +122,7 @@ const Desc kGenerationConfig{{
     {"frequencyPenalty", "frequency_penalty", Kind::Scalar}, {"seed", "seed", Kind::Scalar},
     {"responseMimeType", "response_mime_type", Kind::Scalar},
     {"responseSchema", "response_schema", Kind::Message, &kSchema},
+    {"responseJsonSchema", "response_json_schema", Kind::Opaque}, {"imageConfig", "image_config", Kind::Opaque},
     {"responseLogprobs", "response_logprobs", Kind::Scalar}, {"logprobs", "logprobs", Kind::Scalar},
     {"responseModalities", "response_modalities", Kind::Scalar},
     {"thinkingConfig", "thinking_config", Kind::Message, &kThinkingConfig},
@@ -117,6 +135,7 @@ const Desc kGenerateContentRequest{{
     {"safetySettings", "safety_settings", Kind::MessageList, &kSafetySetting},
     {"generationConfig", "generation_config", Kind::Message, &kGenerationConfig},
     {"labels", "labels", Kind::Opaque}, {"cachedContent", "cached_content", Kind::Scalar},
+    {"modelArmorConfig", "model_armor_config", Kind::Opaque},
     {"model", "model", Kind::Scalar}}};
 const Desc kPredictRequest{{{"instances", "instances", Kind::Opaque}, {"parameters", "parameters", Kind::Opaque}}};
 // clang-format on

@@ -263,6 +263,18 @@ TurnInfo checkContent(const Json& c, const std::string& path, bool system, size_
       const Json* resp = field(*fr, "response", "response");
       if (!resp) schemaFail(fp + ".response", "missing field.");
       needObject(*resp, fp + ".response", "type.googleapis.com/google.protobuf.Struct");
+      if (const Json* media = field(*fr, "parts", "parts")) {
+        const Json list = listOf(*media, fp + ".parts");
+        for (size_t k = 0; k < list.size(); ++k) {
+          const std::string mp = idx(fp + ".parts", k);
+          needObject(list[k], mp, "type.googleapis.com/google.cloud.aiplatform.v1.FunctionResponsePart");
+          if (const Json* b = field(list[k], "inlineData", "inline_data")) {
+            const Json* data = field(needObject(*b, mp + ".inline_data", "FunctionResponseBlob"), "data", "data");
+            if (!data) vertexFail("Unable to submit request because the inline_data at '" + mp + "' has no data.");
+            checkBase64(*data, mp + ".inline_data.data");
+          }
+        }
+      }
       info.responses.push_back(name->get<std::string>());
       auto result = resp->find("result");
       info.responseTexts.push_back(result != resp->end() && result->is_string() ? result->get<std::string>() : dump(*resp));
@@ -323,13 +335,34 @@ void parseTools(const Json& toolsField, Conversation& conv, size_t& chars) {
                    "0-9), underscores (_), dots (.), colons (:) or dashes (-), with a maximum length of 64.");
       if (const Json* desc = field(d, "description", "description")) needString(*desc, dp + ".description");
       Json params;
-      if (const Json* p = field(d, "parameters", "parameters")) {
-        std::string type = checkSchema(*p, dp + ".parameters");
+      const Json* schema = field(d, "parameters", "parameters");
+      const Json* jsonSchema = field(d, "parametersJsonSchema", "parameters_json_schema");
+      if (schema && jsonSchema)
+        vertexFail("Unable to submit request because `" + name->get<std::string>() +
+                   "` functionDeclaration sets both `parameters` and `parameters_json_schema`; they are mutually "
+                   "exclusive." +
+                   std::string(kLearnMore));
+      if (schema) {
+        std::string type = checkSchema(*schema, dp + ".parameters");
         if (type != "OBJECT")
           vertexFail("Unable to submit request because `" + name->get<std::string>() +
                      "` functionDeclaration `parameters` schema should be of type `OBJECT`." + std::string(kLearnMore));
-        params = lowerTypes(*p);
+        params = lowerTypes(*schema);
       }
+      if (jsonSchema) {
+        // Plain JSON Schema (a google.protobuf.Value) that must describe an object.
+        if (!jsonSchema->is_object() || (jsonSchema->contains("type") && (*jsonSchema)["type"] != "object"))
+          vertexFail("Unable to submit request because `" + name->get<std::string>() +
+                     "` functionDeclaration `parameters_json_schema` must describe an object." +
+                     std::string(kLearnMore));
+        params = *jsonSchema;
+      }
+      if (field(d, "response", "response") && field(d, "responseJsonSchema", "response_json_schema"))
+        vertexFail("Unable to submit request because `" + name->get<std::string>() +
+                   "` functionDeclaration sets both `response` and `response_json_schema`; they are mutually "
+                   "exclusive." +
+                   std::string(kLearnMore));
+      if (const Json* r = field(d, "response", "response")) checkSchema(*r, dp + ".response");
       conv.tools.push_back({name->get<std::string>(), params});
       chars += dump(d).size();
     }
@@ -396,7 +429,9 @@ void parseThinking(const Json& tc, const std::string& model, VertexChat& out) {
   if (level) {
     const std::string& l = needString(*level, p + ".thinking_level");
     if (!model.starts_with("gemini-3")) vertexFail("Thinking level is not supported for this model.");
-    if (l != "low" && l != "high" && l != "LOW" && l != "HIGH") invalidValue(p + ".thinking_level", "ThinkingLevel", *level);
+    const std::string L = upper(l);
+    if (L != "LOW" && L != "MEDIUM" && L != "HIGH" && L != "MINIMAL" && L != "THINKING_LEVEL_UNSPECIFIED")
+      invalidValue(p + ".thinking_level", "ThinkingLevel", *level);
     if (budget) vertexFail("You can only set only one of thinking budget and thinking level.");
   }
   if (!budget) return;
@@ -472,6 +507,19 @@ void parseGenerationConfig(const Json& g, const std::string& model, VertexChat& 
                  "application/json or text/x.enum.");
     checkSchema(*v, p + ".response_schema");
     conv.jsonSchema = lowerTypes(*v);
+    schemaSet = true;
+  }
+  if (const Json* v = field(g, "responseJsonSchema", "response_json_schema")) {
+    // JSON Schema as it is; "If set, response_schema must be omitted, but response_mime_type is required."
+    if (schemaSet)
+      vertexFail(
+          "Unable to submit request because response_schema and response_json_schema are both set; set only one.");
+    if (mime == "text/plain")
+      vertexFail(
+          "Unable to submit request because response_json_schema is set but response_mime_type is not "
+          "application/json.");
+    if (!v->is_object() && !v->is_boolean()) invalidValue(p + ".response_json_schema", "google.protobuf.Value", *v);
+    if (v->is_object()) conv.jsonSchema = *v;
     schemaSet = true;
   }
   if (const Json* v = field(g, "responseLogprobs", "response_logprobs")) needBool(*v, p + ".response_logprobs");

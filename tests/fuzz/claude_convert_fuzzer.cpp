@@ -57,6 +57,10 @@ int fuzz_one_input(std::string_view in) {
     request(*a, ACP_DIALECT_ANTHROPIC_MESSAGES, in, true);
     request(*a, ACP_DIALECT_OPENAI_CHAT, in, false);
     request(*a, ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, in, false);
+    request(*a, ACP_DIALECT_OPENAI_RESPONSES, in, true);
+    request(*a, ACP_DIALECT_GEMINI_GENERATE_CONTENT, in, false);
+    request(*a, ACP_DIALECT_GEMINI_GENERATE_CONTENT, in, true);
+    request(*a, ACP_DIALECT_GEMINI_COUNT_TOKENS, in, false);
   }
 
   // Response conversion needs the context its request produced: take the contexts of fixed, valid

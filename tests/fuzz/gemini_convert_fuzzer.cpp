@@ -57,6 +57,10 @@ int fuzz_one_input(std::string_view in) {
   request(ACP_DIALECT_ANTHROPIC_MESSAGES, "gemini-3-pro-preview", in, true);
   request(ACP_DIALECT_OPENAI_EMBEDDINGS, "gemini-embedding-001", in, false);
   request(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, "gemini-2.5-pro", in, false);
+  request(ACP_DIALECT_OPENAI_RESPONSES, "gemini-2.5-pro", in, true);
+  request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gemini-2.5-pro", in, false);
+  request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gemini-3-pro-preview", in, true);
+  request(ACP_DIALECT_GEMINI_COUNT_TOKENS, "gemini-2.5-pro", in, false);
 
   // The input as a JSON Schema, where clients put one (only when it is a JSON value at all: the
   // plain requests above already cover bodies that do not parse).
@@ -64,15 +68,18 @@ int fuzz_one_input(std::string_view in) {
     const std::string schema(in);
     request(ACP_DIALECT_OPENAI_CHAT, "gemini-2.5-pro",
             R"({"model":"gemini-2.5-pro","messages":[{"role":"user","content":"hi"}],)"
-            R"("tools":[{"type":"function","function":{"name":"f","parameters":)" + schema + "}}]}",
+            R"("tools":[{"type":"function","function":{"name":"f","parameters":)" +
+                schema + "}}]}",
             false);
     request(ACP_DIALECT_OPENAI_CHAT, "gemini-2.5-pro",
             R"({"model":"gemini-2.5-pro","messages":[{"role":"user","content":"hi"}],)"
-            R"("response_format":{"type":"json_schema","json_schema":{"name":"r","schema":)" + schema + "}}}",
+            R"("response_format":{"type":"json_schema","json_schema":{"name":"r","schema":)" +
+                schema + "}}}",
             false);
     request(ACP_DIALECT_ANTHROPIC_MESSAGES, "gemini-2.5-pro",
             R"({"model":"gemini-2.5-pro","max_tokens":10,"messages":[{"role":"user","content":"hi"}],)"
-            R"("tools":[{"name":"f","input_schema":)" + schema + "}]}",
+            R"("tools":[{"name":"f","input_schema":)" +
+                schema + "}]}",
             false);
   }
 

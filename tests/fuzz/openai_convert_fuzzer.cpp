@@ -52,6 +52,10 @@ int fuzz_one_input(std::string_view in) {
   request(ACP_DIALECT_ANTHROPIC_MESSAGES, "gpt-4o", in, false);
   request(ACP_DIALECT_ANTHROPIC_MESSAGES, "o3", in, true);
   request(ACP_DIALECT_ANTHROPIC_COUNT_TOKENS, "gpt-4o", in, false);
+  request(ACP_DIALECT_OPENAI_RESPONSES, "gpt-5", in, true);
+  request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gpt-4o", in, false);
+  request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gpt-5", in, true);
+  request(ACP_DIALECT_GEMINI_COUNT_TOKENS, "gpt-4o", in, false);
 
   response(ACP_DIALECT_OPENAI_CHAT, "gpt-4o", in);
   response(ACP_DIALECT_OPENAI_EMBEDDINGS, "text-embedding-3-small", in);

@@ -1,14 +1,13 @@
 // openai.responses served through a plugin's openai.chat hooks (aicore/mapping/responses_provider.hpp).
 #include "json_util.hpp"
+#include "over_chat_context.hpp"
+#include "over_chat_stream.hpp"
 
 #include <aicore/mapping/changes.hpp>
 #include <aicore/mapping/count_tokens.hpp>
 #include <aicore/mapping/openai_to_anthropic.hpp>
 #include <aicore/mapping/responses.hpp>
 #include <aicore/mapping/responses_provider.hpp>
-#include <aicore/sse.hpp>
-
-#include <charconv>
 
 namespace aicore::mapping {
 
@@ -16,13 +15,12 @@ using namespace detail;
 
 namespace {
 
-// The context handed to the host: "rsp1;<e|->;<length of the chat hook's context>;<that
-// context><echo JSON>", so the chat hooks get their own context back unchanged.
+// The response context: the over-chat envelope, flag `e` when the client asked for encrypted
+// reasoning, payload the echo JSON.
 constexpr std::string_view kTag = "rsp1;";
 
 std::string pack(const ResponsesAsChat& r, const std::string& chat_context) {
-  return std::string(kTag) + (r.encrypted ? "e;" : "-;") + std::to_string(chat_context.size()) + ";" + chat_context +
-         dump(r.echo);
+  return pack_over_chat(kTag, r.encrypted ? 'e' : '-', chat_context, dump(r.echo));
 }
 
 struct Unpacked {
@@ -32,67 +30,20 @@ struct Unpacked {
 };
 
 Unpacked unpack(std::string_view context) {
-  Unpacked u;
-  if (!context.starts_with(kTag) || context.size() < kTag.size() + 2)
-    throw PluginError(ACP_ERR_INTERNAL, "openai.responses: a response context this plugin did not write");
-  context.remove_prefix(kTag.size());
-  u.encrypted = context[0] == 'e';
-  context.remove_prefix(2);
-  size_t n = 0;
-  const auto [end, ec] = std::from_chars(context.data(), context.data() + context.size(), n);
-  const size_t digits = static_cast<size_t>(end - context.data());
-  if (ec != std::errc() || digits >= context.size() || context[digits] != ';' || n > context.size() - digits - 1)
-    throw PluginError(ACP_ERR_INTERNAL, "openai.responses: a malformed response context");
-  context.remove_prefix(digits + 1);
-  u.chat_context = context.substr(0, n);
-  u.echo = parse_embedded_json(context.substr(n));
+  const OverChatContext c = unpack_over_chat(kTag, context, ACP_DIALECT_OPENAI_RESPONSES);
+  Unpacked u{c.chat_context, parse_embedded_json(c.payload), c.flag == 'e'};
   if (!u.echo.is_object()) u.echo = Json::object();
   return u;
 }
 
-ResponseIn as_chat(const ResponseIn& in, std::string_view chat_context) {
-  ResponseIn chat = in;
-  chat.dialect = ACP_DIALECT_OPENAI_CHAT;
-  chat.context = chat_context;
-  return chat;
-}
-
-// Runs the plugin's chat stream converter and turns each chat event it writes into Responses
-// events; its typed events (upstream errors, usage) pass through to the host unchanged.
-class ResponsesStream final : public StreamConverter {
+// The plugin's chat stream, its events turned into Responses events.
+class ResponsesStream final : public OverChatStream {
  public:
   ResponsesStream(std::unique_ptr<StreamConverter> chat, Json echo, bool encrypted)
-      : chat_(std::move(chat)), map_(std::move(echo), encrypted) {
-    layer_.base.ctx = this;
-    layer_.base.write = &ResponsesStream::on_write;
-    layer_.struct_size = sizeof(acp_event_sink);
-    layer_.end = &ResponsesStream::on_end;
-    layer_.upstream_error = &ResponsesStream::on_upstream_error;
-    layer_.usage = &ResponsesStream::on_usage;
-  }
-
-  void feed(std::string_view bytes, const Sink& events) override {
-    outer_ = &events;
-    chat_->feed(bytes, Sink::layered(&layer_));
-    outer_ = nullptr;
-  }
-  void finish(const Sink& events) override {
-    outer_ = &events;
-    chat_->finish(Sink::layered(&layer_));
-    outer_ = nullptr;
-  }
-  void usage(int64_t& prompt_tokens, int64_t& completion_tokens) const override {
-    chat_->usage(prompt_tokens, completion_tokens);
-  }
+      : OverChatStream(std::move(chat)), map_(std::move(echo), encrypted) {}
 
  private:
-  // Each write is one complete chat event (`data: …` and its blank line), read with the SDK's parser.
-  static void on_write(void* ctx, acp_str bytes) {
-    auto* self = static_cast<ResponsesStream*>(ctx);
-    self->sse_.feed(std::string_view(bytes.ptr, bytes.len), [self](const SseEvent& e) { self->on_chat_event(e.data); });
-  }
-  void on_chat_event(const std::string& data) {
-    const Sink& out = *outer_;
+  void on_chat_event(const std::string& data, const Sink& out) override {
     const Emit emit(out);
     if (map_.ended() || data.empty()) return;
     if (data == "[DONE]") {
@@ -108,20 +59,9 @@ class ResponsesStream final : public StreamConverter {
     }
     map_.on_chunk(chunk, emit);
   }
-  static void on_end(void*) {}  // the Responses stream ends with its own terminal event
-  static void on_upstream_error(void* ctx, acp_error_class cls, int32_t status, acp_str type, acp_str message) {
-    static_cast<ResponsesStream*>(ctx)->outer_->upstream_error(cls, status, std::string_view(type.ptr, type.len),
-                                                               std::string_view(message.ptr, message.len));
-  }
-  static void on_usage(void* ctx, const acp_usage* u) {
-    static_cast<ResponsesStream*>(ctx)->outer_->usage(Usage::from_c(*u));
-  }
+  // (on_chat_end stays a no-op: the Responses stream ends with its own terminal event.)
 
-  std::unique_ptr<StreamConverter> chat_;
   ChatToResponsesStream map_;
-  SseParser sse_;
-  acp_event_sink layer_{};
-  const Sink* outer_ = nullptr;
 };
 
 }  // namespace

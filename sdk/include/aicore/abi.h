@@ -50,6 +50,15 @@ extern "C" {
 /* POST /v1/responses/input_tokens: answered by the plugin itself (acp_request_out.respond), like
  * anthropic.count_tokens. */
 #define ACP_DIALECT_OPENAI_RESPONSES_INPUT_TOKENS "openai.responses.input_tokens"
+/* The Gemini API's generateContent (POST /v1beta/models/{model}:generateContent and
+ * :streamGenerateContent), as Gemini CLI and the @google/genai SDK speak it. The model comes from
+ * the path (acp_request_in.client_model, without "models/"), not the body; acp_request_in.stream
+ * says which of the two methods was called. Streams: one `data: {GenerateContentResponse}` SSE event
+ * per write (the host frames them as a JSON array when the client did not ask for ?alt=sse); no
+ * terminator event; end() after the last one. */
+#define ACP_DIALECT_GEMINI_GENERATE_CONTENT "gemini.generate_content"
+/* POST /v1beta/models/{model}:countTokens: answered by the plugin itself ({"totalTokens":N}). */
+#define ACP_DIALECT_GEMINI_COUNT_TOKENS "gemini.count_tokens"
 
 /* A borrowed byte string, not NUL-terminated.
  * OWNERSHIP: never owned by the receiver; valid only for the duration of the call it is passed to. */

@@ -109,6 +109,40 @@ inline std::string openai_error_body(std::string_view message, std::string_view 
   return o;
 }
 
+// The Gemini API's canonical status name (google.rpc.Code) for an HTTP status.
+inline std::string_view gemini_error_status(int status) {
+  switch (status) {
+    case 400:
+    case 413: return "INVALID_ARGUMENT";
+    case 401: return "UNAUTHENTICATED";
+    case 403: return "PERMISSION_DENIED";
+    case 404: return "NOT_FOUND";
+    case 405: return "UNIMPLEMENTED";
+    case 408:
+    case 504: return "DEADLINE_EXCEEDED";
+    case 409: return "ABORTED";
+    case 429: return "RESOURCE_EXHAUSTED";
+    case 499: return "CANCELLED";
+    case 501: return "UNIMPLEMENTED";
+    case 502:
+    case 503:
+    case 529: return "UNAVAILABLE";
+    default: return status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT";
+  }
+}
+
+// {"error":{"code":404,"message":"…","status":"NOT_FOUND"}}, as the Gemini API answers errors.
+inline std::string gemini_error_body(int status, std::string_view message) {
+  std::string o = "{\"error\":{\"code\":";
+  o += std::to_string(status);
+  o += ",\"message\":";
+  o += json_quote(message);
+  o += ",\"status\":\"";
+  o += gemini_error_status(status);
+  o += "\"}}";
+  return o;
+}
+
 inline std::string anthropic_error_body(std::string_view message, std::string_view type) {
   std::string o = "{\"type\":\"error\",\"error\":{\"type\":";
   o += json_quote(type);

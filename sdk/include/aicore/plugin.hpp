@@ -318,11 +318,15 @@ class DialectProvider : public Provider {
       r = openai_embeddings_request(in);
     } else if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES) {
       r = openai_responses_request(in);
+    } else if (in.dialect == ACP_DIALECT_GEMINI_GENERATE_CONTENT) {
+      r = gemini_generate_request(in);
     } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
       // Estimated locally: no upstream call, no token spent (Claude Code asks often).
       return respond_locally(out, anthropic_count_tokens(in));
     } else if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES_INPUT_TOKENS) {
       return respond_locally(out, openai_responses_input_tokens(in));
+    } else if (in.dialect == ACP_DIALECT_GEMINI_COUNT_TOKENS) {
+      return respond_locally(out, gemini_count_tokens(in));
     } else {
       unsupported(in.dialect);
     }
@@ -341,6 +345,8 @@ class DialectProvider : public Provider {
       out.write(openai_embeddings_response(in, usage));
     else if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES)
       out.write(openai_responses_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_GEMINI_GENERATE_CONTENT)
+      out.write(gemini_generate_response(in, usage));
     else
       unsupported(in.dialect);
     out.usage(usage);
@@ -350,6 +356,7 @@ class DialectProvider : public Provider {
     if (in.dialect == ACP_DIALECT_OPENAI_CHAT) return openai_chat_stream(in);
     if (in.dialect == ACP_DIALECT_ANTHROPIC_MESSAGES) return anthropic_messages_stream(in);
     if (in.dialect == ACP_DIALECT_OPENAI_RESPONSES) return openai_responses_stream(in);
+    if (in.dialect == ACP_DIALECT_GEMINI_GENERATE_CONTENT) return gemini_generate_stream(in);
     unsupported(std::string(in.dialect) + " (streaming)");
   }
 
@@ -359,16 +366,21 @@ class DialectProvider : public Provider {
   virtual UpstreamRequest anthropic_messages_request(const RequestIn& in) const { unsupported(in.dialect); }
   virtual UpstreamRequest openai_embeddings_request(const RequestIn& in) const { unsupported(in.dialect); }
   virtual UpstreamRequest openai_responses_request(const RequestIn& in) const { unsupported(in.dialect); }
+  // gemini.generate_content: the model is in.client_model (from the path), streaming is in.stream.
+  virtual UpstreamRequest gemini_generate_request(const RequestIn& in) const { unsupported(in.dialect); }
   // The local answer to anthropic.count_tokens: {"input_tokens":N}.
   virtual std::string anthropic_count_tokens(const RequestIn& in) const { unsupported(in.dialect); }
   // The local answer to openai.responses.input_tokens: {"object":"response.input_tokens","input_tokens":N}.
   virtual std::string openai_responses_input_tokens(const RequestIn& in) const { unsupported(in.dialect); }
+  // The local answer to gemini.count_tokens: {"totalTokens":N}.
+  virtual std::string gemini_count_tokens(const RequestIn& in) const { unsupported(in.dialect); }
 
   // Whole upstream success body -> client body.
   virtual std::string openai_chat_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string anthropic_messages_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string openai_embeddings_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string openai_responses_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
+  virtual std::string gemini_generate_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
 
   // One converter per streamed response.
   virtual std::unique_ptr<StreamConverter> openai_chat_stream(const ResponseIn& in) const {
@@ -378,6 +390,9 @@ class DialectProvider : public Provider {
     unsupported(std::string(in.dialect) + " (streaming)");
   }
   virtual std::unique_ptr<StreamConverter> openai_responses_stream(const ResponseIn& in) const {
+    unsupported(std::string(in.dialect) + " (streaming)");
+  }
+  virtual std::unique_ptr<StreamConverter> gemini_generate_stream(const ResponseIn& in) const {
     unsupported(std::string(in.dialect) + " (streaming)");
   }
 
