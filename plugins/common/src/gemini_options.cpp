@@ -203,7 +203,9 @@ Json convert_tool_config(const Json& tc, const std::string& path, const Json& to
 
 void convert_generation(const Json& g, const std::string& path, Json& chat, bool& include_thoughts, Changes& changes) {
   expect_object(g, path);
-  for (const auto& [key, v] : g.items()) {
+  for (auto it = g.begin(); it != g.end(); ++it) {
+    const std::string& key = it.key();  // not a structured binding: clang 14 cannot capture one
+    const Json& v = it.value();
     if (v.is_null()) continue;
     const std::string p = dot(path, key);
     auto is = [&](std::string_view camel, std::string_view snake) { return key == camel || key == snake; };
