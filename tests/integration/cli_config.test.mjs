@@ -86,6 +86,15 @@ test('no secret reaches the logs, even at debug level', async () => {
       const s = await client.chat.completions.create({ model: 'gpt-5', stream: true, messages: [{ role: 'user', content: 's' }] });
       for await (const _ of s) { /* drain */ }
       await assert.rejects(new OpenAI({ baseURL: proxy.url + '/v1', apiKey: 'wrong-key-value', maxRetries: 0 }).models.list());
+      // The Gemini API's keys: the x-goog-api-key header and the ?key= query parameter.
+      const gemini = (query, headers = {}) => fetch(`${proxy.url}/v1beta/models/gpt-4o:${query}`, {
+        method: 'POST', headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'secret test' }] }] }),
+      });
+      assert.equal((await gemini('generateContent', { 'x-goog-api-key': 'test-key-1' })).status, 200);
+      assert.equal((await gemini('generateContent?key=test-key-2')).status, 200);
+      assert.equal((await (await gemini('streamGenerateContent?key=test-key-2')).text()).startsWith('['), true);
+      assert.equal((await gemini('generateContent?key=wrong-key-value')).status, 401);
       tokens = (await emulator.requests()).map((r) => r.headers.authorization).filter(Boolean).map((a) => a.replace(/^Bearer /, ''));
     } finally { await proxy.stop(); }
     const logs = proxy.logs();
