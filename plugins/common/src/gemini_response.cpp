@@ -12,20 +12,17 @@ namespace aicore::mapping {
 
 using namespace detail;
 
-namespace {
-// Inside the base64, so the signature is well-formed base64 as a Gemini one is.
-constexpr std::string_view kSignatureTag = "aicore.thinking.v1:";
-}  // namespace
-
+// kThinkingTag (responses.hpp) goes inside the base64, so the signature is well-formed base64 as a
+// Gemini one is.
 std::string encode_thought_signature(const Json& thinking_blocks) {
-  return base64_encode(std::string(kSignatureTag) + dump(thinking_blocks));
+  return base64_encode(std::string(kThinkingTag) + dump(thinking_blocks));
 }
 
 Json decode_thought_signature(std::string_view signature) {
-  if (signature.starts_with(kSignatureTag)) return decode_reasoning(signature);  // the Responses form
+  if (signature.starts_with(kThinkingTag)) return decode_reasoning(signature);  // the Responses form
   const std::optional<std::string> bytes = base64_decode_strict(signature);
-  if (!bytes || !std::string_view(*bytes).starts_with(kSignatureTag)) return Json::array();
-  Json blocks = parse_embedded_json(std::string_view(*bytes).substr(kSignatureTag.size()));
+  if (!bytes || !std::string_view(*bytes).starts_with(kThinkingTag)) return Json::array();
+  Json blocks = parse_embedded_json(std::string_view(*bytes).substr(kThinkingTag.size()));
   return blocks.is_array() ? blocks : Json::array();
 }
 

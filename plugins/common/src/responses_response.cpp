@@ -8,17 +8,13 @@ namespace aicore::mapping {
 
 using namespace detail;
 
-namespace {
-constexpr std::string_view kReasoningTag = "aicore.thinking.v1:";
-}  // namespace
-
 std::string encode_reasoning(const Json& thinking_blocks) {
-  return std::string(kReasoningTag) + base64_encode(dump(thinking_blocks));
+  return std::string(kThinkingTag) + base64_encode(dump(thinking_blocks));
 }
 
 Json decode_reasoning(std::string_view encrypted_content) {
-  if (!encrypted_content.starts_with(kReasoningTag)) return Json::array();
-  const auto bytes = base64_decode_strict(encrypted_content.substr(kReasoningTag.size()));
+  if (!encrypted_content.starts_with(kThinkingTag)) return Json::array();
+  const auto bytes = base64_decode_strict(encrypted_content.substr(kThinkingTag.size()));
   if (!bytes) return Json::array();
   Json blocks = parse_embedded_json(*bytes);
   if (!blocks.is_array()) return Json::array();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <aicore/mapping/changes.hpp>
@@ -30,6 +31,9 @@ ResponsesAsChat responses_to_chat_request(const Json& body, Changes& changes);
 // empty array for content this gateway did not write (another service's).
 std::string encode_reasoning(const Json& thinking_blocks);
 Json decode_reasoning(std::string_view encrypted_content);
+// What marks the signed thinking this gateway encodes, in the Responses API's encrypted_content and
+// in the Gemini API's thoughtSignature alike (decode_thought_signature reads both forms).
+inline constexpr std::string_view kThinkingTag = "aicore.thinking.v1:";
 
 // A whole chat completion -> a Response object.
 Json chat_to_responses_response(const Json& chat, const Json& echo, bool encrypted);
