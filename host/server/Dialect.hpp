@@ -29,6 +29,8 @@ inline constexpr Dialect kOpenAIResponsesInputTokens{ACP_DIALECT_OPENAI_RESPONSE
 // The Gemini API: the model and whether to stream come from the path (GeminiPath.hpp), not the body.
 inline constexpr Dialect kGeminiGenerateContent{ACP_DIALECT_GEMINI_GENERATE_CONTENT, Family::Gemini, true};
 inline constexpr Dialect kGeminiCountTokens{ACP_DIALECT_GEMINI_COUNT_TOKENS, Family::Gemini, false, true};
+inline constexpr Dialect kGeminiEmbedContent{ACP_DIALECT_GEMINI_EMBED_CONTENT, Family::Gemini, false};
+inline constexpr Dialect kGeminiBatchEmbedContents{ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, Family::Gemini, false};
 
 // The JSON error body in the dialect's envelope. `type` empty: derived from the status.
 inline std::string error_body(Family f, int status, std::string_view message, std::string_view type = {},

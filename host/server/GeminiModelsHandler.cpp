@@ -11,6 +11,14 @@
 namespace aicore::host {
 namespace {
 
+// Whether a model embeds rather than generates. The host knows models by name only; every
+// embedding model SAP AI Core offers says so in its name (text-embedding-3-small, gemini-embedding,
+// text-multilingual-embedding-002, amazon--titan-embed-text), and clients such as LangChain pick
+// models by supportedGenerationMethods.
+bool embedding_model(const ModelEntry& m) {
+  return m.model_key.find("embed") != std::string::npos || m.id.find("embed") != std::string::npos;
+}
+
 // What the gateway serves of a model through the Gemini API. Token limits are the deployment's,
 // which SAP does not publish, so they are left out (the fields are optional).
 nlohmann::ordered_json model_json(const ModelEntry& m) {
@@ -18,7 +26,9 @@ nlohmann::ordered_json model_json(const ModelEntry& m) {
           {"displayName", m.id},
           {"description", m.id == m.model_key ? "served by aicore-proxy (" + m.owned_by + ")"
                                               : "alias of " + m.model_key + ", served by aicore-proxy"},
-          {"supportedGenerationMethods", {"generateContent", "streamGenerateContent", "countTokens"}}};
+          {"supportedGenerationMethods",
+           embedding_model(m) ? nlohmann::ordered_json{"embedContent", "batchEmbedContents"}
+                              : nlohmann::ordered_json{"generateContent", "streamGenerateContent", "countTokens"}}};
 }
 
 }  // namespace

@@ -63,10 +63,12 @@ bool gemini_client(const Poco::Net::HTTPServerRequest& req) {
   return req.has("x-goog-api-key") || !query_api_key(req.getURI()).empty();
 }
 
-// The dialect of a Gemini API method, or nullptr (embedContent and the rest: not served).
+// The dialect of a Gemini API method, or nullptr (the rest, e.g. cached contents: not served).
 const Dialect* gemini_dialect(std::string_view method) {
   if (method == "generateContent" || method == "streamGenerateContent") return &kGeminiGenerateContent;
   if (method == "countTokens") return &kGeminiCountTokens;
+  if (method == "embedContent") return &kGeminiEmbedContent;
+  if (method == "batchEmbedContents") return &kGeminiBatchEmbedContents;
   return nullptr;
 }
 

@@ -16,6 +16,8 @@ std::string ResponseContext::encode() const {
   if (!seed.empty()) j["s"] = seed;
   if (input_tokens_hint > 0) j["h"] = input_tokens_hint;
   if (base64) j["b64"] = true;
+  if (batch) j["bat"] = true;
+  if (inputs > 0) j["n"] = inputs;
   return dump(j);
 }
 
@@ -28,6 +30,8 @@ ResponseContext ResponseContext::decode(std::string_view context) {
   if (auto s = j.find("s"); s != j.end() && s->is_string()) c.seed = s->get<std::string>();
   if (auto h = j.find("h"); h != j.end() && h->is_number_integer()) c.input_tokens_hint = h->get<int64_t>();
   if (auto b = j.find("b64"); b != j.end() && b->is_boolean()) c.base64 = b->get<bool>();
+  if (auto b = j.find("bat"); b != j.end() && b->is_boolean()) c.batch = b->get<bool>();
+  if (auto n = j.find("n"); n != j.end() && n->is_number_integer()) c.inputs = n->get<int64_t>();
   return c;
 }
 

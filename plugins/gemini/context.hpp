@@ -14,6 +14,8 @@ struct ResponseContext {
   std::string seed;               // fingerprint of the request contents: seeds the tool-call ids
   int64_t input_tokens_hint = 0;  // Anthropic stream: message_start usage before Vertex reports it
   bool base64 = false;            // embeddings: encoding_format "base64"
+  bool batch = false;             // gemini.batch_embed_contents: the answer is a list
+  int64_t inputs = 0;             // embeddings: instances sent, so as many predictions are due
 
   // Private format, versioned: {"v":"gemini.v1",...}. Keep it small (it travels with every request).
   std::string encode() const;

@@ -47,6 +47,15 @@ std::string GeminiProvider::openai_embeddings_response(const ResponseIn& in, Usa
   return convert_embeddings_response(in.body, ResponseContext::decode(in.context), &usage);
 }
 
+UpstreamRequest GeminiProvider::gemini_embed_request(const RequestIn& in) const {
+  return convert_gemini_embed_request(in.body, ModelNames::of(in).key, in.client_model,
+                                      in.dialect == ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, settings_);
+}
+
+std::string GeminiProvider::gemini_embed_response(const ResponseIn& in, Usage& usage) const {
+  return convert_gemini_embed_response(in.body, ResponseContext::decode(in.context), &usage);
+}
+
 std::string GeminiProvider::anthropic_messages_response(const ResponseIn& in, Usage& usage) const {
   return convert_anthropic_response(in.body, ResponseContext::decode(in.context), &usage);
 }

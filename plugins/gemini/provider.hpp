@@ -39,6 +39,10 @@ class GeminiProvider final : public mapping::GeminiOverChat {
   UpstreamRequest gemini_generate_request(const RequestIn& in) const override;
   std::string gemini_generate_response(const ResponseIn& in, Usage& usage) const override;
   std::unique_ptr<StreamConverter> gemini_generate_stream(const ResponseIn& in) const override;
+  // gemini.embed_content / batch_embed_contents: straight to :predict (embeddings.hpp), keeping
+  // task types and titles the translation over openai.embeddings would drop.
+  UpstreamRequest gemini_embed_request(const RequestIn& in) const override;
+  std::string gemini_embed_response(const ResponseIn& in, Usage& usage) const override;
 
  private:
   Settings settings_;

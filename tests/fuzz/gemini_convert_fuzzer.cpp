@@ -47,6 +47,7 @@ void response(std::string_view dialect, std::string_view context, std::string_vi
 
 constexpr std::string_view kChatContext = R"({"v":"gemini.v1","m":"gemini-2.5-pro","u":true,"s":"0123abcd","h":12})";
 constexpr std::string_view kEmbeddingsContext = R"({"v":"gemini.v1","m":"gemini-embedding-001","b64":true})";
+constexpr std::string_view kBatchEmbedContext = R"({"v":"gemini.v1","m":"gemini-embedding-001","bat":true,"n":2})";
 
 }  // namespace
 
@@ -61,6 +62,8 @@ int fuzz_one_input(std::string_view in) {
   request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gemini-2.5-pro", in, false);
   request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gemini-3-pro-preview", in, true);
   request(ACP_DIALECT_GEMINI_COUNT_TOKENS, "gemini-2.5-pro", in, false);
+  request(ACP_DIALECT_GEMINI_EMBED_CONTENT, "gemini-embedding-001", in, false);
+  request(ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, "gemini-embedding-001", in, false);
 
   // The input as a JSON Schema, where clients put one (only when it is a JSON value at all: the
   // plain requests above already cover bodies that do not parse).
@@ -86,6 +89,7 @@ int fuzz_one_input(std::string_view in) {
   response(ACP_DIALECT_OPENAI_CHAT, kChatContext, in);
   response(ACP_DIALECT_ANTHROPIC_MESSAGES, kChatContext, in);
   response(ACP_DIALECT_OPENAI_EMBEDDINGS, kEmbeddingsContext, in);
+  response(ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, kBatchEmbedContext, in);
   response(ACP_DIALECT_OPENAI_CHAT, in, R"({"candidates":[{"content":{"parts":[{"text":"x"}]}}]})");
 
   for (int status : {400, 401, 403, 404, 429, 500, 503}) {

@@ -33,12 +33,26 @@ void request(std::string_view dialect, std::string_view model, std::string_view 
   FUZZ_CHECK(j.is_object(), out.body);
 }
 
-void response(std::string_view dialect, std::string_view model, std::string_view body) {
+void response(std::string_view dialect, std::string_view model, std::string_view body, std::string_view context = {}) {
   fuzz::Collect out;
   fuzz::Error err;
-  acp_status st = adapter().convert_response(dialect, model, {}, 200, body, out, err);
+  acp_status st = adapter().convert_response(dialect, model, context, 200, body, out, err);
   fuzz::check_failure(st, err, body, false);
   if (st == ACP_OK) FUZZ_CHECK(nlohmann::json::accept(out.joined()), out.joined());
+}
+
+// The context of a valid two-input batchEmbedContents request, so the fuzzed bytes play the
+// embeddings answer to it.
+const std::string& batch_embed_context() {
+  static const std::string context = [] {
+    fuzz::Request out;
+    fuzz::Error err;
+    adapter().convert_request(
+        ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, "text-embedding-3-small", "text-embedding-3-small",
+        R"({"requests":[{"content":{"parts":[{"text":"a"}]}},{"content":{"parts":[{"text":"b"}]}}]})", false, out, err);
+    return out.context;
+  }();
+  return context;
 }
 
 }  // namespace
@@ -56,10 +70,13 @@ int fuzz_one_input(std::string_view in) {
   request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gpt-4o", in, false);
   request(ACP_DIALECT_GEMINI_GENERATE_CONTENT, "gpt-5", in, true);
   request(ACP_DIALECT_GEMINI_COUNT_TOKENS, "gpt-4o", in, false);
+  request(ACP_DIALECT_GEMINI_EMBED_CONTENT, "text-embedding-3-small", in, false);
+  request(ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, "text-embedding-3-small", in, false);
 
   response(ACP_DIALECT_OPENAI_CHAT, "gpt-4o", in);
   response(ACP_DIALECT_OPENAI_EMBEDDINGS, "text-embedding-3-small", in);
   response(ACP_DIALECT_ANTHROPIC_MESSAGES, "gpt-4o", in);
+  response(ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS, "text-embedding-3-small", in, batch_embed_context());
 
   for (int status : {400, 401, 403, 404, 429, 500, 503}) {
     fuzz::Collect message;

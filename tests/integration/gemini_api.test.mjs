@@ -20,6 +20,8 @@ before(async () => {
         'gpt-4o': [dep('d-gpt4o')],
         'anthropic--claude-4.5-sonnet': [dep('d-claude45sonnet')],
         'gemini-2.5-pro': [dep('d-gemini25pro')],
+        'gemini-embedding': [dep('d-gemini-embed')],
+        'text-embedding-3-small': [dep('d-embed')],
       },
     },
   });
@@ -212,4 +214,99 @@ test('the /v1/ spelling serves the same API; /v1/models stays OpenAI\'s listing 
   assert.equal(r.text, 'Echo: Hello there');
   const openai = await fetch(stack.proxy.url + '/v1/models', { headers: { authorization: 'Bearer test-key-1' } });
   assert.equal((await openai.json()).object, 'list');
+});
+
+// embedContent as @google/genai sends it on the Gemini API: always :batchEmbedContents, one
+// request per content, the config's taskType, title and outputDimensionality on each.
+const EMBEDDERS = [
+  { model: 'gemini-embedding', upstream: '/d-gemini-embed' },
+  { model: 'text-embedding-3-small', upstream: '/d-embed' },
+];
+for (const emb of EMBEDDERS) {
+  test(`${emb.model}: embedContent (SDK, batchEmbedContents) and a raw :embedContent agree`, async () => {
+    // Contents, not strings: the SDK merges strings into one Content for model ids it takes for
+    // multimodal embedders (any "gemini…" but gemini-embedding-001).
+    const r = await ai.models.embedContent({
+      model: emb.model,
+      contents: [{ role: 'user', parts: [{ text: 'alpha' }] }, { role: 'user', parts: [{ text: 'beta gamma' }] }],
+      config: { outputDimensionality: 4, taskType: 'RETRIEVAL_DOCUMENT', title: 'Notes' },
+    });
+    assert.equal(r.embeddings.length, 2);
+    for (const e of r.embeddings) {
+      assert.equal(e.values.length, 4);
+      assert.ok(e.values.every((v) => typeof v === 'number'));
+    }
+    assert.notDeepEqual(r.embeddings[0].values, r.embeddings[1].values);
+
+    const calls = await upstreamCalls(emb.upstream);
+    const last = calls[calls.length - 1].body;
+    if (emb.model === 'gemini-embedding') {
+      // Vertex :predict keeps what Vertex understands.
+      assert.match(calls[calls.length - 1].path, /\/models\/gemini-embedding:predict$/);
+      assert.deepEqual(last, {
+        instances: [
+          { content: 'alpha', task_type: 'RETRIEVAL_DOCUMENT', title: 'Notes' },
+          { content: 'beta gamma', task_type: 'RETRIEVAL_DOCUMENT', title: 'Notes' },
+        ],
+        parameters: { outputDimensionality: 4 },
+      });
+    } else {
+      // Azure's embeddings take neither (nor a model: the deployment is the model).
+      assert.deepEqual(last, { input: ['alpha', 'beta gamma'], encoding_format: 'float', dimensions: 4 });
+    }
+
+    const one = await raw(`/v1beta/models/${emb.model}:embedContent`, {
+      body: { model: `models/${emb.model}`, content: { parts: [{ text: 'alpha' }] }, outputDimensionality: 4, taskType: 'RETRIEVAL_DOCUMENT', title: 'Notes' },
+    });
+    assert.equal(one.status, 200, one.text);
+    const single = JSON.parse(one.text);
+    assert.deepEqual(Object.keys(single).filter((k) => k !== 'usageMetadata'), ['embedding']);
+    assert.deepEqual(single.embedding.values, r.embeddings[0].values);
+  });
+}
+
+test('embeddings: the OpenAI endpoint and the Gemini API give the same vector; usage counted', async () => {
+  const openai = await fetch(stack.proxy.url + '/v1/embeddings', {
+    method: 'POST',
+    headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'text-embedding-3-small', input: 'alpha', encoding_format: 'float' }),
+  });
+  const o = await openai.json();
+  const g = JSON.parse((await raw('/v1beta/models/text-embedding-3-small:embedContent', {
+    body: { content: { parts: [{ text: 'alpha' }] } } })).text);
+  assert.deepEqual(g.embedding.values, o.data[0].embedding);
+  assert.equal(g.usageMetadata.promptTokenCount, o.usage.prompt_tokens);
+});
+
+test('embeddings: client mistakes answer 400 INVALID_ARGUMENT; a chat model cannot embed', async () => {
+  const cases = [
+    ['gemini-embedding:embedContent', '{"content":'],
+    ['gemini-embedding:embedContent', { content: { parts: [{ inlineData: { mimeType: 'image/png', data: 'AAAA' } }] } }],
+    ['gemini-embedding:embedContent', { content: { parts: [{ text: 'x' }] }, taskType: 'SUMMARIZE' }],
+    ['text-embedding-3-small:embedContent', { content: { parts: [{ text: 'x' }] }, model: 'models/gemini-embedding' }],
+    ['text-embedding-3-small:batchEmbedContents', { requests: [] }],
+    ['gemini-embedding:batchEmbedContents', { requests: [
+      { content: { parts: [{ text: 'a' }] }, outputDimensionality: 4 }, { content: { parts: [{ text: 'b' }] }, outputDimensionality: 8 }] }],
+  ];
+  for (const [path, body] of cases) {
+    const r = await raw(`/v1beta/models/${path}`, { body });
+    assert.equal(r.status, 400, `${path} ${JSON.stringify(body)}: ${r.text}`);
+    const e = JSON.parse(r.text).error;
+    assert.equal(e.status, 'INVALID_ARGUMENT', r.text);
+    assert.ok(e.message.length > 0);
+  }
+  // Claude serves no embeddings: a clear refusal, never a 5xx.
+  const claude = await raw('/v1beta/models/anthropic--claude-4.5-sonnet:embedContent', { body: { content: { parts: [{ text: 'x' }] } } });
+  assert.ok(claude.status >= 400 && claude.status < 500, claude.text);
+  assert.match(JSON.parse(claude.text).error.message, /embed/i);
+  const bad = await raw('/v1beta/models/gemini-embedding:embedContent', { headers: { 'x-goog-api-key': 'wrong' }, body: {} });
+  assert.equal(bad.status, 401);
+});
+
+test('models.get names the embedding methods on embedding models only', async () => {
+  const emb = await ai.models.get({ model: 'gemini-embedding' });
+  assert.deepEqual(emb.supportedActions, ['embedContent', 'batchEmbedContents']);
+  const chat = await ai.models.get({ model: 'gemini-2.5-pro' });
+  assert.ok(chat.supportedActions.includes('generateContent'));
+  assert.ok(!chat.supportedActions.includes('embedContent'));
 });

@@ -32,11 +32,11 @@ OverChatContext unpack_over_chat(std::string_view tag, std::string_view context,
   return u;
 }
 
-ResponseIn as_chat(const ResponseIn& in, std::string_view chat_context) {
-  ResponseIn chat = in;
-  chat.dialect = ACP_DIALECT_OPENAI_CHAT;
-  chat.context = chat_context;
-  return chat;
+ResponseIn as_dialect(const ResponseIn& in, std::string_view dialect, std::string_view context) {
+  ResponseIn other = in;
+  other.dialect = dialect;
+  other.context = context;
+  return other;
 }
 
 }  // namespace aicore::mapping::detail

@@ -59,6 +59,12 @@ extern "C" {
 #define ACP_DIALECT_GEMINI_GENERATE_CONTENT "gemini.generate_content"
 /* POST /v1beta/models/{model}:countTokens: answered by the plugin itself ({"totalTokens":N}). */
 #define ACP_DIALECT_GEMINI_COUNT_TOKENS "gemini.count_tokens"
+/* POST /v1beta/models/{model}:embedContent ({"content":{"parts":[{"text"}]},"taskType"?,…} ->
+ * {"embedding":{"values":[…]}}) and :batchEmbedContents ({"requests":[…]} ->
+ * {"embeddings":[{"values":[…]},…]}). The model comes from the path, as for generate_content; no
+ * streams. */
+#define ACP_DIALECT_GEMINI_EMBED_CONTENT "gemini.embed_content"
+#define ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS "gemini.batch_embed_contents"
 
 /* A borrowed byte string, not NUL-terminated.
  * OWNERSHIP: never owned by the receiver; valid only for the duration of the call it is passed to. */

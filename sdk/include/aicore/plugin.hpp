@@ -320,6 +320,9 @@ class DialectProvider : public Provider {
       r = openai_responses_request(in);
     } else if (in.dialect == ACP_DIALECT_GEMINI_GENERATE_CONTENT) {
       r = gemini_generate_request(in);
+    } else if (in.dialect == ACP_DIALECT_GEMINI_EMBED_CONTENT ||
+               in.dialect == ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS) {
+      r = gemini_embed_request(in);
     } else if (in.dialect == ACP_DIALECT_ANTHROPIC_COUNT_TOKENS) {
       // Estimated locally: no upstream call, no token spent (Claude Code asks often).
       return respond_locally(out, anthropic_count_tokens(in));
@@ -347,6 +350,8 @@ class DialectProvider : public Provider {
       out.write(openai_responses_response(in, usage));
     else if (in.dialect == ACP_DIALECT_GEMINI_GENERATE_CONTENT)
       out.write(gemini_generate_response(in, usage));
+    else if (in.dialect == ACP_DIALECT_GEMINI_EMBED_CONTENT || in.dialect == ACP_DIALECT_GEMINI_BATCH_EMBED_CONTENTS)
+      out.write(gemini_embed_response(in, usage));
     else
       unsupported(in.dialect);
     out.usage(usage);
@@ -368,6 +373,9 @@ class DialectProvider : public Provider {
   virtual UpstreamRequest openai_responses_request(const RequestIn& in) const { unsupported(in.dialect); }
   // gemini.generate_content: the model is in.client_model (from the path), streaming is in.stream.
   virtual UpstreamRequest gemini_generate_request(const RequestIn& in) const { unsupported(in.dialect); }
+  // gemini.embed_content and gemini.batch_embed_contents (in.dialect says which); the model is
+  // in.client_model, as for generate.
+  virtual UpstreamRequest gemini_embed_request(const RequestIn& in) const { unsupported(in.dialect); }
   // The local answer to anthropic.count_tokens: {"input_tokens":N}.
   virtual std::string anthropic_count_tokens(const RequestIn& in) const { unsupported(in.dialect); }
   // The local answer to openai.responses.input_tokens: {"object":"response.input_tokens","input_tokens":N}.
@@ -381,6 +389,7 @@ class DialectProvider : public Provider {
   virtual std::string openai_embeddings_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string openai_responses_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
   virtual std::string gemini_generate_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
+  virtual std::string gemini_embed_response(const ResponseIn& in, Usage&) const { unsupported(in.dialect); }
 
   // One converter per streamed response.
   virtual std::unique_ptr<StreamConverter> openai_chat_stream(const ResponseIn& in) const {

@@ -8,6 +8,8 @@
 using namespace gemini_test;
 using aicore::gemini::convert_embeddings_request;
 using aicore::gemini::convert_embeddings_response;
+using aicore::gemini::convert_gemini_embed_request;
+using aicore::gemini::convert_gemini_embed_response;
 using aicore::gemini::ResponseContext;
 using aicore::gemini::Settings;
 
@@ -40,18 +42,23 @@ std::vector<float> decode_floats(const std::string& b64) {
 }  // namespace
 
 TEST(Embeddings, RequestShapes) {
-  auto r = convert_embeddings_request(R"({"model":"gemini-embedding","input":"hello"})", "gemini-embedding", "gemini-embedding", Settings{});
+  auto r = convert_embeddings_request(R"({"model":"gemini-embedding","input":"hello"})", "gemini-embedding",
+                                      "gemini-embedding", Settings{});
   EXPECT_EQ(r.target, "/models/gemini-embedding:predict");
   EXPECT_EQ(r.body, R"({"instances":[{"content":"hello"}]})");
-  r = convert_embeddings_request(R"({"input":["a","b"],"dimensions":256,"task_type":"RETRIEVAL_DOCUMENT","user":"u","encoding_format":"base64"})",
-                                 "gemini-embedding", "emb", Settings{});
-  EXPECT_EQ(r.body, R"({"instances":[{"content":"a","task_type":"RETRIEVAL_DOCUMENT"},{"content":"b","task_type":"RETRIEVAL_DOCUMENT"}],)"
-                    R"("parameters":{"outputDimensionality":256}})");
+  r = convert_embeddings_request(
+      R"({"input":["a","b"],"dimensions":256,"task_type":"RETRIEVAL_DOCUMENT","user":"u","encoding_format":"base64"})",
+      "gemini-embedding", "emb", Settings{});
+  EXPECT_EQ(
+      r.body,
+      R"({"instances":[{"content":"a","task_type":"RETRIEVAL_DOCUMENT"},{"content":"b","task_type":"RETRIEVAL_DOCUMENT"}],)"
+      R"("parameters":{"outputDimensionality":256}})");
   ResponseContext ctx = ResponseContext::decode(r.context);
   EXPECT_TRUE(ctx.base64);
   EXPECT_EQ(ctx.client_model, "emb");
   Settings s = Settings::parse(R"({"model_names":{"emb":"gemini-embedding-001"}})");
-  EXPECT_EQ(convert_embeddings_request(R"({"input":"x"})", "emb", "emb", s).target, "/models/gemini-embedding-001:predict");
+  EXPECT_EQ(convert_embeddings_request(R"({"input":"x"})", "emb", "emb", s).target,
+            "/models/gemini-embedding-001:predict");
 }
 
 TEST(Embeddings, InvalidRequests) {
@@ -103,6 +110,50 @@ TEST(Embeddings, UnusableResponses) {
     EXPECT_EQ(e.status, ACP_ERR_UPSTREAM) << bad;
   }
   ctx.base64 = true;
-  auto e = expect_plugin_error([&] { convert_embeddings_response(R"({"predictions":[{"embeddings":{"values":["x"]}}]})", ctx); });
+  auto e = expect_plugin_error(
+      [&] { convert_embeddings_response(R"({"predictions":[{"embeddings":{"values":["x"]}}]})", ctx); });
   EXPECT_EQ(e.message, "predict response: a value is not a number");
+}
+
+// The Gemini API's embedding methods to Vertex :predict: task_type and title kept per instance.
+TEST(GeminiEmbed, BatchRequestKeepsTaskTypeAndTitle) {
+  Settings s = Settings::parse(R"({"model_names":{"gemini-embedding":"gemini-embedding-001"}})");
+  auto r = convert_gemini_embed_request(R"({"requests":[
+      {"model":"models/gemini-embedding","content":{"parts":[{"text":"q"}]},"taskType":"RETRIEVAL_QUERY","outputDimensionality":3},
+      {"model":"models/gemini-embedding","content":{"parts":[{"text":"d1"},{"text":"d2"}]},"taskType":"RETRIEVAL_DOCUMENT","title":"T"}]})",
+                                        "gemini-embedding", "gemini-embedding", true, s);
+  EXPECT_EQ(r.target, "/models/gemini-embedding-001:predict");
+  EXPECT_EQ(r.body, R"({"instances":[{"content":"q","task_type":"RETRIEVAL_QUERY"},)"
+                    R"({"content":"d1\nd2","task_type":"RETRIEVAL_DOCUMENT","title":"T"}],)"
+                    R"("parameters":{"outputDimensionality":3}})");
+  ResponseContext ctx = ResponseContext::decode(r.context);
+  EXPECT_TRUE(ctx.batch);
+  EXPECT_EQ(ctx.inputs, 2);
+
+  aicore::Usage usage;
+  EXPECT_EQ(convert_gemini_embed_response(kPredict, ctx, &usage),
+            R"({"embeddings":[{"values":[0.5,-0.25,0.125]},{"values":[1,0,-1]}],)"
+            R"("usageMetadata":{"promptTokenCount":6,"totalTokenCount":6}})");
+  EXPECT_EQ(usage.input_tokens, 6);
+}
+
+TEST(GeminiEmbed, SingleRequestAndMismatchedAnswers) {
+  auto r = convert_gemini_embed_request(R"({"content":{"parts":[{"text":"hello"}]}})", "gemini-embedding", "", false,
+                                        Settings{});
+  EXPECT_EQ(r.body, R"({"instances":[{"content":"hello"}]})");
+  ResponseContext ctx = ResponseContext::decode(r.context);
+  EXPECT_FALSE(ctx.batch);
+  EXPECT_EQ(convert_gemini_embed_response(R"({"predictions":[{"embeddings":{"values":[0.5]}}]})", ctx),
+            R"({"embedding":{"values":[0.5]}})");
+  // Two predictions for one instance: the upstream answered something else.
+  auto e = expect_plugin_error([&] { convert_gemini_embed_response(kPredict, ctx); });
+  EXPECT_EQ(e.status, ACP_ERR_UPSTREAM);
+  EXPECT_EQ(e.message, "predict response: 2 predictions for 1 instances");
+
+  auto bad = expect_plugin_error([&] {
+    convert_gemini_embed_request(R"({"content":{"parts":[{"fileData":{"fileUri":"gs://x"}}]}})", "gemini-embedding", "",
+                                 false, Settings{});
+  });
+  EXPECT_EQ(bad.http_status, 400);
+  EXPECT_EQ(bad.message, "content.parts[0]: only text parts can be embedded (got fileData)");
 }
