@@ -111,7 +111,18 @@ ServiceKey parse_service_key(const json& key, const std::string& path, std::vect
     return get_string(key.at(name), join(path, name));
   };
   k.clientid = field("clientid");
-  k.clientsecret = field("clientsecret");
+  // A certificate-based key: all three fields, and no secret needed.
+  if (key.contains("certificate") || key.contains("key") || key.contains("certurl")) {
+    k.certificate = field("certificate");
+    k.key = field("key");
+    k.certurl = field("certurl");
+    if (!is_url(k.certurl)) fail(join(path, "certurl"), "must be an http(s) URL");
+    while (!k.certurl.empty() && k.certurl.back() == '/') k.certurl.pop_back();
+    note_plain_http(k.certurl, join(path, "certurl"), warnings);
+    if (key.contains("clientsecret")) k.clientsecret = get_string(key.at("clientsecret"), join(path, "clientsecret"), false);
+  } else {
+    k.clientsecret = field("clientsecret");
+  }
   k.url = field("url");
   if (!is_url(k.url)) fail(join(path, "url"), "must be an http(s) URL");
   while (!k.url.empty() && k.url.back() == '/') k.url.pop_back();
@@ -499,7 +510,10 @@ std::vector<std::string> Config::secrets() const {
     if (!k.key.empty()) out.push_back(k.key);
   for (const auto& k : admin_keys)
     if (!k.starts_with("sha256:")) out.push_back(k);
-  for (const auto& s : subaccounts) out.push_back(s.key.clientsecret);
+  for (const auto& s : subaccounts) {
+    if (!s.key.clientsecret.empty()) out.push_back(s.key.clientsecret);
+    if (!s.key.key.empty()) out.push_back(s.key.key);
+  }
   return out;
 }
 

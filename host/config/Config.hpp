@@ -26,6 +26,12 @@ struct ServiceKey {
   std::string url;             // XSUAA base URL, without /oauth/token
   std::string identityzoneid;  // optional
   std::string ai_api_url;      // serviceurls.AI_API_URL
+  // An X.509 key (BTP's "credential-type": "x509") has no client secret: its token request goes
+  // to certurl and presents this certificate chain and private key (PEM) over mutual TLS.
+  std::string certurl;
+  std::string certificate;
+  std::string key;
+  bool x509() const { return !certificate.empty(); }
   std::string json;            // the whole key as JSON, for the upstream-auth plugin
 };
 

@@ -6,6 +6,7 @@
 #include "metrics/Metrics.hpp"
 #include "plugin/HostApi.hpp"
 #include "plugin/OutputChecks.hpp"
+#include "tls/ClientCertificate.hpp"
 #include "tls/TlsPolicy.hpp"
 
 namespace aicore::host {
@@ -70,6 +71,11 @@ SubaccountTokens::Source token_source(const Runtime& rt, const SubAccount& sub) 
     else
       call.headers.emplace_back(n, v);
   }
+  // An X.509 key's token endpoint (certurl) authenticates the client by its certificate. A bad
+  // certificate or key fails the build (start-up, --check-config, SIGHUP) with the field's name.
+  if (sub.key.x509())
+    call.tls = make_client_certificate_context(rt.config.upstream, sub.key.certificate, sub.key.key,
+                                               "subAccounts." + sub.name + ": the service key's");
   const Runtime* self = &rt;
   return {token_cache_key(req), [self, name = sub.name, call] { return fetch_token(*self, name, call); }};
 }

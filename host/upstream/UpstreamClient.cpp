@@ -54,7 +54,9 @@ class UpstreamHttpRequest final : public Poco::Net::HTTPRequest {
 UpstreamClient::UpstreamClient(const UpstreamSettings& settings)
     : settings_(settings), tls_(make_upstream_context(settings_)) {}
 
-UpstreamClient::Session UpstreamClient::acquire_(const Url& u, bool& reused) {
+UpstreamClient::Session UpstreamClient::acquire_(const Url& u, const UpstreamCall& call, bool& reused) {
+  reused = false;
+  if (call.tls) return UpstreamSession::open(u, call.tls);
   for (;;) {
     Session s;
     {
@@ -175,7 +177,7 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
   const int read_s = call.read_timeout_s > 0 ? call.read_timeout_s : settings_.read_timeout_s;
 
   bool reused = false;
-  Session s = acquire_(u, reused);
+  Session s = acquire_(u, call, reused);
   InFlightCalls::Entry entry(*calls_, *s);  // declared after the session: leaves before it closes
   bool sent = false;                        // the whole request was written
   bool got_response = false;                // its status line and headers arrived
@@ -204,7 +206,7 @@ UpstreamResponse UpstreamClient::exchange_(const UpstreamCall& call, const Start
     if (!streaming && body.declared() > 0) out.body.reserve(static_cast<size_t>(std::min(body.declared(), max)));
     const bool complete = read_answer_body(*s, body, BodyRead{waits, read_s, ok, streaming, max, on_bytes}, out);
     entry.leave();
-    if (complete && resp.getKeepAlive()) release_(u, std::move(s));
+    if (complete && resp.getKeepAlive() && !call.tls) release_(u, std::move(s));
     return out;
   } catch (const UpstreamIoError&) {
     calls_->check();  // a body cut by the drain's shutdown is that, not the upstream's doing

@@ -54,6 +54,10 @@ struct UpstreamCall {
   // The request's retry.deadline_s (nullptr: none). Read before every wait: the caller clears
   // `active` once its stream is under way.
   const CallDeadline* deadline = nullptr;
+  // A TLS context of its own (a client certificate: an X.509 service key's token request); its
+  // connections are never pooled, so no other call ever goes out with that certificate. Null: the
+  // shared upstream context.
+  Poco::Net::Context::Ptr tls;
 };
 
 struct UpstreamResponse {
@@ -82,7 +86,7 @@ class UpstreamClient {
 
  private:
   using Session = std::unique_ptr<UpstreamSession>;
-  Session acquire_(const Url& u, bool& reused);
+  Session acquire_(const Url& u, const UpstreamCall& call, bool& reused);
   void release_(const Url& u, Session s);
   UpstreamResponse exchange_(const UpstreamCall& call, const StartFn* on_start, const BytesFn* on_bytes);
 

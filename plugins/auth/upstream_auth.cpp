@@ -56,10 +56,20 @@ void XsuaaAuth::build_token_request(std::string_view service_key_json, const Req
       throw PluginError(ACP_ERR_CONFIG, std::string("service key: ") + name + " missing");
     return key[name].get<std::string>();
   };
-  if (!key.contains("clientsecret") && key.contains("certurl"))
-    throw PluginError(ACP_ERR_CONFIG,
-                      "certificate-based service keys (certurl/certificate) are not supported; "
-                      "create a service key with a client secret");
+  // An X.509 key (BTP "credential-type": "x509"): the certificate endpoint, the client id in the
+  // form and no secret; the host presents the key's certificate on the connection (mutual TLS).
+  // Every field is read before anything is written to `out`.
+  if (key.contains("certificate") && key.contains("certurl")) {
+    std::string certurl = field("certurl");
+    while (!certurl.empty() && certurl.back() == '/') certurl.pop_back();
+    const std::string body = "grant_type=client_credentials&client_id=" + url_encode(field("clientid"));
+    out.method("POST");
+    out.target(certurl + "/oauth/token");
+    out.header("Content-Type", "application/x-www-form-urlencoded");
+    out.body(body);
+    out.header("Accept", "application/json");
+    return;
+  }
   std::string url = field("url");
   while (!url.empty() && url.back() == '/') url.pop_back();
   const std::string id = field("clientid"), secret = field("clientsecret");

@@ -49,7 +49,14 @@ Config parseConfig(const std::string& text) {
     if (!j["clients"].is_array()) bad("clients must be an array");
     for (const auto& e : j["clients"]) {
       if (!e.is_object()) bad("clients[] entries must be objects");
-      c.clients.push_back({requireString(e, "clientid", "clients[]"), requireString(e, "clientsecret", "clients[]")});
+      // An X.509 client (certificate_cn) may have no secret; every other client needs one.
+      Client client{requireString(e, "clientid", "clients[]"), {}, {}};
+      if (e.contains("certificate_cn")) client.certificateCn = requireString(e, "certificate_cn", "clients[]");
+      if (e.contains("clientsecret") || client.certificateCn.empty())
+        client.secret = requireString(e, "clientsecret", "clients[]");
+      for (const auto& [key, _] : e.items())
+        if (key != "clientid" && key != "clientsecret" && key != "certificate_cn") bad("clients[]: unknown key '" + key + "'");
+      c.clients.push_back(std::move(client));
     }
   }
   if (j.contains("token_ttl_seconds")) {

@@ -13,7 +13,8 @@ namespace aicore::emulator {
 
 struct Client {
   std::string id;
-  std::string secret;
+  std::string secret;         // empty: no client-secret grant (an X.509-only client)
+  std::string certificateCn;  // the CN of the certificate an X.509 client presents on the mTLS listener
 };
 
 struct Deployment {

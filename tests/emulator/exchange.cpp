@@ -3,6 +3,7 @@
 #include "text.hpp"
 
 #include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
@@ -16,6 +17,15 @@ using Poco::Net::HTTPResponse;
 static Poco::Net::StreamSocket* socketOf(Poco::Net::HTTPServerRequest& req) {
   auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&req);
   return impl ? &impl->socket() : nullptr;
+}
+
+std::string Exchange::peerCertificateCn() {
+  Poco::Net::StreamSocket* s = socketOf(req_);
+  if (!s || !s->secure()) return {};
+  try {
+    Poco::Net::SecureStreamSocket secure(*s);
+    return secure.havePeerCertificate() ? secure.peerCertificate().commonName() : std::string();
+  } catch (const Poco::Exception&) { return {}; }
 }
 
 Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, Emulator& e)

@@ -42,6 +42,9 @@ class Exchange {
   std::optional<std::string> queryParam(std::string_view name) const;
   std::optional<std::string> header(const std::string& name) const;
   Poco::Net::HTTPServerRequest& request() { return req_; }
+  // The common name of the certificate the client presented and the mTLS listener verified;
+  // empty on the plain listener.
+  std::string peerCertificateCn();
 
   // Answers with a complete body. If a drop/reset is armed, kills the connection instead.
   void send(int status, std::string_view contentType, std::string_view body, const HeaderList& extra = {});

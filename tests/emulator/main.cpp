@@ -1,6 +1,7 @@
 // aicore-emulator: a strict stand-in for SAP AI Core (XSUAA token endpoint + inference
 // deployments) for integration tests, the demo and benchmarks. See README.md.
 #include "emulator.hpp"
+#include "mtls_listener.hpp"
 #include "router.hpp"
 
 #include <Poco/Net/HTTPServer.h>
@@ -85,6 +86,13 @@ int main(int argc, char** argv) {
 
     Poco::Net::HTTPServer server(new aicore::emulator::RequestHandlerFactory(*state), pool, socket, params);
     server.start();
+    // Announced before the plain listener: harnesses take the first "listening on" line as the
+    // emulator's URL and find this one in the output by then.
+    aicore::emulator::MtlsListener mtls;
+    if (!options->mtlsCert.empty()) {
+      mtls = aicore::emulator::startMtlsListener(*state, pool);
+      std::cout << "aicore-emulator mTLS token endpoint at https://" << options->host << ":" << mtls.port << std::endl;
+    }
 
     if (!options->portFile.empty() && !writePortFile(options->portFile, port)) {
       std::cerr << "aicore-emulator: cannot write port file " << options->portFile << "\n";
@@ -97,6 +105,7 @@ int main(int argc, char** argv) {
     sigwait(&stopSignals, &sig);
     // Abort in-flight requests (long streams with --chunk-delay-ms) instead of waiting them out.
     server.stopAll(true);
+    if (mtls.server) mtls.server->stopAll(true);
     pool.joinAll();
   } catch (const Poco::Exception& e) {
     std::cerr << "aicore-emulator: " << e.displayText() << "\n";

@@ -1,6 +1,8 @@
 // POST /oauth/token: the XSUAA client-credentials grant, in both forms clients use (reference §1):
 // (a) ?grant_type=client_credentials + Authorization: Basic base64(id:secret), no body;
-// (b) form body grant_type=client_credentials&client_id=…&client_secret=….
+// (b) form body grant_type=client_credentials&client_id=…&client_secret=…;
+// and on the mTLS listener (an X.509 service key's certurl), (c) form body
+// grant_type=client_credentials&client_id=… with the client's certificate on the connection.
 #include "base64.hpp"
 #include "emulator.hpp"
 #include "exchange.hpp"
@@ -58,9 +60,18 @@ void handleOauth(Exchange& ex) {
     auto id = formValue("client_id"), secret = formValue("client_secret");
     if (id && secret) cred = Credentials{*id, *secret, true};
   }
-  // Client authentication comes first, as in UAA: bad credentials win over a bad grant type.
+  // Client authentication comes first, as in UAA: bad credentials win over a bad grant type. A
+  // client without a secret authenticates only by certificate.
   const Client* client = cred.present ? ex.emu.config.findClient(cred.id) : nullptr;
-  if (!client || client->secret != cred.secret) {
+  bool authenticated = client && !client->secret.empty() && client->secret == cred.secret;
+  if (!cred.present) {
+    // By certificate: the verified peer certificate's CN must be the one registered for client_id.
+    const std::string cn = ex.peerCertificateCn();
+    auto id = formValue("client_id");
+    client = id && !cn.empty() ? ex.emu.config.findClient(*id) : nullptr;
+    authenticated = client && !client->certificateCn.empty() && client->certificateCn == cn;
+  }
+  if (!authenticated) {
     ex.sendJson(401, R"({"error":"invalid_client","error_description":"Bad credentials"})",
                 {{"WWW-Authenticate",
                   R"(Basic realm="UAA/client", error="unauthorized", error_description="Bad credentials")"}});

@@ -8,7 +8,8 @@ namespace aicore::emulator {
 const char* usageText() {
   return "usage: aicore-emulator [--host 127.0.0.1] [--port N] [--port-file FILE] [--config FILE]\n"
          "                       [--latency-ms N] [--chunk-delay-ms N] [--threads N] [--quiet]\n"
-         "                       [--record-body-bytes N]\n";
+         "                       [--record-body-bytes N]\n"
+         "                       [--mtls-cert PEM --mtls-key PEM --mtls-ca PEM [--mtls-port N]]\n";
 }
 
 static bool parseInt(std::string_view s, int min, int max, int& out) {
@@ -74,11 +75,23 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error, b
       ok = intOption(1, 100000, o.threads);
     else if (name == "--record-body-bytes")
       ok = intOption(0, 1 << 30, o.recordBodyBytes);
+    else if (name == "--mtls-port")
+      ok = intOption(0, 65535, o.mtlsPort);
+    else if (name == "--mtls-cert")
+      ok = needValue() && (o.mtlsCert = value, true);
+    else if (name == "--mtls-key")
+      ok = needValue() && (o.mtlsKey = value, true);
+    else if (name == "--mtls-ca")
+      ok = needValue() && (o.mtlsCa = value, true);
     else {
       error = "unknown option: " + std::string(arg);
       ok = false;
     }
     if (!ok) return std::nullopt;
+  }
+  if (!o.mtlsCert.empty() && (o.mtlsKey.empty() || o.mtlsCa.empty())) {
+    error = "--mtls-cert needs --mtls-key and --mtls-ca";
+    return std::nullopt;
   }
   return o;
 }

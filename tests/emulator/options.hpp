@@ -15,6 +15,10 @@ struct Options {
   int threads = 256;       // max worker threads (Poco's default pool caps at 16)
   bool quiet = false;      // no per-request log line
   int recordBodyBytes = 1 << 20;  // a recorded request keeps this much of its body (the soak: a few KiB)
+  // The mTLS token endpoint (an X.509 service key's certurl): on when mtlsCert is set. Clients
+  // must present a certificate signed by mtlsCa.
+  int mtlsPort = 0;
+  std::string mtlsCert, mtlsKey, mtlsCa;
 };
 
 const char* usageText();

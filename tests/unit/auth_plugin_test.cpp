@@ -91,6 +91,26 @@ TEST(UpstreamAuth, BasicRequestLikeThePythonProxy) {
   EXPECT_TRUE(found);
 }
 
+// An X.509 service key: the certificate endpoint, the client id alone (the host presents the
+// certificate on the connection), never a secret, whatever else the key holds.
+TEST(UpstreamAuth, CertificateKeyAsksTheCertificateEndpoint) {
+  XsuaaAuth a(R"({"token_request":"basic"})");
+  Captured c;
+  a.build_token_request(R"({"clientid":"sb-x!b1|aicore","credential-type":"x509","certificate":"-----BEGIN CERTIFICATE-----",
+                             "key":"-----BEGIN PRIVATE KEY-----","certurl":"https://z.authentication.cert.example/",
+                             "url":"https://z.authentication.example"})",
+                        RequestOut(&c.out));
+  EXPECT_EQ(c.method, "POST");
+  EXPECT_EQ(c.target, "https://z.authentication.cert.example/oauth/token");
+  EXPECT_EQ(c.body, "grant_type=client_credentials&client_id=sb-x%21b1%7Caicore");
+  for (auto& [n, v] : c.headers) {
+    EXPECT_NE(n, "Authorization");
+    EXPECT_EQ(v.find("BEGIN"), std::string::npos) << n;
+  }
+  EXPECT_THROW(a.build_token_request(R"({"certificate":"c","key":"k","certurl":"https://c","url":"https://z"})", RequestOut(nullptr)),
+               PluginError);  // no clientid
+}
+
 TEST(UpstreamAuth, ParsesTokenAndErrors) {
   XsuaaAuth a("{}");
   auto [tok, exp] = a.parse_token_response(200, R"({"access_token":"ey.x","token_type":"bearer","expires_in":7199})");

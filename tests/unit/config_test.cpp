@@ -1,8 +1,11 @@
 // Config parsing: the Python proxy's config.json loads as is; every error names its field.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+
+#include <nlohmann/json.hpp>
 
 #include "config/Config.hpp"
 
@@ -82,6 +85,37 @@ TEST(Config, Defaults) {
 TEST(Config, MissingKeyFileNamesTheField) {
   EXPECT_EQ(error_of(with_sub(R"({"service_key_json":"keys/acc1.json","deployment_models":{}})"), "/nonexistent"),
             "subAccounts.acc1.service_key_json: file not found: keys/acc1.json");
+}
+
+// SAP BTP's certificate-based service key: no clientsecret, certificate + key + certurl instead;
+// the key joins the secrets the log redacts.
+TEST(Config, X509ServiceKeyNeedsNoSecret) {
+  const std::string x509 = R"({"clientid":"id","credential-type":"x509","certificate":"-----BEGIN CERTIFICATE-----\nA\n",
+    "key":"-----BEGIN RSA PRIVATE KEY-----\nB\n","certurl":"https://x.authentication.cert.example/","url":"https://x.example",
+    "serviceurls":{"AI_API_URL":"https://api.example"}})";
+  Config c = parse_config(with_sub(R"({"service_key":)" + x509 +
+                                   R"(,"deployment_models":{"gpt-4o":["https://api.example/v2/inference/deployments/d1"]}})"),
+                          ".");
+  const ServiceKey& k = c.subaccounts[0].key;
+  EXPECT_TRUE(k.x509());
+  EXPECT_EQ(k.certurl, "https://x.authentication.cert.example");
+  EXPECT_TRUE(k.clientsecret.empty());
+  const auto secrets = c.secrets();
+  EXPECT_NE(std::find(secrets.begin(), secrets.end(), k.key), secrets.end());
+  EXPECT_EQ(std::find(secrets.begin(), secrets.end(), std::string()), secrets.end());
+
+  auto without = [&](const std::string& field) {
+    nlohmann::json j = nlohmann::json::parse(x509);
+    j.erase(field);
+    return error_of(with_sub(R"({"service_key":)" + j.dump() + R"(,"deployment_models":{"m":["https://a/b"]}})"));
+  };
+  EXPECT_EQ(without("key"), "subAccounts.acc1.service_key.key: missing");
+  EXPECT_EQ(without("certurl"), "subAccounts.acc1.service_key.certurl: missing");
+  EXPECT_EQ(without("certificate"), "subAccounts.acc1.service_key.certificate: missing");
+  nlohmann::json bad_url = nlohmann::json::parse(x509);
+  bad_url["certurl"] = "x.example";
+  EXPECT_EQ(error_of(with_sub(R"({"service_key":)" + bad_url.dump() + R"(,"deployment_models":{"m":["https://a/b"]}})")),
+            "subAccounts.acc1.service_key.certurl: must be an http(s) URL");
 }
 
 TEST(Config, ErrorsNameTheExactPath) {

@@ -7,8 +7,11 @@
 #include <cstdlib>
 #include <functional>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "config/Config.hpp"
+#include "tls/ClientCertificate.hpp"
 #include "tls/ListenerCertificate.hpp"
 #include "tls/TlsPolicy.hpp"
 
@@ -85,4 +88,45 @@ TEST(ListenerCertificate, LoadsReloadsAndKeepsTheOldPairWhenTheNewOneIsBroken) {
   second.tls_key_file = files.key("second").string();
   EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, second); }), "no error");
   EXPECT_EQ(error_of([&] { make_listener_context(mismatched); }).rfind("server.tls_key_file: ", 0), 0u);
+}
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+}  // namespace
+
+// An X.509 service key's certificate and key (PEM text, as the key holds them): a matching pair
+// gives a context presenting it; anything else a ConfigError that names the field and never
+// quotes the key. An encrypted key is refused at once instead of prompting for a passphrase.
+TEST(ClientCertificate, PairsAreCheckedAndKeysNeverQuoted) {
+  CertFiles files;
+  files.make("client-a");
+  files.make("client-b");
+  const std::string cert = slurp(files.cert("client-a")), key = slurp(files.key("client-a"));
+  UpstreamSettings u;
+  const std::string where = "subAccounts.x: the service key's";
+  auto ctx = make_client_certificate_context(u, cert + slurp(files.cert("client-b")), key, where);  // with a "chain"
+  ASSERT_NE(SSL_CTX_get0_certificate(ctx->sslContext()), nullptr);
+  EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx->sslContext()), TLS1_2_VERSION);
+
+  EXPECT_EQ(error_of([&] { make_client_certificate_context(u, cert, slurp(files.key("client-b")), where); })
+                .rfind(where + " key does not belong to its certificate", 0),
+            0u);
+  EXPECT_EQ(error_of([&] { make_client_certificate_context(u, "hello", key, where); })
+                .rfind(where + " certificate is not a PEM certificate", 0),
+            0u);
+  const std::string garbage = "-----BEGIN PRIVATE KEY-----\nsecret-looking-bytes\n-----END PRIVATE KEY-----\n";
+  const std::string e = error_of([&] { make_client_certificate_context(u, cert, garbage, where); });
+  EXPECT_EQ(e.rfind(where + " key is not an unencrypted PEM private key", 0), 0u) << e;
+  EXPECT_EQ(e.find("secret-looking-bytes"), std::string::npos);
+
+  const fs::path encrypted = files.dir / "encrypted.key";
+  const std::string cmd = "openssl pkey -in " + files.key("client-a").string() + " -aes256 -passout pass:pw -out " +
+                          encrypted.string() + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(error_of([&] { make_client_certificate_context(u, cert, slurp(encrypted), where); })
+                .rfind(where + " key is not an unencrypted PEM private key", 0),
+            0u);
 }
