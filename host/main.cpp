@@ -3,8 +3,10 @@
 #include <Poco/Util/ServerApplication.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "cli/ConfigureCommand.hpp"
 #include "cli/KeysCommand.hpp"
 #include "cli/Options.hpp"
 #include "cli/UsageCommand.hpp"
@@ -46,6 +48,11 @@ class ProxyApp : public Poco::Util::ServerApplication {
       return keys_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
     if (!args.empty() && args[0] == "usage")
       return usage_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
+    if (!args.empty() && args[0] == "configure") {
+      const char* home = std::getenv("HOME");
+      return configure_command(std::vector<std::string>(args.begin() + 1, args.end()), home ? home : "", std::cout,
+                               std::cerr);
+    }
     Options opt;
     try {
       opt = parse_options(args);

@@ -74,6 +74,10 @@ Usage: aicore-proxy --config FILE [options]
                           [--format table|csv|json]
                         requests and tokens from the usage ledger, grouped by key, model, client_model,
                         dialect, plugin, subaccount, deployment, status, day or hour
+       aicore-proxy configure claude-code|codex|gemini-cli|cline|opencode --config FILE [--model M]
+                              [--key KEY] [--write]
+                        a client's settings for this proxy (base URL, key, models); --write puts them
+                        into the client's settings file under $HOME after showing the diff
 
 Exit status: 0 success, 2 configuration or usage error, 1 other failure.
 )";
