@@ -132,6 +132,10 @@ ConfigureTarget make_target(const Config& config, const std::string& raw_config_
   t.base_url = client_base_url(config);
   const ClientKey* entry = nullptr;
   t.key = choose_key(config, raw_config_json, key, t.notes, entry);
+  if (!config.server.tls_cert_file.empty())
+    t.notes.emplace_back(
+        "the proxy speaks https here: clients must trust its certificate (for a private CA, "
+        "Node-based clients such as Claude Code and Gemini CLI read NODE_EXTRA_CA_CERTS)");
   std::vector<std::string> all = config.model_keys();
   for (const auto& [alias, target] : config.model_aliases) all.push_back(alias);
   // A key with an allow-list may use only those models; offering others would end in 403s.

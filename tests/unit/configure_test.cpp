@@ -46,6 +46,9 @@ TEST(Configure, BaseUrlFromHostPortAndTls) {
   f.config.host = "proxy.example.com";
   f.config.server.tls_cert_file = "/etc/cert.pem";
   EXPECT_EQ(client_base_url(f.config), "https://proxy.example.com:3005");
+  const auto t = f.target(ClientKind::Codex);
+  EXPECT_EQ(t.base_url, "https://proxy.example.com:3005");
+  EXPECT_NE(t.notes.back().find("NODE_EXTRA_CA_CERTS"), std::string::npos);
 }
 
 TEST(Configure, KeyIsTheFirstPlaintextTokenNeverAClientKeysEntry) {
