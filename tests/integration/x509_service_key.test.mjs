@@ -115,7 +115,7 @@ test('a certificate the token endpoint does not trust, or of another client, get
   try {
     const r = await chat(other);
     assert.equal(r.status, 502, JSON.stringify(r.body));
-    assert.match(r.body.error.message, /subaccount cert: token request failed \(HTTP 401\): invalid_client: Bad credentials/);
+    assert.match(r.body.error.message, /subaccount cert: token request failed \(HTTP 401\): token endpoint answered 401: invalid_client: Bad credentials/);
     assert.ok(!other.logs().includes(keyLine('other')));
   } finally { await other.stop(); }
 });
