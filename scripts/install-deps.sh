@@ -15,7 +15,8 @@ done
 
 packages=(cmake make g++ pkg-config ca-certificates curl openssl
   libpoco-dev libssl-dev libsqlite3-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev clang-format clang-tidy)
+  libgtest-dev libgmock-dev clang-format clang-tidy
+  dpkg-dev file)  # cpack -G DEB: dpkg-shlibdeps derives the .deb's Depends, file finds the ELF files
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -26,6 +27,11 @@ if [ "$with_npm" = 1 ]; then
   dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q "install ok installed" || missing+=(prometheus)
   # Debian's Chromium, driven by puppeteer-core, renders the dashboard (tests/integration/dashboard_page).
   dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
+  # The package test (tests/package/) installs the .deb, whose postinst runs adduser, and checks
+  # the unit with systemd-analyze.
+  for p in adduser systemd; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
 fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
