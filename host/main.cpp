@@ -5,12 +5,16 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 
 #include "cli/ConfigureCommand.hpp"
+#include "cli/DeploymentsCommand.hpp"
+#include "cli/InitCommand.hpp"
 #include "cli/KeysCommand.hpp"
 #include "cli/Options.hpp"
 #include "cli/UsageCommand.hpp"
 #include "config/Config.hpp"
+#include "discovery/Discovery.hpp"
 #include "log/Log.hpp"
 #include "plugin/PluginRegistry.hpp"
 #include "runtime/Reloader.hpp"
@@ -38,21 +42,30 @@ void print_plugins(const std::string& dir, const PluginSet& set) {
   }
 }
 
+// The subcommands (keys, usage, configure, init, deployments): their exit status, or nullopt when
+// `args` start none of them.
+std::optional<int> run_subcommand(const std::vector<std::string>& args) {
+  if (args.empty()) return std::nullopt;
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  const std::string& command = args[0];
+  if (command == "keys") return keys_command(rest, std::cout, std::cerr);
+  if (command == "usage") return usage_command(rest, std::cout, std::cerr);
+  if (command == "init") return init_command(rest, std::cout, std::cerr);
+  if (command == "deployments") return deployments_command(rest, std::cout, std::cerr);
+  if (command == "configure") {
+    const char* home = std::getenv("HOME");
+    return configure_command(rest, home ? home : "", std::cout, std::cerr);
+  }
+  return std::nullopt;
+}
+
 class ProxyApp : public Poco::Util::ServerApplication {
  protected:
   // We parse our own command line (see cli/Options): "--name value" and exact exit codes.
   void defineOptions(Poco::Util::OptionSet&) override { stopOptionsProcessing(); }
 
   int main(const std::vector<std::string>& args) override {
-    if (!args.empty() && args[0] == "keys")
-      return keys_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
-    if (!args.empty() && args[0] == "usage")
-      return usage_command(std::vector<std::string>(args.begin() + 1, args.end()), std::cout, std::cerr);
-    if (!args.empty() && args[0] == "configure") {
-      const char* home = std::getenv("HOME");
-      return configure_command(std::vector<std::string>(args.begin() + 1, args.end()), home ? home : "", std::cout,
-                               std::cerr);
-    }
+    if (auto status = run_subcommand(args)) return *status;
     Options opt;
     try {
       opt = parse_options(args);
@@ -103,8 +116,8 @@ class ProxyApp : public Poco::Util::ServerApplication {
     }
     if (opt.check_config) {
       std::cout << "configuration OK: " << rt->config.subaccounts.size() << " subaccount(s), "
-                << rt->router->models().size() << " model(s), " << rt->plugins.providers.size()
-                << " provider plugin(s)\n";
+                << rt->router->models().size() << " model(s), " << rt->plugins.providers.size() << " provider plugin(s)"
+                << (rt->config.discovers() ? " (and the deployments discovered at start-up)" : "") << "\n";
       for (const auto& m : rt->router->orphans())
         std::cerr << "aicore-proxy: config error: subAccounts.*.deployment_models." << m
                   << ": no enabled provider plugin serves this model (map it with plugins.models)\n";
@@ -116,6 +129,7 @@ class ProxyApp : public Poco::Util::ServerApplication {
       std::cerr << "aicore-proxy: config error: usage.file: " << e.what() << "\n";
       return kExitConfig;
     }
+    rt = Discovery::discover_at_start(rt);
     ServeHooks hooks;
     hooks.rebuild = [opt](const Runtime& current) { return rebuild(opt, current); };
     hooks.wait_for_termination = [this] { waitForTerminationRequest(); };

@@ -78,6 +78,13 @@ Usage: aicore-proxy --config FILE [options]
                               [--key KEY] [--write]
                         a client's settings for this proxy (base URL, key, models); --write puts them
                         into the client's settings file under $HOME after showing the diff
+       aicore-proxy init --service-key KEY.json [--service-key KEY2.json ...] [--out config.json]
+                         [--port 3001] [--force]
+                        a config that discovers each key's deployments, with a fresh client key
+                        (printed once)
+       aicore-proxy deployments --config FILE [--plugin-dir DIR]
+                        each subaccount's deployments (model, id, status, URL) as SAP AI Core lists
+                        them, and whether the config names them, discovery found them, or both
 
 Exit status: 0 success, 2 configuration or usage error, 1 other failure.
 )";

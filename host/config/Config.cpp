@@ -119,7 +119,8 @@ ServiceKey parse_service_key(const json& key, const std::string& path, std::vect
     if (!is_url(k.certurl)) fail(join(path, "certurl"), "must be an http(s) URL");
     while (!k.certurl.empty() && k.certurl.back() == '/') k.certurl.pop_back();
     note_plain_http(k.certurl, join(path, "certurl"), warnings);
-    if (key.contains("clientsecret")) k.clientsecret = get_string(key.at("clientsecret"), join(path, "clientsecret"), false);
+    if (key.contains("clientsecret"))
+      k.clientsecret = get_string(key.at("clientsecret"), join(path, "clientsecret"), false);
   } else {
     k.clientsecret = field("clientsecret");
   }
@@ -183,12 +184,35 @@ json parse_json(const std::string& text, const std::string& path) {
   }
 }
 
+// subAccounts.<name>.deployment_models: {"<model>": ["<URL>", ...] or "<URL>"}.
+ModelUrls parse_deployment_models(const json& v, const std::string& dm_path, std::vector<std::string>& warnings) {
+  const json& dm = need_object(v, dm_path);
+  ModelUrls out;
+  for (auto it = dm.begin(); it != dm.end(); ++it) {
+    const std::string mp = join(dm_path, it.key());
+    if (it.key().empty()) fail(dm_path, "model names must not be empty");
+    // The Python proxy accepts a single URL string as well as a list.
+    std::vector<std::string> urls =
+        it.value().is_string() ? std::vector<std::string>{get_string(it.value(), mp)} : get_string_list(it.value(), mp);
+    if (urls.empty()) fail(mp, "must list at least one deployment URL");
+    for (size_t i = 0; i < urls.size(); ++i) {
+      if (!is_url(urls[i]))
+        fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
+      while (urls[i].size() > 8 && urls[i].back() == '/') urls[i].pop_back();
+      note_plain_http(urls[i], mp + "[" + std::to_string(i) + "]", warnings);
+    }
+    out.emplace_back(it.key(), std::move(urls));
+  }
+  return out;
+}
+
 SubAccount parse_subaccount(const std::string& name, const json& v, const std::string& path,
                             const std::string& base_dir, std::vector<std::string>& warnings) {
   need_object(v, path);
-  note_unknown(v, path,
-               {"resource_group", "service_key_json", "service_key", "deployment_models", "weight", "priority"},
-               warnings);
+  note_unknown(
+      v, path,
+      {"resource_group", "service_key_json", "service_key", "deployment_models", "discover", "weight", "priority"},
+      warnings);
   SubAccount s;
   s.name = name;
   if (v.contains("resource_group")) s.resource_group = get_string(v.at("resource_group"), join(path, "resource_group"));
@@ -208,24 +232,16 @@ SubAccount parse_subaccount(const std::string& name, const json& v, const std::s
     fail(join(path, "service_key_json"), "missing (give service_key_json or an inline service_key)");
   }
 
-  if (!v.contains("deployment_models")) fail(join(path, "deployment_models"), "missing");
-  const std::string dm_path = join(path, "deployment_models");
-  const json& dm = need_object(v.at("deployment_models"), dm_path);
-  for (auto it = dm.begin(); it != dm.end(); ++it) {
-    const std::string mp = join(dm_path, it.key());
-    if (it.key().empty()) fail(dm_path, "model names must not be empty");
-    // The Python proxy accepts a single URL string as well as a list.
-    std::vector<std::string> urls =
-        it.value().is_string() ? std::vector<std::string>{get_string(it.value(), mp)} : get_string_list(it.value(), mp);
-    if (urls.empty()) fail(mp, "must list at least one deployment URL");
-    for (size_t i = 0; i < urls.size(); ++i) {
-      if (!is_url(urls[i]))
-        fail(mp + "[" + std::to_string(i) + "]", "must be an http(s) deployment URL, got '" + urls[i] + "'");
-      while (urls[i].size() > 8 && urls[i].back() == '/') urls[i].pop_back();
-      note_plain_http(urls[i], mp + "[" + std::to_string(i) + "]", warnings);
-    }
-    s.deployment_models.emplace_back(it.key(), std::move(urls));
-  }
+  // Without deployment_models the subaccount's deployments are discovered (discovery/), so a
+  // config can name just its service keys; "discover": true discovers beside explicit entries.
+  if (v.contains("discover")) s.discover = get_bool(v.at("discover"), join(path, "discover"));
+  if (v.contains("deployment_models"))
+    s.configured_models = parse_deployment_models(v.at("deployment_models"), join(path, "deployment_models"), warnings);
+  else if (v.contains("discover") && !s.discover)
+    fail(join(path, "deployment_models"), "missing (give deployment_models, or leave out \"discover\": false)");
+  else
+    s.discover = true;
+  s.deployment_models = s.configured_models;
   return s;
 }
 
@@ -387,6 +403,14 @@ void parse_usage(const json& v, UsageSettings& u, std::vector<std::string>& warn
   read_int(v, "usage.flush_interval_ms", u.flush_interval_ms, 10, 60000);
 }
 
+void parse_discovery(const json& v, DiscoverySettings& d, std::vector<std::string>& warnings) {
+  need_object(v, "discovery");
+  note_unknown(v, "discovery", {"refresh_s", "retry_s", "timeout_s"}, warnings);
+  read_int(v, "discovery.refresh_s", d.refresh_s, 1, 86400);
+  read_int(v, "discovery.retry_s", d.retry_s, 1, 86400);
+  read_int(v, "discovery.timeout_s", d.timeout_s, 1, 3600);
+}
+
 // An admin key as written: the key, or "sha256:" and the 64 hex digits of its SHA-256.
 void check_admin_key(const std::string& k, const std::string& path) {
   if (!k.starts_with("sha256:")) {
@@ -467,17 +491,19 @@ void parse_plugins(const json& v, PluginSettings& p, const std::string& base_dir
   }
 }
 
-// After model_aliases: each entry's model must be a configured key, each fallback a key or alias.
+// After model_aliases: each entry's model must be a configured key, each fallback a key or alias
+// (any name when a subaccount discovers: its models are known only at run time).
 void parse_fallbacks(const json& v, const std::string& name, const std::vector<std::string>& keys, Config& c,
                      std::map<std::string, std::vector<std::string>>& out) {
   const json& f = need_object(v, name);
+  const bool open = c.discovers();
   auto known = [&](const std::string& m) {
-    return std::find(keys.begin(), keys.end(), m) != keys.end() ||
+    return open || std::find(keys.begin(), keys.end(), m) != keys.end() ||
            std::any_of(c.model_aliases.begin(), c.model_aliases.end(), [&](const auto& a) { return a.first == m; });
   };
   for (auto it = f.begin(); it != f.end(); ++it) {
     const std::string p = name + "." + it.key();
-    if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+    if (!open && std::find(keys.begin(), keys.end(), it.key()) == keys.end())
       fail(p, "'" + it.key() + "' is not a model key any subaccount deploys");
     std::vector<std::string> list = get_string_list(it.value(), p);
     for (size_t i = 0; i < list.size(); ++i) {
@@ -490,6 +516,10 @@ void parse_fallbacks(const json& v, const std::string& name, const std::vector<s
 }
 
 }  // namespace
+
+bool Config::discovers() const {
+  return std::any_of(subaccounts.begin(), subaccounts.end(), [](const SubAccount& s) { return s.discover; });
+}
 
 std::vector<std::string> Config::model_keys() const {
   std::vector<std::string> keys;
@@ -526,7 +556,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   note_unknown(root, "",
                {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
                 "upstream", "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks", "admin_keys",
-                "metrics", "client_keys", "usage"},
+                "metrics", "client_keys", "usage", "discovery"},
                c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
@@ -566,7 +596,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
     const json& a = need_object(root["model_aliases"], "model_aliases");
     for (auto it = a.begin(); it != a.end(); ++it) {
       std::string target = get_string(it.value(), "model_aliases." + it.key());
-      if (std::find(keys.begin(), keys.end(), target) == keys.end())
+      if (!c.discovers() && std::find(keys.begin(), keys.end(), target) == keys.end())
         fail("model_aliases." + it.key(), "refers to '" + target + "', which no subaccount deploys");
       c.model_aliases.emplace_back(it.key(), target);
     }
@@ -582,6 +612,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   if (root.contains("log")) parse_log(root["log"], c.log, base_dir, c.warnings);
   if (root.contains("metrics")) parse_metrics(root["metrics"], c.metrics, c.warnings);
   if (root.contains("usage")) parse_usage(root["usage"], c.usage, c.warnings);
+  if (root.contains("discovery")) parse_discovery(root["discovery"], c.discovery, c.warnings);
   // Relative to the config file's folder, like every other path in it.
   if (c.usage.file.empty()) c.usage.file = "usage.db";
   if (!fs::path(c.usage.file).is_absolute()) c.usage.file = (fs::path(base_dir) / c.usage.file).string();

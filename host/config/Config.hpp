@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -32,15 +33,26 @@ struct ServiceKey {
   std::string certificate;
   std::string key;
   bool x509() const { return !certificate.empty(); }
-  std::string json;            // the whole key as JSON, for the upstream-auth plugin
+  std::string json;  // the whole key as JSON, for the upstream-auth plugin
 };
+
+// model key -> deployment URLs, in the order given
+using ModelUrls = std::vector<std::pair<std::string, std::vector<std::string>>>;
 
 struct SubAccount {
   std::string name;
   std::string resource_group = "default";
   ServiceKey key;
-  // model key -> deployment URLs, in the order given
-  std::vector<std::pair<std::string, std::vector<std::string>>> deployment_models;
+  // What is served: configured_models plus, when the subaccount discovers, the RUNNING
+  // deployments its resource group lists (an explicit entry wins for its model key; see
+  // discovery/DiscoveredModels.hpp). Equal to configured_models until a runtime is built.
+  ModelUrls deployment_models;
+  ModelUrls configured_models;  // deployment_models as written in the config file
+  // No deployment_models in the file, or "discover": true: list the resource group's deployments.
+  bool discover = false;
+  // The last listing's RUNNING deployments by model (nullopt: none obtained yet). Kept by the
+  // runtime that serves them and handed on by a reload (discovery/Discovery.hpp).
+  std::optional<ModelUrls> discovered;
   // Share of new requests, relative to the other subaccounts at the same priority (uneven quotas).
   int weight = 1;
   // 0 is tried first; a larger number only when every deployment of a model at every smaller
@@ -136,6 +148,13 @@ struct UsageSettings {
   int flush_interval_ms = 1000;  // a crash loses at most this long's rows
 };
 
+// Deployment discovery (discovery/Discovery.hpp), for subaccounts that discover.
+struct DiscoverySettings {
+  int refresh_s = 300;  // how often the deployment lists are read again
+  int retry_s = 30;     // after a failed listing (or while a subaccount has none yet), sooner
+  int timeout_s = 30;   // longest silence from the AI API while listing
+};
+
 struct PluginSettings {
   std::string dir;                   // empty: <binary dir>/plugins
   std::vector<std::string> enabled;  // empty: every plugin found
@@ -169,9 +188,12 @@ struct Config {
   LogSettings log;
   MetricsSettings metrics;
   UsageSettings usage;
+  DiscoverySettings discovery;
   PluginSettings plugins;
   std::vector<std::string> warnings;  // unknown fields etc., logged at start-up
 
+  // Whether any subaccount discovers its deployments.
+  bool discovers() const;
   // Every model key configured in any subaccount, in first-seen order.
   std::vector<std::string> model_keys() const;
   // The entry named `name`, or nullptr.

@@ -23,16 +23,22 @@ Router::Router(const Config& config, const std::vector<std::shared_ptr<Provider>
   }
 }
 
-std::shared_ptr<Provider> Router::provider_for_(const std::string& key) const {
-  auto mapped = config_->plugins.model_map.find(key);
-  if (mapped != config_->plugins.model_map.end()) {
-    for (const auto& p : providers_)
+std::shared_ptr<Provider> provider_for_model(const Config& config,
+                                             const std::vector<std::shared_ptr<Provider>>& providers,
+                                             const std::string& key) {
+  auto mapped = config.plugins.model_map.find(key);
+  if (mapped != config.plugins.model_map.end()) {
+    for (const auto& p : providers)
       if (p->name() == mapped->second) return p;
     return nullptr;  // mapped to a plugin that is not loaded
   }
-  for (const auto& p : providers_)
+  for (const auto& p : providers)
     if (p->detect_model(key)) return p;
   return nullptr;
+}
+
+std::shared_ptr<Provider> Router::provider_for_(const std::string& key) const {
+  return provider_for_model(*config_, providers_, key);
 }
 
 std::optional<Route> Router::resolve(const std::string& requested) const {

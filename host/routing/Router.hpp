@@ -23,6 +23,12 @@ struct ModelEntry {
   std::string model_key;  // the model key it resolves to (itself, for a key)
 };
 
+// The provider that serves model key `key`: plugins.models' mapping, else the first provider whose
+// detector claims it; null when none does.
+std::shared_ptr<Provider> provider_for_model(const Config& config,
+                                             const std::vector<std::shared_ptr<Provider>>& providers,
+                                             const std::string& key);
+
 class Router {
  public:
   Router(const Config& config, const std::vector<std::shared_ptr<Provider>>& providers);

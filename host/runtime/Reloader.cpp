@@ -15,8 +15,11 @@ void block_control_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-Reloader::Reloader(std::shared_ptr<RuntimeHolder> holder, Build build)
-    : holder_(std::move(holder)), build_(std::move(build)), thread_([this] { run_(); }) {}
+Reloader::Reloader(std::shared_ptr<RuntimeHolder> holder, Build build, std::function<void()> reloaded)
+    : holder_(std::move(holder)),
+      build_(std::move(build)),
+      reloaded_(std::move(reloaded)),
+      thread_([this] { run_(); }) {}
 
 Reloader::~Reloader() {
   stop_ = true;
@@ -34,11 +37,15 @@ void Reloader::run_() {
     if (stop_) return;
     spdlog::info("SIGHUP: reloading the configuration");
     try {
-      auto rt = build_();
-      holder_->set(rt);
-      rt->settle_shared_state();
+      {
+        std::lock_guard rebuild(holder_->rebuild_mu);  // not while discovery swaps in its own
+        auto rt = build_();
+        holder_->set(rt);
+        rt->settle_shared_state();
+      }
       holder_->reloads.fetch_add(1, std::memory_order_relaxed);
       spdlog::info("configuration reloaded; requests already running finish on the previous one");
+      if (reloaded_) reloaded_();
     } catch (const std::exception& e) {
       spdlog::error("configuration reload refused, keeping the current one: {}", redact(e.what()));
     }

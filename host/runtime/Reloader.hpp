@@ -20,13 +20,15 @@ void block_control_signals();
 class Reloader {
  public:
   using Build = std::function<std::shared_ptr<Runtime>()>;  // throws ConfigError
-  Reloader(std::shared_ptr<RuntimeHolder> holder, Build build);
+  // `reloaded` runs after a new configuration is in force (deployment discovery lists again).
+  Reloader(std::shared_ptr<RuntimeHolder> holder, Build build, std::function<void()> reloaded = {});
   ~Reloader();
 
  private:
   void run_();
   std::shared_ptr<RuntimeHolder> holder_;
   Build build_;
+  std::function<void()> reloaded_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

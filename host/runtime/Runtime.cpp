@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "discovery/DiscoveredModels.hpp"
 #include "log/Log.hpp"
 #include "metrics/Metrics.hpp"
 #include "plugin/HostApi.hpp"
@@ -86,6 +87,11 @@ std::unique_ptr<Runtime> Runtime::build(Config config, PluginSet plugins, const 
   auto rt = std::make_unique<Runtime>();
   rt->config = std::move(config);
   rt->plugins = std::move(plugins);
+  // Discovered deployments join the explicit ones here, on every path that builds a runtime.
+  if (previous) inherit_discovered(rt->config, previous->config);
+  apply_discovered(rt->config, [&](const std::string& model) {
+    return provider_for_model(rt->config, rt->plugins.providers, model) != nullptr;
+  });
   rt->started_unix = host_api()->unix_time();
   check_tls_policies(rt->config);
   if (!rt->config.client_keys.empty() && !rt->plugins.client_auth)

@@ -24,6 +24,10 @@ class RuntimeHolder {
     rt_.swap(rt);
   }
 
+  // Held while a next runtime is built from the current one and swapped in (SIGHUP, a discovery
+  // refresh), so one never overwrites what the other just put in force.
+  std::mutex rebuild_mu;
+
   // Model requests in flight, for admission control (503 when the worker pool is nearly full).
   std::atomic<int> in_flight{0};
   // Set on SIGTERM/SIGINT: requests that still arrive on open keep-alive connections are refused.

@@ -16,6 +16,7 @@
 
 #include "config/Config.hpp"
 #include "dashboard/SeriesSampler.hpp"
+#include "discovery/Discovery.hpp"
 #include "net/ConnectionServer.hpp"
 #include "runtime/Reloader.hpp"
 #include "runtime/RuntimeHolder.hpp"
@@ -149,14 +150,19 @@ int serve(const std::shared_ptr<Runtime>& rt, const ServeHooks& hooks) {
   // The dashboard's 15 minutes of history start now (whether or not it is served yet: a reload
   // may turn it on).
   dashboard::SeriesSampler::process().start();
-  Reloader reloader(holder, [rebuild = hooks.rebuild, holder, listener_tls] {
-    auto next = rebuild(*holder->get());
-    if (listener_tls) reload_listener_certificate(*listener_tls, next->config.server);
-    return next;
-  });
+  Discovery discovery(holder);  // deployment lists, refreshed while serving (discovery/)
+  Reloader reloader(
+      holder,
+      [rebuild = hooks.rebuild, holder, listener_tls] {
+        auto next = rebuild(*holder->get());
+        if (listener_tls) reload_listener_certificate(*listener_tls, next->config.server);
+        return next;
+      },
+      [&discovery] { discovery.refresh_now(); });
   announce(*rt, tls, port, hooks.version);
 
   hooks.wait_for_termination();
+  discovery.stop();
   spdlog::info("shutting down: no new connections; {} request(s) in flight", holder->in_flight.load());
   holder->draining = true;
   server.stop_accepting();

@@ -41,8 +41,9 @@ Bio memory(const std::string& pem) { return Bio(BIO_new_mem_buf(pem.data(), stat
 
 }  // namespace
 
-Poco::Net::Context::Ptr make_client_certificate_context(const UpstreamSettings& settings, const std::string& certificate_pem,
-                                                        const std::string& key_pem, const std::string& where) {
+Poco::Net::Context::Ptr make_client_certificate_context(const UpstreamSettings& settings,
+                                                        const std::string& certificate_pem, const std::string& key_pem,
+                                                        const std::string& where) {
   Poco::Net::Context::Ptr ctx = make_upstream_context(settings);
   SSL_CTX* ssl = ctx->sslContext();
   ERR_clear_error();

@@ -16,7 +16,8 @@ namespace aicore::host {
 // and its private key `key_pem`. Throws ConfigError starting with `where` (e.g.
 // "subAccounts.a: the service key's") when either does not parse or the key does not match the
 // certificate; the message never quotes the key.
-Poco::Net::Context::Ptr make_client_certificate_context(const UpstreamSettings& settings, const std::string& certificate_pem,
-                                                        const std::string& key_pem, const std::string& where);
+Poco::Net::Context::Ptr make_client_certificate_context(const UpstreamSettings& settings,
+                                                        const std::string& certificate_pem, const std::string& key_pem,
+                                                        const std::string& where);
 
 }  // namespace aicore::host

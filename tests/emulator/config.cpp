@@ -36,6 +36,40 @@ static int defaultDimensions(const std::string& model) {
   return model.find("3-large") != std::string::npos ? 3072 : 1536;
 }
 
+Deployment parseDeployment(const std::string& id, const Json& e) {
+  if (id.empty() || id.find('/') != std::string::npos) bad("deployment ids must be non-empty and without '/'");
+  if (!e.is_object()) bad("deployments." + id + " must be an object");
+  Deployment d;
+  d.id = id;
+  d.executable = requireString(e, "executable", "deployments." + id);
+  d.model = requireString(e, "model", "deployments." + id);
+  if (e.contains("model_version")) d.modelVersion = requireString(e, "model_version", "deployments." + id);
+  if (e.contains("dimensions")) {
+    if (!e["dimensions"].is_number_integer() || e["dimensions"].get<long long>() <= 0)
+      bad("deployments." + id + ".dimensions must be a positive integer");
+    d.dimensions = e["dimensions"].get<int>();
+  } else {
+    d.dimensions = defaultDimensions(d.model);
+  }
+  if (e.contains("context_window")) {
+    if (!e["context_window"].is_number_integer() || e["context_window"].get<long long>() <= 0)
+      bad("deployments." + id + ".context_window must be a positive integer");
+    d.contextWindow = e["context_window"].get<int64_t>();
+  }
+  if (e.contains("status")) {
+    d.status = requireString(e, "status", "deployments." + id);
+    if (!isDeploymentStatus(d.status)) bad("deployments." + id + ".status is not a deployment status");
+  }
+  d.raw = e;
+  return d;
+}
+
+bool isDeploymentStatus(std::string_view s) {
+  for (const char* known : {"RUNNING", "PENDING", "STOPPING", "STOPPED", "DEAD", "UNKNOWN", "COMPLETED"})
+    if (s == known) return true;
+  return false;
+}
+
 Config parseConfig(const std::string& text) {
   Json j = Json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) bad("not a JSON object");
@@ -55,7 +89,8 @@ Config parseConfig(const std::string& text) {
       if (e.contains("clientsecret") || client.certificateCn.empty())
         client.secret = requireString(e, "clientsecret", "clients[]");
       for (const auto& [key, _] : e.items())
-        if (key != "clientid" && key != "clientsecret" && key != "certificate_cn") bad("clients[]: unknown key '" + key + "'");
+        if (key != "clientid" && key != "clientsecret" && key != "certificate_cn")
+          bad("clients[]: unknown key '" + key + "'");
       c.clients.push_back(std::move(client));
     }
   }
@@ -76,25 +111,7 @@ Config parseConfig(const std::string& text) {
   if (j.contains("deployments")) {
     if (!j["deployments"].is_object()) bad("deployments must be an object keyed by deployment id");
     for (const auto& [id, e] : j["deployments"].items()) {
-      if (!e.is_object()) bad("deployments." + id + " must be an object");
-      Deployment d;
-      d.id = id;
-      d.executable = requireString(e, "executable", "deployments." + id);
-      d.model = requireString(e, "model", "deployments." + id);
-      if (e.contains("model_version")) d.modelVersion = requireString(e, "model_version", "deployments." + id);
-      if (e.contains("dimensions")) {
-        if (!e["dimensions"].is_number_integer() || e["dimensions"].get<long long>() <= 0)
-          bad("deployments." + id + ".dimensions must be a positive integer");
-        d.dimensions = e["dimensions"].get<int>();
-      } else {
-        d.dimensions = defaultDimensions(d.model);
-      }
-      if (e.contains("context_window")) {
-        if (!e["context_window"].is_number_integer() || e["context_window"].get<long long>() <= 0)
-          bad("deployments." + id + ".context_window must be a positive integer");
-        d.contextWindow = e["context_window"].get<int64_t>();
-      }
-      d.raw = e;
+      Deployment d = parseDeployment(id, e);
       c.deployments.emplace(id, std::move(d));
     }
   }

@@ -1,6 +1,7 @@
 #pragma once
 // The emulated landscape: which clients may get tokens, which resource groups and deployments
-// exist. Read once at start-up and immutable afterwards, so handlers read it without locks.
+// exist. Read once at start-up and immutable afterwards, so handlers read it without locks
+// (the deployments tests change at run time live in DeploymentStore, seeded from here).
 #include "json.hpp"
 
 #include <cstdint>
@@ -19,12 +20,13 @@ struct Client {
 
 struct Deployment {
   std::string id;
-  std::string executable;    // "azure-openai", later "aws-bedrock", "gcp-vertexai"
-  std::string model;         // e.g. "gpt-4o"
-  std::string modelVersion;  // optional override of the dated name answered in "model"
-  int dimensions = 0;        // embedding models: full vector size
-  int64_t contextWindow = 0;  // "context_window": most prompt tokens accepted; 0 = unlimited
-  Json raw;                  // the whole entry, so a family can read its own extra settings
+  std::string executable;          // "azure-openai", later "aws-bedrock", "gcp-vertexai"
+  std::string model;               // e.g. "gpt-4o"
+  std::string modelVersion;        // optional override of the dated name answered in "model"
+  int dimensions = 0;              // embedding models: full vector size
+  int64_t contextWindow = 0;       // "context_window": most prompt tokens accepted; 0 = unlimited
+  std::string status = "RUNNING";  // as the deployment list reports it (only RUNNING ones serve)
+  Json raw;                        // the whole entry, so a family can read its own extra settings
 
   // Each family answers its vendor's "prompt too long" 400 when its prompt estimate is above this.
   bool exceedsContextWindow(int64_t promptTokens) const { return contextWindow > 0 && promptTokens > contextWindow; }
@@ -43,6 +45,10 @@ struct Config {
 
 // Throws std::runtime_error with a readable message on a bad config.
 Config parseConfig(const std::string& text);
+// One "deployments" entry (also what POST /_emulator/deployments takes); throws like parseConfig.
+Deployment parseDeployment(const std::string& id, const Json& entry);
+// RUNNING, PENDING, STOPPING, STOPPED, DEAD, UNKNOWN or COMPLETED (SAP AI Core's statuses).
+bool isDeploymentStatus(std::string_view status);
 // Empty path = the built-in default (tests/emulator/default-config.json, embedded at build time).
 Config loadConfig(const std::string& path);
 

@@ -23,9 +23,7 @@ void faults(Exchange& ex) {
       Json echo = faultToJson(f);
       ex.emu.faults.add(std::move(f));
       ex.sendJson(200, Json{{"queued", echo}, {"pending", ex.emu.faults.list()}});
-    } catch (const std::invalid_argument& e) {
-      ex.sendJson(400, Json{{"error", e.what()}});
-    }
+    } catch (const std::invalid_argument& e) { ex.sendJson(400, Json{{"error", e.what()}}); }
   } else if (m == "GET") {
     ex.sendJson(200, ex.emu.faults.list());
   } else if (m == "DELETE") {
@@ -54,6 +52,7 @@ void reset(Exchange& ex) {
   if (ex.method() != "POST") return methodNotAllowed(ex, "POST");
   // Issued tokens survive on purpose: a proxy under test keeps its cached token across tests.
   ex.emu.faults.clear();
+  ex.emu.deployments.reset(ex.emu.config.deployments);
   ex.emu.log.clear();
   ex.emu.log.resetCounts();
   ex.emu.tokens.resetCounts();
@@ -79,6 +78,8 @@ void handleControl(Exchange& ex) {
     reset(ex);
   else if (p == "/_emulator/tokens")
     tokens(ex);
+  else if (p == "/_emulator/deployments" || p.starts_with("/_emulator/deployments/"))
+    handleControlDeployments(ex);
   else
     ex.sendJson(404, Json{{"error", "unknown control endpoint " + p}});
 }

@@ -48,8 +48,7 @@ Exchange::Exchange(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespo
   if (auto* s = socketOf(req)) {
     try {
       s->setNoDelay(true);
-    } catch (...) {
-    }
+    } catch (...) {}
   }
 }
 
@@ -103,7 +102,8 @@ std::ostream& Exchange::startStream(std::string_view contentType) {
 
 bool Exchange::writeEvent(std::ostream& out, std::string_view bytes) {
   if (pendingTruncate) {
-    const long long cut = *pendingTruncate < 0 ? static_cast<long long>(bytes.size() / 2) : *pendingTruncate - streamed_;
+    const long long cut =
+        *pendingTruncate < 0 ? static_cast<long long>(bytes.size() / 2) : *pendingTruncate - streamed_;
     if (cut < static_cast<long long>(bytes.size())) {
       // This chunk is announced whole and sent in part, written past Poco's chunked stream.
       out.flush();
@@ -114,8 +114,7 @@ bool Exchange::writeEvent(std::ostream& out, std::string_view bytes) {
       if (auto* s = socketOf(req_)) {
         try {
           s->sendBytes(raw.data(), static_cast<int>(raw.size()));
-        } catch (...) {
-        }
+        } catch (...) {}
       }
       abortConnection(false);
       return false;
@@ -135,8 +134,7 @@ void Exchange::abortConnection(bool reset) {
     try {
       if (reset) s->setLinger(true, 0);  // close() with zero linger sends RST
       s->close();
-    } catch (...) {
-    }
+    } catch (...) {}
   }
   answered_ = true;
   aborted_ = true;

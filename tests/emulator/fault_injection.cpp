@@ -25,17 +25,21 @@ bool isStreaming(const Exchange& ex, std::string_view executable, std::string_vi
 // plain SSE; Google's error object for Vertex.
 std::string streamErrorEvent(std::string_view executable) {
   if (executable == "aws-bedrock")
-    return R"(data: {"message":"Too many tokens, please wait before trying again."})" "\n\n";
+    return R"(data: {"message":"Too many tokens, please wait before trying again."})"
+           "\n\n";
   if (executable == "gcp-vertexai")
-    return R"(data: {"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}})" "\n\n";
-  return R"(data: {"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}})" "\n\n";
+    return R"(data: {"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}})"
+           "\n\n";
+  return R"(data: {"error":{"message":"The server had an error while processing your request. Sorry about that!","type":"server_error","param":null,"code":null}})"
+         "\n\n";
 }
 
 }  // namespace
 
 bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth, std::string_view executable,
                 std::string_view suffix) {
-  std::optional<Fault> f = ex.emu.faults.take(deploymentId, isOauth);
+  std::optional<Fault> f = isOauth ? ex.emu.faults.take("oauth", true)
+                                   : ex.emu.faults.take(deploymentId, deploymentId == kDeploymentListFault);
   if (!f) return false;
   ex.faultName = faultKindName(f->kind);
   if (f->delayMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f->delayMs));
@@ -43,8 +47,7 @@ bool applyFault(Exchange& ex, const std::string& deploymentId, bool isOauth, std
   HeaderList headers;
   if (f->retryAfter >= 0) headers.emplace_back("Retry-After", std::to_string(f->retryAfter));
   switch (f->kind) {
-    case FaultKind::Slow:
-      return false;
+    case FaultKind::Slow: return false;
     case FaultKind::Status429:
       // Wording matched by clients' retry heuristics ("rate limited by ai core").
       ex.sendJson(429, R"({"error":{"code":"429","message":"Your request has been rate limited by AI Core"}})",

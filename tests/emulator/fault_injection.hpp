@@ -7,6 +7,9 @@ namespace aicore::emulator {
 
 class Exchange;
 
+// The fault target of GET /v2/lm/deployments (pass it as `deploymentId`); "*" faults skip it.
+inline constexpr const char* kDeploymentListFault = "deployments";
+
 // Consumes the next fault matching this request and acts on it. Returns true when the request is
 // finished (an error was answered or the connection was killed); false when the caller should go
 // on (no fault, "slow" after its delay, or a drop/reset armed to fire mid-stream).

@@ -6,24 +6,15 @@ namespace aicore::emulator {
 
 const char* faultKindName(FaultKind kind) {
   switch (kind) {
-    case FaultKind::Status429:
-      return "429";
-    case FaultKind::Status500:
-      return "500";
-    case FaultKind::Status503:
-      return "503";
-    case FaultKind::Status401:
-      return "401";
-    case FaultKind::Slow:
-      return "slow";
-    case FaultKind::Drop:
-      return "drop";
-    case FaultKind::Reset:
-      return "reset";
-    case FaultKind::StreamError:
-      return "stream_error";
-    case FaultKind::Truncate:
-      return "truncate";
+    case FaultKind::Status429: return "429";
+    case FaultKind::Status500: return "500";
+    case FaultKind::Status503: return "503";
+    case FaultKind::Status401: return "401";
+    case FaultKind::Slow: return "slow";
+    case FaultKind::Drop: return "drop";
+    case FaultKind::Reset: return "reset";
+    case FaultKind::StreamError: return "stream_error";
+    case FaultKind::Truncate: return "truncate";
   }
   return "?";
 }
@@ -45,7 +36,7 @@ Fault parseFault(const Json& j) {
   Fault f;
   if (auto it = j.find("target"); it != j.end()) {
     if (!it->is_string() || it->get<std::string>().empty())
-      throw std::invalid_argument("'target' must be a deployment id, \"oauth\" or \"*\"");
+      throw std::invalid_argument("'target' must be a deployment id, \"oauth\", \"deployments\" or \"*\"");
     f.target = it->get<std::string>();
   }
   auto kindIt = j.find("kind");
@@ -118,13 +109,13 @@ Json FaultStore::list() const {
   return out;
 }
 
-std::optional<Fault> FaultStore::take(const std::string& deploymentId, bool isOauth) {
+std::optional<Fault> FaultStore::take(const std::string& target, bool namedOnly) {
   if (size_ == 0) return std::nullopt;
   std::lock_guard lock(mu_);
   for (auto it = faults_.begin(); it != faults_.end(); ++it) {
-    // "*" means any deployment; token fetches are only hit when targeted as "oauth", so a
-    // blanket fault tests the inference path instead of failing the token fetch before it.
-    bool match = isOauth ? it->target == "oauth" : (it->target == "*" || it->target == deploymentId);
+    // "*" means any deployment; token fetches (and deployment lists) are only hit when targeted
+    // by name, so a blanket fault tests the inference path instead of failing what comes before it.
+    bool match = it->target == target || (!namedOnly && it->target == "*");
     if (!match) continue;
     Fault f = *it;
     if (it->count > 0 && --it->count == 0) faults_.erase(it);

@@ -13,13 +13,15 @@ namespace aicore::emulator {
 enum class FaultKind { Status429, Status500, Status503, Status401, Slow, Drop, Reset, StreamError, Truncate };
 
 struct Fault {
-  std::string target = "*";  // deployment id, "oauth", or "*" (any deployment, not oauth)
+  // deployment id, "oauth" (the token endpoint), "deployments" (GET /v2/lm/deployments), or "*"
+  // (any deployment; neither the token endpoint nor the deployment list)
+  std::string target = "*";
   FaultKind kind = FaultKind::Status500;
-  int count = 1;        // remaining uses; -1 = until cleared
-  int retryAfter = -1;  // seconds for the Retry-After header; -1 = no header
-  int delayMs = 0;      // sleep before acting (the whole point of "slow")
-  int afterEvents = 0;  // drop/reset: events streamed before the connection dies
-  bool afterDone = false;  // drop/reset: only after the whole stream and its [DONE] (azure)
+  int count = 1;              // remaining uses; -1 = until cleared
+  int retryAfter = -1;        // seconds for the Retry-After header; -1 = no header
+  int delayMs = 0;            // sleep before acting (the whole point of "slow")
+  int afterEvents = 0;        // drop/reset: events streamed before the connection dies
+  bool afterDone = false;     // drop/reset: only after the whole stream and its [DONE] (azure)
   long long afterBytes = -1;  // truncate: body bytes sent before the cut; -1: half-way (see README)
 };
 
@@ -33,8 +35,9 @@ class FaultStore {
   void add(Fault f);
   size_t clear();
   Json list() const;
-  // Consumes one use of the oldest fault matching this request, if any.
-  std::optional<Fault> take(const std::string& deploymentId, bool isOauth);
+  // Consumes one use of the oldest fault matching this request, if any: a fault naming `target`,
+  // or (unless `namedOnly`: the token endpoint, the deployment list) a "*" fault.
+  std::optional<Fault> take(const std::string& target, bool namedOnly);
 
  private:
   mutable std::mutex mu_;

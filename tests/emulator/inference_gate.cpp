@@ -1,4 +1,4 @@
-// /v2/*: the checks SAP AI Core makes before a model sees a request, in its order:
+// /v2/inference/*: the checks SAP AI Core makes before a model sees a request, in its order:
 // bearer token (401) → AI-Resource-Group header (400) → resource group exists (404) →
 // deployment exists (404) → a route of the deployment's executable serves the path (404/405).
 // Then queued faults and --latency-ms apply, and the family route answers.
@@ -20,12 +20,36 @@ namespace {
 constexpr std::string_view kDeploymentsPrefix = "/v2/inference/deployments/";
 constexpr std::string_view kNotFound = R"({"error":{"code":"404","message":"Resource not found"}})";
 
-void unauthorized(Exchange& ex, const char* message) {
+// Answers 401 and says the request may not go on.
+bool unauthorized(Exchange& ex, const char* message) {
   // Envoy-style wording; clients key on the status, WL additionally clears its token cache.
   ex.sendJson(401, Json{{"error", {{"code", "401"}, {"message", message}}}});
+  return false;
 }
 
 }  // namespace
+
+bool checkAiApiAccess(Exchange& ex) {
+  auto auth = ex.header("Authorization");
+  if (!auth) return unauthorized(ex, "Jwt is missing");
+  if (auth->size() < 7 || !iequals(std::string_view(*auth).substr(0, 7), "Bearer "))
+    return unauthorized(ex, "Jwt verification fails");
+  switch (ex.emu.tokens.check(auth->substr(7), &ex.clientId)) {
+    case TokenStore::Check::Valid: break;
+    case TokenStore::Check::Expired: return unauthorized(ex, "Jwt is expired");
+    case TokenStore::Check::Unknown: return unauthorized(ex, "Jwt verification fails");
+  }
+  auto rg = ex.header("AI-Resource-Group");
+  if (!rg || rg->empty()) {
+    ex.sendJson(400, R"({"error":{"code":"400","message":"Missing header parameter 'AI-Resource-Group'"}})");
+    return false;
+  }
+  if (!ex.emu.config.hasResourceGroup(*rg)) {
+    ex.sendJson(404, kNotFound);
+    return false;
+  }
+  return true;
+}
 
 void handleInference(Exchange& ex) {
   // Note the deployment before any check so the request log and stats attribute even rejected calls.
@@ -38,25 +62,10 @@ void handleInference(Exchange& ex) {
     if (slash != std::string_view::npos) suffix = rest.substr(slash);
   }
 
-  auto auth = ex.header("Authorization");
-  if (!auth) return unauthorized(ex, "Jwt is missing");
-  if (auth->size() < 7 || !iequals(std::string_view(*auth).substr(0, 7), "Bearer "))
-    return unauthorized(ex, "Jwt verification fails");
-  switch (ex.emu.tokens.check(auth->substr(7), &ex.clientId)) {
-    case TokenStore::Check::Valid:
-      break;
-    case TokenStore::Check::Expired:
-      return unauthorized(ex, "Jwt is expired");
-    case TokenStore::Check::Unknown:
-      return unauthorized(ex, "Jwt verification fails");
-  }
+  if (!checkAiApiAccess(ex)) return;
 
-  auto rg = ex.header("AI-Resource-Group");
-  if (!rg || rg->empty())
-    return ex.sendJson(400, R"({"error":{"code":"400","message":"Missing header parameter 'AI-Resource-Group'"}})");
-  if (!ex.emu.config.hasResourceGroup(*rg)) return ex.sendJson(404, kNotFound);
-
-  const Deployment* dep = ex.deploymentId.empty() ? nullptr : ex.emu.config.findDeployment(ex.deploymentId);
+  const std::shared_ptr<const Deployment> dep =
+      ex.deploymentId.empty() ? nullptr : ex.emu.deployments.running(ex.deploymentId);
   if (!dep) return ex.sendJson(404, kNotFound);
 
   const FamilyRoute* route = nullptr;
@@ -77,7 +86,7 @@ void handleInference(Exchange& ex) {
   if (applyFault(ex, dep->id, false, dep->executable, suffix)) return;
   if (int ms = ex.emu.options.latencyMs; ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 
-  InferenceCall call{ex, *dep, suffix};
+  InferenceCall call{ex, *dep, suffix};  // `dep` keeps a deployment removed meanwhile alive
   route->handle(call);
 }
 

@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   state->options = *options;
   try {
     state->config = aicore::emulator::loadConfig(options->configFile);
+    state->deployments.reset(state->config.deployments);
   } catch (const std::exception& e) {
     std::cerr << "aicore-emulator: " << e.what() << "\n";
     return 2;

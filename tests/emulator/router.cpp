@@ -54,6 +54,8 @@ class RootHandler : public Poco::Net::HTTPRequestHandler {
         handleControl(ex);
       else if (path == "/oauth/token")
         handleOauth(ex);
+      else if (path == "/v2/lm/deployments")
+        handleDeploymentList(ex);
       else if (recorded)
         handleInference(ex);
       else

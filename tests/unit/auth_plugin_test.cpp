@@ -21,12 +21,17 @@ struct Hdrs {
 struct Captured {
   std::string target, method, body;
   std::vector<std::pair<std::string, std::string>> headers;
-  acp_request_out out{sizeof(acp_request_out), this,
+  acp_request_out out{sizeof(acp_request_out),
+                      this,
                       [](void* c, acp_str s) { static_cast<Captured*>(c)->target.assign(s.ptr, s.len); },
                       [](void* c, acp_str s) { static_cast<Captured*>(c)->method.assign(s.ptr, s.len); },
-                      [](void* c, acp_str n, acp_str v) { static_cast<Captured*>(c)->headers.emplace_back(std::string(n.ptr, n.len), std::string(v.ptr, v.len)); },
+                      [](void* c, acp_str n, acp_str v) {
+                        static_cast<Captured*>(c)->headers.emplace_back(std::string(n.ptr, n.len),
+                                                                        std::string(v.ptr, v.len));
+                      },
                       [](void* c, acp_str s) { static_cast<Captured*>(c)->body.append(s.ptr, s.len); },
-                      nullptr, nullptr};
+                      nullptr,
+                      nullptr};
 };
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -38,8 +43,8 @@ TEST(ClientAuth, ExactMatchOnly) {
   std::vector<std::string> keys{"secret-one", "secret-two"};
   EXPECT_TRUE(matches_any_key("secret-one", keys));
   EXPECT_TRUE(matches_any_key("secret-two", keys));
-  EXPECT_FALSE(matches_any_key("secret", keys));          // prefix
-  EXPECT_FALSE(matches_any_key("secret-one-more", keys)); // superstring (the Python proxy let this in)
+  EXPECT_FALSE(matches_any_key("secret", keys));           // prefix
+  EXPECT_FALSE(matches_any_key("secret-one-more", keys));  // superstring (the Python proxy let this in)
   EXPECT_FALSE(matches_any_key("", keys));
   EXPECT_FALSE(matches_any_key("secret-onE", keys));
   EXPECT_FALSE(matches_any_key("x", {}));
@@ -96,10 +101,11 @@ TEST(UpstreamAuth, BasicRequestLikeThePythonProxy) {
 TEST(UpstreamAuth, CertificateKeyAsksTheCertificateEndpoint) {
   XsuaaAuth a(R"({"token_request":"basic"})");
   Captured c;
-  a.build_token_request(R"({"clientid":"sb-x!b1|aicore","credential-type":"x509","certificate":"-----BEGIN CERTIFICATE-----",
+  a.build_token_request(
+      R"({"clientid":"sb-x!b1|aicore","credential-type":"x509","certificate":"-----BEGIN CERTIFICATE-----",
                              "key":"-----BEGIN PRIVATE KEY-----","certurl":"https://z.authentication.cert.example/",
                              "url":"https://z.authentication.example"})",
-                        RequestOut(&c.out));
+      RequestOut(&c.out));
   EXPECT_EQ(c.method, "POST");
   EXPECT_EQ(c.target, "https://z.authentication.cert.example/oauth/token");
   EXPECT_EQ(c.body, "grant_type=client_credentials&client_id=sb-x%21b1%7Caicore");
@@ -107,7 +113,8 @@ TEST(UpstreamAuth, CertificateKeyAsksTheCertificateEndpoint) {
     EXPECT_NE(n, "Authorization");
     EXPECT_EQ(v.find("BEGIN"), std::string::npos) << n;
   }
-  EXPECT_THROW(a.build_token_request(R"({"certificate":"c","key":"k","certurl":"https://c","url":"https://z"})", RequestOut(nullptr)),
+  EXPECT_THROW(a.build_token_request(R"({"certificate":"c","key":"k","certurl":"https://c","url":"https://z"})",
+                                     RequestOut(nullptr)),
                PluginError);  // no clientid
 }
 
@@ -123,7 +130,9 @@ TEST(UpstreamAuth, ParsesTokenAndErrors) {
     EXPECT_EQ(e.message, "token endpoint answered 401: invalid_client: Bad credentials");
   }
   EXPECT_THROW(a.parse_token_response(200, "not json"), PluginError);
-  EXPECT_THROW(a.build_token_request(R"({"clientid":"id","url":"https://z","certurl":"https://c"})", RequestOut(nullptr)), PluginError);
+  EXPECT_THROW(
+      a.build_token_request(R"({"clientid":"id","url":"https://z","certurl":"https://c"})", RequestOut(nullptr)),
+      PluginError);
   EXPECT_EQ(base64("a"), "YQ==");
   EXPECT_EQ(base64("ab"), "YWI=");
   EXPECT_EQ(base64("abc"), "YWJj");
@@ -133,14 +142,16 @@ TEST(UpstreamAuth, ParsesTokenAndErrors) {
 // the name of the key presented, in either header; "clients" present but empty lets nobody in.
 TEST(ClientAuth, NamedKeysAreIdentifiedByDigest) {
   const std::string settings = R"({"keys":["plain-key-for-old-plugins"],"clients":[
-    {"name":"alice","sha256":")" + sha256_hex("alice-key-0123456789") + R"("},
-    {"name":"bob","sha256":")" + upper(sha256_hex("bob-key-0123456789")) + R"("}]})";
+    {"name":"alice","sha256":")" +
+                               sha256_hex("alice-key-0123456789") + R"("},
+    {"name":"bob","sha256":")" +
+                               upper(sha256_hex("bob-key-0123456789")) + R"("}]})";
   KeyAuth auth(settings);
   Hdrs h;
   h.kv = {{"authorization", "Bearer alice-key-0123456789"}};
   EXPECT_EQ(auth.identify(h.make()), "alice");
   h.kv = {{"x-api-key", "bob-key-0123456789"}};
-  EXPECT_EQ(auth.identify(h.make()), "bob");  // a digest written in upper case matches too
+  EXPECT_EQ(auth.identify(h.make()), "bob");            // a digest written in upper case matches too
   h.kv = {{"x-api-key", "plain-key-for-old-plugins"}};  // "clients" replaces "keys"
   EXPECT_THROW(auth.identify(h.make()), PluginError);
   h.kv = {{"x-api-key", "alice-key-012345678"}};

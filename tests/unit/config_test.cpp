@@ -24,9 +24,7 @@ std::string with_sub(const std::string& sub_body, const std::string& extra = "")
 std::string error_of(const std::string& text, const std::string& dir = ".") {
   try {
     parse_config(text, dir);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
+  } catch (const ConfigError& e) { return e.what(); }
   return "no error";
 }
 
@@ -63,8 +61,10 @@ TEST(Config, PythonProxyConfigWithKeyFileLoads) {
   EXPECT_TRUE(c.client_keys[0].models.empty());
   EXPECT_EQ(c.port, 3005);
   EXPECT_EQ(c.host, "0.0.0.0");
-  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(), [](auto& w) { return w.find("model_filters") != std::string::npos; }));
-  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(), [](auto& w) { return w == "subAccounts.a.deployment_ids: unknown field, ignored"; }));
+  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(),
+                          [](auto& w) { return w.find("model_filters") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(c.warnings.begin(), c.warnings.end(),
+                          [](auto& w) { return w == "subAccounts.a.deployment_ids: unknown field, ignored"; }));
   EXPECT_EQ(c.model_keys(), (std::vector<std::string>{"gpt-4o", "4.5-sonnet"}));
   auto secrets = c.secrets();
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "sec"), secrets.end());
@@ -90,12 +90,14 @@ TEST(Config, MissingKeyFileNamesTheField) {
 // SAP BTP's certificate-based service key: no clientsecret, certificate + key + certurl instead;
 // the key joins the secrets the log redacts.
 TEST(Config, X509ServiceKeyNeedsNoSecret) {
-  const std::string x509 = R"({"clientid":"id","credential-type":"x509","certificate":"-----BEGIN CERTIFICATE-----\nA\n",
+  const std::string x509 =
+      R"({"clientid":"id","credential-type":"x509","certificate":"-----BEGIN CERTIFICATE-----\nA\n",
     "key":"-----BEGIN RSA PRIVATE KEY-----\nB\n","certurl":"https://x.authentication.cert.example/","url":"https://x.example",
     "serviceurls":{"AI_API_URL":"https://api.example"}})";
-  Config c = parse_config(with_sub(R"({"service_key":)" + x509 +
-                                   R"(,"deployment_models":{"gpt-4o":["https://api.example/v2/inference/deployments/d1"]}})"),
-                          ".");
+  Config c =
+      parse_config(with_sub(R"({"service_key":)" + x509 +
+                            R"(,"deployment_models":{"gpt-4o":["https://api.example/v2/inference/deployments/d1"]}})"),
+                   ".");
   const ServiceKey& k = c.subaccounts[0].key;
   EXPECT_TRUE(k.x509());
   EXPECT_EQ(k.certurl, "https://x.authentication.cert.example");
@@ -114,8 +116,9 @@ TEST(Config, X509ServiceKeyNeedsNoSecret) {
   EXPECT_EQ(without("certificate"), "subAccounts.acc1.service_key.certificate: missing");
   nlohmann::json bad_url = nlohmann::json::parse(x509);
   bad_url["certurl"] = "x.example";
-  EXPECT_EQ(error_of(with_sub(R"({"service_key":)" + bad_url.dump() + R"(,"deployment_models":{"m":["https://a/b"]}})")),
-            "subAccounts.acc1.service_key.certurl: must be an http(s) URL");
+  EXPECT_EQ(
+      error_of(with_sub(R"({"service_key":)" + bad_url.dump() + R"(,"deployment_models":{"m":["https://a/b"]}})")),
+      "subAccounts.acc1.service_key.certurl: must be an http(s) URL");
 }
 
 TEST(Config, ErrorsNameTheExactPath) {
@@ -123,16 +126,19 @@ TEST(Config, ErrorsNameTheExactPath) {
   EXPECT_EQ(error_of("[1]"), "config: must be a JSON object, got an array");
   EXPECT_NE(error_of("{bad json").find("config: invalid JSON"), std::string::npos);
   EXPECT_EQ(error_of(R"({"subAccounts":{}})"), "subAccounts: must contain at least one subaccount");
-  EXPECT_EQ(error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + "}")),
-            "subAccounts.acc1.deployment_models: missing");
+  EXPECT_EQ(error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"discover":false})")),
+            "subAccounts.acc1.deployment_models: missing (give deployment_models, or leave out \"discover\": false)");
   EXPECT_EQ(error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"deployment_models":{"m":[5]}})")),
             "subAccounts.acc1.deployment_models.m[0]: must be a string, got an integer");
-  EXPECT_EQ(error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"deployment_models":{"m":["ftp://x"]}})")),
-            "subAccounts.acc1.deployment_models.m[0]: must be an http(s) deployment URL, got 'ftp://x'");
+  EXPECT_EQ(
+      error_of(with_sub(std::string(R"({"service_key":)") + kInlineKey + R"(,"deployment_models":{"m":["ftp://x"]}})")),
+      "subAccounts.acc1.deployment_models.m[0]: must be an http(s) deployment URL, got 'ftp://x'");
   EXPECT_EQ(error_of(with_sub(R"({"service_key":{"clientid":"a"},"deployment_models":{}})")),
             "subAccounts.acc1.service_key.clientsecret: missing");
-  EXPECT_EQ(error_of(with_sub(R"({"service_key":{"clientid":"a","clientsecret":"b","url":"https://u","serviceurls":{}},"deployment_models":{}})")),
-            "subAccounts.acc1.service_key.serviceurls.AI_API_URL: missing");
+  EXPECT_EQ(
+      error_of(with_sub(
+          R"({"service_key":{"clientid":"a","clientsecret":"b","url":"https://u","serviceurls":{}},"deployment_models":{}})")),
+      "subAccounts.acc1.service_key.serviceurls.AI_API_URL: missing");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"port":"3001")")), "port: must be an integer, got a string");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"port":70000)")), "port: must be between 0 and 65535");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"secret_authentication_tokens":"abc")")),
@@ -141,7 +147,8 @@ TEST(Config, ErrorsNameTheExactPath) {
             "secret_authentication_tokens[1]: must not be empty");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"model_aliases":{"fast":"gpt-9"})")),
             "model_aliases.fast: refers to 'gpt-9', which no subaccount deploys");
-  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"max_threads":0})")), "server.max_threads: must be between 1 and 100000");
+  EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"server":{"max_threads":0})")),
+            "server.max_threads: must be between 1 and 100000");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"log":{"level":"loud"})")),
             "log.level: must be one of trace, debug, info, warn, error, off");
   EXPECT_EQ(error_of(with_sub(good_sub(), R"(,"plugins":{"settings":{"openai":[]}})")),
@@ -184,7 +191,8 @@ TEST(Config, ConnectionDeadlines) {
   EXPECT_EQ(d.server.body_grace_s, 5);
   EXPECT_EQ(d.server.send_timeout_s, 60);
   Config c = parse_config(with_sub(good_sub(), R"(,"server":{"header_timeout_s":3,"min_body_rate_bytes_s":0,
-     "body_grace_s":1,"send_timeout_s":7})"), "/cfg");
+     "body_grace_s":1,"send_timeout_s":7})"),
+                          "/cfg");
   EXPECT_EQ(c.server.header_timeout_s, 3);
   EXPECT_EQ(c.server.min_body_rate_bytes_s, 0);
   EXPECT_EQ(c.server.body_grace_s, 1);

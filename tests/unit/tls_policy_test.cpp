@@ -5,9 +5,9 @@
 #include <openssl/ssl.h>
 
 #include <cstdlib>
-#include <functional>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "config/Config.hpp"
@@ -22,9 +22,7 @@ namespace {
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
+  } catch (const ConfigError& e) { return e.what(); }
   return "no error";
 }
 
@@ -46,10 +44,14 @@ TEST(TlsPolicy, UnknownCiphersAreAFieldError) {
   Config c;
   EXPECT_EQ(error_of([&] { check_tls_policies(c); }), "no error");
   c.upstream.tls_ciphers = "NOT-A-CIPHER:ALSO-NOT";
-  EXPECT_EQ(error_of([&] { check_tls_policies(c); }).rfind("upstream.tls_ciphers: OpenSSL knows none of these ciphers: ", 0), 0u);
+  EXPECT_EQ(
+      error_of([&] { check_tls_policies(c); }).rfind("upstream.tls_ciphers: OpenSSL knows none of these ciphers: ", 0),
+      0u);
   c.upstream.tls_ciphers = kDefaultTlsCiphers;
   c.server.tls_ciphers = "NOT-A-CIPHER";
-  EXPECT_EQ(error_of([&] { check_tls_policies(c); }).rfind("server.tls_ciphers: OpenSSL knows none of these ciphers: ", 0), 0u);
+  EXPECT_EQ(
+      error_of([&] { check_tls_policies(c); }).rfind("server.tls_ciphers: OpenSSL knows none of these ciphers: ", 0),
+      0u);
 }
 
 TEST(TlsPolicy, ContextsRefuseVersionsBelowTheMinimum) {
@@ -72,8 +74,9 @@ TEST(ListenerCertificate, LoadsReloadsAndKeepsTheOldPairWhenTheNewOneIsBroken) {
 
   ServerSettings mismatched = s;
   mismatched.tls_key_file = files.key("second").string();
-  EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, mismatched); }),
-            "server.tls_key_file: " + files.key("second").string() + " is not the key of " + files.cert("first").string());
+  EXPECT_EQ(
+      error_of([&] { reload_listener_certificate(*ctx, mismatched); }),
+      "server.tls_key_file: " + files.key("second").string() + " is not the key of " + files.cert("first").string());
   ServerSettings missing = s;
   missing.tls_cert_file = (files.dir / "nope.pem").string();
   EXPECT_EQ(error_of([&] { reload_listener_certificate(*ctx, missing); }),
@@ -111,11 +114,13 @@ TEST(ClientCertificate, PairsAreCheckedAndKeysNeverQuoted) {
   ASSERT_NE(SSL_CTX_get0_certificate(ctx->sslContext()), nullptr);
   EXPECT_EQ(SSL_CTX_get_min_proto_version(ctx->sslContext()), TLS1_2_VERSION);
 
-  EXPECT_EQ(error_of([&] { make_client_certificate_context(u, cert, slurp(files.key("client-b")), where); })
-                .rfind(where + " key does not belong to its certificate", 0),
+  EXPECT_EQ(error_of([&] {
+              make_client_certificate_context(u, cert, slurp(files.key("client-b")), where);
+            }).rfind(where + " key does not belong to its certificate", 0),
             0u);
-  EXPECT_EQ(error_of([&] { make_client_certificate_context(u, "hello", key, where); })
-                .rfind(where + " certificate is not a PEM certificate", 0),
+  EXPECT_EQ(error_of([&] {
+              make_client_certificate_context(u, "hello", key, where);
+            }).rfind(where + " certificate is not a PEM certificate", 0),
             0u);
   const std::string garbage = "-----BEGIN PRIVATE KEY-----\nsecret-looking-bytes\n-----END PRIVATE KEY-----\n";
   const std::string e = error_of([&] { make_client_certificate_context(u, cert, garbage, where); });
@@ -126,7 +131,8 @@ TEST(ClientCertificate, PairsAreCheckedAndKeysNeverQuoted) {
   const std::string cmd = "openssl pkey -in " + files.key("client-a").string() + " -aes256 -passout pass:pw -out " +
                           encrypted.string() + " >/dev/null 2>&1";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
-  EXPECT_EQ(error_of([&] { make_client_certificate_context(u, cert, slurp(encrypted), where); })
-                .rfind(where + " key is not an unencrypted PEM private key", 0),
+  EXPECT_EQ(error_of([&] {
+              make_client_certificate_context(u, cert, slurp(encrypted), where);
+            }).rfind(where + " key is not an unencrypted PEM private key", 0),
             0u);
 }
