@@ -15,7 +15,7 @@ done
 
 packages=(cmake make g++ pkg-config ca-certificates curl openssl
   libpoco-dev libssl-dev libsqlite3-dev libboost-dev libboost-filesystem-dev libspdlog-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev clang-format clang-tidy
+  libgtest-dev libgmock-dev clang-format clang-tidy libjemalloc-dev
   dpkg-dev file)  # cpack -G DEB: dpkg-shlibdeps derives the .deb's Depends, file finds the ELF files
 missing=()
 for p in "${packages[@]}"; do

@@ -48,7 +48,7 @@ const buckets = [
   ['JSON parsing (nlohmann lexer/parser)', /nlohmann::detail::(lexer|parser|json_sax|input_adapter|iterator_input)/],
   ['JSON serialising (nlohmann dump)', /nlohmann::detail::serializer|nlohmann::basic_json::dump/],
   ['JSON values (nlohmann build/copy/destroy/lookup)', /nlohmann::/],
-  ['malloc/free/new/delete', /malloc|_int_free|(^|[^a-z_])free\b|arena|operator new|operator delete|tcache/],
+  ['malloc/free/new/delete', /malloc|_int_free|(^|[^a-z_])free\b|arena|operator new|operator delete|tcache|libjemalloc/],
   ['memcpy/memmove/memcmp/memchr/strlen', /^__mem|^mem(cpy|move|cmp|chr|set)|strlen|strchr/],
   ['std::string building (push_back/append/replace)', /basic_string::(push_back|append|_M_|reserve|basic_string|operator\+=|assign)/],
   ['iostreams (std and Poco stream buffers)', /streambuf|StreamBuf|ostream|istream|ios_base|locale|xsputn|xsgetn|StreamBuf/i],

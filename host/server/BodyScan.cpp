@@ -7,11 +7,6 @@
 namespace aicore::host {
 namespace {
 
-// Deeper bodies are rare (no client nests a chat request this far) and go to nlohmann's
-// iterative parser; the scan recurses, and 128 levels fit a worker's 256 KiB stack with room to
-// spare even in the -O0 ASan build (512 did not).
-constexpr int kMaxDepth = 128;
-
 RoutingFields::Kind kind(char c) {
   switch (c) {
     case '"': return RoutingFields::Kind::String;
@@ -43,7 +38,7 @@ bool scan_routing_fields(std::string_view body, RoutingFields& out) {
       out.stream_value = m.value.front() == 't';
     }
   };
-  return json_scan::scan_any(body, kMaxDepth, on_member) && !unsure;
+  return json_scan::scan_any(body, kMaxScanDepth, on_member) && !unsure;
 }
 
 }  // namespace aicore::host

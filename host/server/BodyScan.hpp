@@ -6,6 +6,11 @@
 
 namespace aicore::host {
 
+// Deeper bodies are rare (no client nests a chat request this far) and go to nlohmann's
+// iterative parser; the scan recurses, and 128 levels fit a worker's 256 KiB stack with room to
+// spare even in the -O0 ASan build (512 did not).
+inline constexpr int kMaxScanDepth = 128;
+
 struct RoutingFields {
   enum class Kind { Absent, Null, Bool, String, Other };
   Kind model = Kind::Absent;

@@ -143,23 +143,22 @@ bool deliver_json(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerRespon
 }
 
 HeaderList::HeaderList(const Poco::Net::HTTPServerRequest& req, bool include_secrets) {
-  store_.reserve(req.size());  // no regrowth: each request's head is read once or twice
+  views_.reserve(req.size() + 1);  // no regrowth: each request's head is read once or twice
   for (const auto& [name, value] : req) {
     std::string n(name.size(), '\0');
     std::transform(name.begin(), name.end(), n.begin(), [](char c) { return Poco::Ascii::toLower(c); });
     if (!include_secrets && (n == "authorization" || n == "x-api-key" || n == "x-goog-api-key" || n == "cookie" ||
                              n == "proxy-authorization"))
       continue;
-    store_.emplace_back(std::move(n), value);
+    const std::string& owned = owned_.emplace_back(std::move(n));
+    views_.push_back(acp_header{{owned.data(), owned.size()}, {value.data(), value.size()}});
   }
-  views_.reserve(store_.size());
-  for (const auto& [n, v] : store_) views_.push_back(acp_header{{n.data(), n.size()}, {v.data(), v.size()}});
 }
 
 void HeaderList::add(std::string name, std::string value) {
-  store_.emplace_back(std::move(name), std::move(value));
-  views_.clear();  // the store may have moved its strings
-  for (const auto& [n, v] : store_) views_.push_back(acp_header{{n.data(), n.size()}, {v.data(), v.size()}});
+  const std::string& n = owned_.emplace_back(std::move(name));
+  const std::string& v = owned_.emplace_back(std::move(value));
+  views_.push_back(acp_header{{n.data(), n.size()}, {v.data(), v.size()}});
 }
 
 }  // namespace aicore::host

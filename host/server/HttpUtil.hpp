@@ -7,6 +7,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <cstdint>
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -47,8 +48,9 @@ void send_json(Poco::Net::HTTPServerResponse& resp, int status, std::string_view
 bool deliver_json(Poco::Net::HTTPServerRequest& req, Poco::Net::HTTPServerResponse& resp, int status,
                   std::string_view body);
 
-// The request's headers with lower-case names, as the ABI passes them. Owns the strings; the
-// acp_header views point into it.
+// The request's headers with lower-case names, as the ABI passes them. The names (and added
+// headers) are owned here; the values of the request's own headers point into `req`, which must
+// outlive the list and not change meanwhile (copying them was a third of building the list).
 class HeaderList {
  public:
   HeaderList(const Poco::Net::HTTPServerRequest& req, bool include_secrets);
@@ -57,7 +59,7 @@ class HeaderList {
   void add(std::string name, std::string value);
 
  private:
-  std::vector<std::pair<std::string, std::string>> store_;
+  std::deque<std::string> owned_;  // a deque: adding never moves the strings the views point into
   std::vector<acp_header> views_;
 };
 

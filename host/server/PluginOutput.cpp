@@ -2,15 +2,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <aicore/json_scan.hpp>
+
 #include "server/BodyScan.hpp"
 
 namespace aicore::host {
 
 std::optional<std::string> json_body_problem(std::string_view body) {
-  // The host's fast scanner validates an object 8 bytes at a time; nlohmann's acceptor (about a
-  // fifth of a pass-through request's instructions) only decides what the scanner is unsure of.
-  RoutingFields ignored;
-  if (scan_routing_fields(body, ignored)) return std::nullopt;
+  // The shared fast scanner validates 8 bytes at a time; nlohmann's acceptor (about a fifth of a
+  // pass-through request's instructions) only decides what the scanner is unsure of. Only the
+  // validity counts here, so no member is looked at.
+  if (json_scan::scan_any(body, kMaxScanDepth, [](const json_scan::Member&) {})) return std::nullopt;
   if (nlohmann::json::accept(body.begin(), body.end())) return std::nullopt;
   return "not a JSON document (" + std::to_string(body.size()) + " bytes)";
 }

@@ -4,6 +4,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <regex>
 #include <sstream>
 
 #include "log/LogEscape.hpp"
@@ -37,4 +38,43 @@ TEST(LogEscape, TheLogFormatterKeepsEachMessageOnOneLine) {
   EXPECT_NE(text.find("model=gpt-4o\\n2026-01-01T00:00:00.000+0000\\x20info\\x20access\\x20id=req_forged\\x20status=200 "),
             std::string::npos) << text;
   EXPECT_NE(text.find("upstream said: line one\\r\\nline two\n"), std::string::npos) << text;
+}
+
+// The formatter skips eight clean bytes at a time: a control character (or DEL, or a UTF-8 byte
+// beside one) at any offset of a long line is still escaped, exactly as escape_controls() does.
+TEST(LogEscape, TheFormatterEscapesAControlCharacterAtEveryOffset) {
+  const std::string base = "access id=req_1 POST /v1/chat model=gpt-ü status=200 latency_ms=1.5";
+  for (const char bad : {'\n', '\x01', '\x1f', '\x7f'})
+    for (size_t at = 0; at <= base.size(); ++at) {
+      std::string msg = base;
+      msg.insert(at, 1, bad);
+      std::ostringstream out;
+      spdlog::logger logger("t", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+      auto f = make_log_formatter();
+      logger.set_formatter(std::move(f));
+      logger.info("{}", msg);
+      const std::string line = out.str();
+      EXPECT_NE(line.find(escape_controls(msg) + "\n"), std::string::npos) << "offset " << at << ": " << line;
+      EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
+    }
+}
+
+// Latencies are written with one decimal ({:.1f}) without fmt's floating-point path.
+TEST(LogEscape, TheAccessLineWritesLatenciesWithOneDecimal) {
+  std::ostringstream out;
+  auto logger = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+  logger->set_formatter(make_log_formatter());
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(logger);
+  AccessRecord rec;
+  rec.id = "req_1";
+  rec.start = std::chrono::steady_clock::now() - std::chrono::seconds(12);
+  rec.ttfb_ms = 0.96;
+  rec.write();
+  rec.ttfb_ms = -1;
+  rec.write();
+  spdlog::set_default_logger(previous);
+  const std::string text = out.str();
+  EXPECT_TRUE(std::regex_search(text, std::regex(" latency_ms=120[0-9][0-9]\\.[0-9] ttfb_ms=1\\.0 "))) << text;
+  EXPECT_NE(text.find(" ttfb_ms=-1.0 "), std::string::npos) << text;
 }

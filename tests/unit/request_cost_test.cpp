@@ -31,3 +31,38 @@ TEST(RequestCost, CoversTheMeasuredPeaks) {
   numbers += "]}";
   EXPECT_GE(per_byte(numbers), 42.0);  // a long array of numbers: claude 42x, gemini 25x
 }
+
+// The short-string shortcut (eight bytes at once) agrees with a byte-by-byte count wherever the
+// closing quote, an escaped quote or a run of backslashes falls.
+TEST(RequestCost, AgreesWithAByteByByteCountForEveryStringShape) {
+  auto reference = [](std::string_view body) {
+    int64_t objects = 0, arrays = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < body.size(); ++i) {
+      const char c = body[i];
+      if (in_string) {
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          in_string = false;
+        continue;
+      }
+      if (c == '{' || c == ':') ++objects;
+      if (c == '[' || c == ',') ++arrays;
+      if (c == '"') in_string = true;
+    }
+    if (in_string) return conversion_cost("");  // unterminated: only the bytes count, checked below
+    return int64_t(body.size()) * M::kPerByte + objects * M::kPerObjectOrMember + arrays * M::kPerArrayOrElement;
+  };
+  const std::string pieces[] = {"a", "\\\"", "\\\\", ",", ":", "{", "[", "é", "\\n"};
+  for (int len = 0; len < 12; ++len)
+    for (const auto& piece : pieces)
+      for (int at = 0; at <= len; ++at) {
+        std::string inner(static_cast<size_t>(len), 'x');
+        inner.insert(static_cast<size_t>(at), piece);
+        const std::string body = R"({"k":")" + inner + R"(","n":[1,2]})";
+        EXPECT_EQ(conversion_cost(body), reference(body)) << body;
+        const std::string cut = R"({"k":")" + inner;  // unterminated
+        EXPECT_EQ(conversion_cost(cut), int64_t(cut.size()) * M::kPerByte + 2 * M::kPerObjectOrMember) << cut;
+      }
+}
