@@ -39,6 +39,8 @@ std::vector<std::pair<std::string, int64_t>> CooldownSet::fetch(Poco::Redis::Cli
         << "WITHSCORES";
   const auto reply = c.execute<Poco::Redis::Array>(range);
   std::vector<std::pair<std::string, int64_t>> out;
+  // Poco reads an empty reply as a null Array, whose size() throws: nothing is cooling.
+  if (reply.isNull()) return out;
   for (size_t i = 0; i + 1 < reply.size(); i += 2) {
     const auto url = reply.get<Poco::Redis::BulkString>(i);
     const auto score = reply.get<Poco::Redis::BulkString>(i + 1);

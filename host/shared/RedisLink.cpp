@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "log/Log.hpp"
+#include "shared/SharedStatus.hpp"
 
 namespace aicore::host::shared {
 namespace {
@@ -45,11 +46,13 @@ bool RedisLink::connect_() {
     spdlog::info("shared state: connected to Redis at {}", url_.redacted());
   }
   outage_ = false;
+  SharedStatus::process().redis = SharedStatus::Up;
   return true;
 }
 
 void RedisLink::lost_(const std::string& why) {
   client_.reset();
+  SharedStatus::process().redis = SharedStatus::Down;
   backoff_ = std::clamp(backoff_ * 2, kFirstBackoff, kMaxBackoff);
   next_try_ = Clock::now() + backoff_;
   if (outage_) return;  // said once per outage; the log is not flooded while it lasts

@@ -8,6 +8,7 @@
 #include "shared/CooldownSet.hpp"
 #include "shared/RedisLink.hpp"
 #include "shared/RedisUrl.hpp"
+#include "shared/SharedStatus.hpp"
 
 namespace aicore::host::shared {
 namespace {
@@ -41,6 +42,7 @@ SharedState::SharedState(std::shared_ptr<RuntimeHolder> holder) : holder_(std::m
   const auto rt = holder_->get();
   if (rt->config.shared_state.redis_url.empty()) return;
   cooldowns_ = rt->cooldowns;
+  SharedStatus::process().redis = SharedStatus::Down;  // until the first connection
   outbox_ = std::make_shared<Outbox>();
   cooldowns_->on_cooled([box = outbox_](const std::string& url, Cooldowns::Clock::time_point until) {
     box->put(url, wall_ms(until, steady_clock::now(), now_wall_ms()));

@@ -62,6 +62,11 @@ async function cooling(proxy, deployment) {
   assert.ok(m, `no cooldown gauge for ${deployment}`);
   return Number(m[1]);
 }
+// aicore_shared_state_redis_up on the instance's /metrics (null when it is not there).
+async function redisUp(proxy) {
+  const m = /^aicore_shared_state_redis_up (\d+)$/m.exec(await (await fetch(proxy.url + '/metrics')).text());
+  return m ? Number(m[1]) : null;
+}
 const hits = async () => (await emulator.requests())
   .filter((r) => r.path.endsWith('/chat/completions')).map((r) => `${r.deployment}:${r.status}`);
 // Through instance 1 until the emulator has answered the 429 (the round-robin may try the other
@@ -105,6 +110,7 @@ after(async () => {
 
 test('a 429 through instance 1 takes the deployment out of rotation on instances 2 and 3', { skip }, async () => {
   const [one, two, three] = proxies;
+  for (const p of proxies) assert.equal(await redisUp(p), 1);
   await rateLimitThrough(one, 4);
   const t0 = Date.now();
   await until(async () => (await cooling(two, 'd-gpt4o')) > 0 && (await cooling(three, 'd-gpt4o')) > 0,
@@ -113,6 +119,9 @@ test('a 429 through instance 1 takes the deployment out of rotation on instances
   assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
   assert.ok((await cooling(two, 'd-gpt4o')) <= 4, 'the peer keeps the Retry-After, not a default');
   await sendsOnlyToTheOther([two, three]);
+  // Redis never went away: no instance may have seen an outage (an error reading an empty set,
+  // say, would show here as a connection dropped and made again).
+  for (const p of proxies) assert.doesNotMatch(p.logs(), /unreachable|is back after/);
 });
 
 test('Redis killed: every instance keeps serving on its own state and says so', { skip }, async () => {
@@ -121,6 +130,7 @@ test('Redis killed: every instance keeps serving on its own state and says so', 
   await killRedis();
   for (const p of proxies) {
     await until(() => /shared state: Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0 is unreachable/.test(p.logs()), 'the warning');
+    assert.equal(await redisUp(p), 0);
     for (let i = 0; i < 3; i++) assert.ok((await ask(p, `down ${i}`)) < 1000, 'a request does not wait for Redis');
   }
   // A 429 now stays with the instance that saw it: instance 2 still uses both deployments.
@@ -133,11 +143,15 @@ test('Redis killed: every instance keeps serving on its own state and says so', 
 test('Redis back on the same port, empty: the running cooldown is published again and shared', { skip }, async () => {
   redis = await startRedis();
   for (const p of proxies) await until(() => /shared state: Redis at \S+ is back after/.test(p.logs()), 'the reconnection');
+  for (const p of proxies) assert.equal(await redisUp(p), 1);
   const [, two, three] = proxies;
   await until(async () => (await cooling(two, 'd-gpt4o')) > 0 && (await cooling(three, 'd-gpt4o')) > 0,
     'instances 2 and 3 to learn the cooldown instance 1 kept');
   await sendsOnlyToTheOther([two, three]);
   for (const p of proxies) {
+    // One outage, said once when it began and once when it ended.
+    assert.equal(p.logs().match(/is unreachable/g).length, 1, p.logs());
+    assert.equal(p.logs().match(/is back after/g).length, 1, p.logs());
     assert.doesNotMatch(p.logs(), /^\S+ (error|critical) /m);
     assert.ok(!p.logs().includes(password), 'the Redis password is in a log');
   }
