@@ -157,6 +157,20 @@ test('Redis back on the same port, empty: the running cooldown is published agai
   }
 });
 
+test('Redis frozen (SIGSTOP): requests do not wait for it; it counts as an outage until it answers', { skip }, async () => {
+  redis.kill('SIGSTOP');
+  try {
+    // The connection stays open but nothing answers: only the shared-state thread waits
+    // (shared_state.timeout_ms, 1 s), then drops it.
+    for (const p of proxies) for (let i = 0; i < 3; i++) assert.ok((await ask(p, `frozen ${i}`)) < 500, 'a request waited');
+    for (const p of proxies) await until(async () => (await redisUp(p)) === 0, 'the timeout to count as an outage');
+    for (const p of proxies) assert.equal(p.logs().match(/is unreachable/g).length, 2);
+  } finally {
+    redis.kill('SIGCONT');
+  }
+  for (const p of proxies) await until(async () => (await redisUp(p)) === 1, 'the reconnection', 15000);
+});
+
 test('--check-config names a bad Redis URL and never prints its password', async () => {
   const cfg = writeConfig('http://127.0.0.1:9', { extra: { shared_state: { redis_url: 'redis://:hunter2@cache:99999/0' } } });
   const { code, out } = await runProxy(['--config', cfg.path, '--check-config']);
