@@ -25,6 +25,8 @@ if [ "$with_npm" = 1 ]; then
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   # Prometheus's own promtool and server check what GET /metrics serves (tests/integration/metrics).
   dpkg-query -W -f='${Status}' prometheus 2>/dev/null | grep -q "install ok installed" || missing+=(prometheus)
+  # A real Redis for the instances that share state through it (tests/integration/shared_state).
+  dpkg-query -W -f='${Status}' redis-server 2>/dev/null | grep -q "install ok installed" || missing+=(redis-server)
   # Debian's Chromium, driven by puppeteer-core, renders the dashboard (tests/integration/dashboard_page).
   dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
   # The package test (tests/package/) installs the .deb, whose postinst runs adduser, and checks

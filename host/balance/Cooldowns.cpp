@@ -40,34 +40,63 @@ void Cooldowns::release(const std::string& url) {
   if (auto it = states_.find(url); it != states_.end()) it->second.probing = false;
 }
 
-void Cooldowns::cool_(State& st, Clock::duration d) {
+Cooldowns::Clock::time_point Cooldowns::cool_(State& st, Clock::duration d) {
   st.until = std::max(st.until, now_() + d);
   st.probing = false;
   ++st.cooldowns;
+  return st.until;
 }
 
 void Cooldowns::rate_limited(const std::string& url, std::optional<seconds> retry_after) {
-  std::lock_guard lock(mu_);
-  State& st = states_[url];
-  seconds d = retry_after ? *retry_after : seconds(s_.rate_limit_cooldown_s);
-  d = std::clamp(d, seconds(1), seconds(s_.max_cooldown_s));
-  cool_(st, d);
-  st.rate_limited_until = std::max(st.rate_limited_until, now_() + d);
+  Cooled hook;
+  Clock::time_point until;
+  {
+    std::lock_guard lock(mu_);
+    State& st = states_[url];
+    seconds d = retry_after ? *retry_after : seconds(s_.rate_limit_cooldown_s);
+    d = std::clamp(d, seconds(1), seconds(s_.max_cooldown_s));
+    until = cool_(st, d);
+    st.rate_limited_until = std::max(st.rate_limited_until, now_() + d);
+    hook = cooled_;
+  }
+  // Outside the lock: the hook takes its own (shared/), and request threads must not queue on ours.
+  if (hook) hook(url, until);
 }
 
 void Cooldowns::failed(const std::string& url) {
-  std::lock_guard lock(mu_);
-  State& st = states_[url];
-  ++st.failures;
-  if (st.cooldowns > 0 || st.failures >= s_.failure_threshold) {
+  Cooled hook;
+  Clock::time_point until;
+  {
+    std::lock_guard lock(mu_);
+    State& st = states_[url];
+    ++st.failures;
+    if (st.cooldowns == 0 && st.failures < s_.failure_threshold) {
+      st.probing = false;
+      return;
+    }
     // Growing periods: base, 2x, 4x ... up to the cap.
     int64_t base = s_.failure_cooldown_s;
     int shift = std::min(st.cooldowns, 16);
     int64_t d = std::min<int64_t>(base << shift, s_.max_cooldown_s);
-    cool_(st, seconds(d));
-  } else {
-    st.probing = false;
+    until = cool_(st, seconds(d));
+    hook = cooled_;
   }
+  if (hook) hook(url, until);
+}
+
+void Cooldowns::apply_remote(const std::string& url, Clock::time_point until) {
+  std::lock_guard lock(mu_);
+  if (until <= now_()) return;  // over already: no entry for a deployment this instance never saw fail
+  State& st = states_[url];
+  // Only ever later. The failure history and half-open probe stay this instance's own: when the
+  // peer's cooldown ends the deployment is back in rotation here, and the peer probes it.
+  st.until = std::max(st.until, until);
+  st.rate_limited_until = std::max(st.rate_limited_until, until);
+}
+
+void Cooldowns::on_cooled(Cooled f) {
+  std::lock_guard lock(mu_);
+  cooled_ = std::move(f);
 }
 
 bool Cooldowns::cooling(const std::string& url) const {

@@ -51,6 +51,15 @@ class Cooldowns {
   };
   View view(const std::string& url) const;
 
+  // A cooldown another instance started (shared/): `url` stays out of rotation until `until`.
+  // Never shortens a local cooldown, and a success here does not end it early (the peer saw the
+  // 429 or the failures; this instance did not), as with a Retry-After.
+  void apply_remote(const std::string& url, Clock::time_point until);
+  // Told of every cooldown this instance starts, after the lock is released (shared/ publishes
+  // them). Must not block: it runs on the request thread that saw the 429 or the failure.
+  using Cooled = std::function<void(const std::string& url, Clock::time_point until)>;
+  void on_cooled(Cooled f);
+
   // New settings from a reload; the state of every deployment stays.
   void configure(const RetrySettings& s);
   // Forgets deployments not in `urls` (a reload removed them).
@@ -64,12 +73,14 @@ class Cooldowns {
     int cooldowns = 0;                       // consecutive cooldowns, for the growing period
     bool probing = false;                    // a half-open probe is in flight
   };
-  void cool_(State& st, Clock::duration d);
+  // Cools `st` for `d` from now; returns its end, for the on_cooled hook.
+  Clock::time_point cool_(State& st, Clock::duration d);
 
   RetrySettings s_;
   Now now_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, State> states_;
+  Cooled cooled_;  // under mu_; copied out before it is called
 };
 
 }  // namespace aicore::host

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "log/JsonErrorText.hpp"
+#include "shared/RedisUrl.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -411,6 +412,21 @@ void parse_discovery(const json& v, DiscoverySettings& d, std::vector<std::strin
   read_int(v, "discovery.timeout_s", d.timeout_s, 1, 3600);
 }
 
+void parse_shared_state(const json& v, SharedStateSettings& st, std::vector<std::string>& warnings) {
+  need_object(v, "shared_state");
+  note_unknown(v, "shared_state", {"redis_url", "poll_interval_ms", "timeout_ms"}, warnings);
+  if (v.contains("redis_url")) {
+    st.redis_url = get_string(v["redis_url"], "shared_state.redis_url");
+    try {
+      shared::parse_redis_url(st.redis_url);  // shared/ parses it again when it connects
+    } catch (const std::invalid_argument& e) {
+      fail("shared_state.redis_url", e.what());  // the message never holds the password
+    }
+  }
+  read_int(v, "shared_state.poll_interval_ms", st.poll_interval_ms, 10, 10000);
+  read_int(v, "shared_state.timeout_ms", st.timeout_ms, 10, 60000);
+}
+
 // An admin key as written: the key, or "sha256:" and the 64 hex digits of its SHA-256.
 void check_admin_key(const std::string& k, const std::string& path) {
   if (!k.starts_with("sha256:")) {
@@ -544,6 +560,14 @@ std::vector<std::string> Config::secrets() const {
     if (!s.key.clientsecret.empty()) out.push_back(s.key.clientsecret);
     if (!s.key.key.empty()) out.push_back(s.key.key);
   }
+  if (!shared_state.redis_url.empty()) {
+    try {
+      const auto u = shared::parse_redis_url(shared_state.redis_url);
+      if (!u.password.empty()) out.push_back(u.password);
+    } catch (const std::invalid_argument&) {
+      out.push_back(shared_state.redis_url);  // not parsed: the whole URL may hold the password
+    }
+  }
   return out;
 }
 
@@ -556,7 +580,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   note_unknown(root, "",
                {"subAccounts", "secret_authentication_tokens", "port", "host", "plugins", "model_aliases", "server",
                 "upstream", "retry", "routing", "log", "model_fallbacks", "context_window_fallbacks", "admin_keys",
-                "metrics", "client_keys", "usage", "discovery"},
+                "metrics", "client_keys", "usage", "discovery", "shared_state"},
                c.warnings);
 
   if (!root.contains("subAccounts")) fail("subAccounts", "missing (at least one subaccount is needed)");
@@ -613,6 +637,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   if (root.contains("metrics")) parse_metrics(root["metrics"], c.metrics, c.warnings);
   if (root.contains("usage")) parse_usage(root["usage"], c.usage, c.warnings);
   if (root.contains("discovery")) parse_discovery(root["discovery"], c.discovery, c.warnings);
+  if (root.contains("shared_state")) parse_shared_state(root["shared_state"], c.shared_state, c.warnings);
   // Relative to the config file's folder, like every other path in it.
   if (c.usage.file.empty()) c.usage.file = "usage.db";
   if (!fs::path(c.usage.file).is_absolute()) c.usage.file = (fs::path(base_dir) / c.usage.file).string();

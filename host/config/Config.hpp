@@ -155,6 +155,14 @@ struct DiscoverySettings {
   int timeout_s = 30;   // longest silence from the AI API while listing
 };
 
+// What several instances behind one load balancer share through Redis (shared/, README's
+// "shared_state"). No URL: nothing is shared, every instance keeps its own state as before.
+struct SharedStateSettings {
+  std::string redis_url;       // redis://[:password@]host[:port][/db]; checked by shared/RedisUrl
+  int poll_interval_ms = 200;  // how often peers' cooldowns are read: the staleness of this view
+  int timeout_ms = 1000;       // longest wait for Redis to connect or answer (background thread only)
+};
+
 struct PluginSettings {
   std::string dir;                   // empty: <binary dir>/plugins
   std::vector<std::string> enabled;  // empty: every plugin found
@@ -189,6 +197,7 @@ struct Config {
   MetricsSettings metrics;
   UsageSettings usage;
   DiscoverySettings discovery;
+  SharedStateSettings shared_state;
   PluginSettings plugins;
   std::vector<std::string> warnings;  // unknown fields etc., logged at start-up
 

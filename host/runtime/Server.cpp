@@ -22,6 +22,7 @@
 #include "runtime/RuntimeHolder.hpp"
 #include "server/AdminAuth.hpp"
 #include "server/Handlers.hpp"
+#include "shared/SharedState.hpp"
 #include "tls/ListenerCertificate.hpp"
 #include "upstream/InFlightCalls.hpp"
 
@@ -150,7 +151,8 @@ int serve(const std::shared_ptr<Runtime>& rt, const ServeHooks& hooks) {
   // The dashboard's 15 minutes of history start now (whether or not it is served yet: a reload
   // may turn it on).
   dashboard::SeriesSampler::process().start();
-  Discovery discovery(holder);  // deployment lists, refreshed while serving (discovery/)
+  Discovery discovery(holder);         // deployment lists, refreshed while serving (discovery/)
+  shared::SharedState shared(holder);  // cooldowns shared with other instances (shared_state)
   Reloader reloader(
       holder,
       [rebuild = hooks.rebuild, holder, listener_tls] {
@@ -169,6 +171,7 @@ int serve(const std::shared_ptr<Runtime>& rt, const ServeHooks& hooks) {
   drain(*holder, sc);
   server.stop();
   pool.joinAll();
+  shared.stop();  // once no request can cool a deployment any more
   dashboard::SeriesSampler::process().stop();
   spdlog::info("stopped");
   spdlog::shutdown();

@@ -14,6 +14,7 @@
 #include "server/AdminAuth.hpp"
 #include "server/Dialect.hpp"
 #include "server/HttpUtil.hpp"
+#include "shared/SharedStatus.hpp"
 
 namespace aicore::host {
 
@@ -39,6 +40,12 @@ std::string render_metrics(const RuntimeHolder& holder, const Runtime& rt, const
                {{"subaccount", sub.name}, {"deployment", deployment_id(url)}},
                std::chrono::duration<double>(left).count());
       }
+
+  if (const int redis = shared::SharedStatus::process().redis; redis != shared::SharedStatus::NotConfigured) {
+    family(out, "aicore_shared_state_redis_up", "gauge",
+           "1 while this instance shares cooldowns through Redis, 0 while Redis is unreachable.");
+    sample(out, "aicore_shared_state_redis_up", {}, redis);
+  }
 
   metrics::Metrics::process().render(out);
   metrics::render_process(out);

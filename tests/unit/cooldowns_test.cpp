@@ -11,7 +11,9 @@ using namespace std::chrono;
 namespace {
 struct FakeClock {
   Cooldowns::Clock::time_point t{seconds(1000)};
-  Cooldowns::Now now() { return [this] { return t; }; }
+  Cooldowns::Now now() {
+    return [this] { return t; };
+  }
 };
 RetrySettings settings() {
   RetrySettings s;
@@ -46,8 +48,8 @@ TEST(Cooldowns, RepeatedFailuresCoolForGrowingPeriods) {
   cd.failed("A");
   EXPECT_FALSE(cd.try_acquire("A"));  // threshold reached: 5 s
   c.t += seconds(5);
-  EXPECT_TRUE(cd.try_acquire("A"));   // half-open probe
-  cd.failed("A");                     // probe failed: 10 s
+  EXPECT_TRUE(cd.try_acquire("A"));  // half-open probe
+  cd.failed("A");                    // probe failed: 10 s
   c.t += seconds(9);
   EXPECT_FALSE(cd.try_acquire("A"));
   c.t += seconds(1);
@@ -180,4 +182,71 @@ TEST(AttemptPlan, ShortCooldownIsWaitedOut) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->url, "A");
   EXPECT_EQ(waits, 1);
+}
+
+// Cooldowns another instance published (shared/): they take a deployment out of rotation here
+// too, never shorten what this instance decided, and are not ended by a success seen here.
+TEST(Cooldowns, ARemoteCooldownTakesTheDeploymentOut) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.apply_remote("A", c.t + seconds(20));
+  EXPECT_FALSE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("B"));
+  EXPECT_EQ(cd.remaining("A"), seconds(20));
+  c.t += seconds(20);
+  EXPECT_TRUE(cd.try_acquire("A"));  // over: straight back in rotation (the peer probes it)
+  EXPECT_TRUE(cd.try_acquire("A"));
+}
+
+TEST(Cooldowns, ARemoteCooldownNeverShortensALocalOne) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.rate_limited("A", seconds(30));
+  cd.apply_remote("A", c.t + seconds(5));
+  EXPECT_EQ(cd.remaining("A"), seconds(30));
+  cd.apply_remote("A", c.t + seconds(45));  // a later end does extend it
+  EXPECT_EQ(cd.remaining("A"), seconds(45));
+}
+
+TEST(Cooldowns, ALocalSuccessDoesNotEndARemoteCooldown) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  ASSERT_TRUE(cd.try_acquire("A"));         // a request starts on A
+  cd.apply_remote("A", c.t + seconds(10));  // meanwhile a peer is told to back off
+  cd.succeeded("A");                        // the request then succeeds
+  EXPECT_FALSE(cd.try_acquire("A"));
+  c.t += seconds(10);
+  EXPECT_TRUE(cd.try_acquire("A"));
+}
+
+TEST(Cooldowns, AnEndedRemoteCooldownLeavesNoTrace) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  cd.apply_remote("A", c.t - seconds(1));
+  cd.apply_remote("B", c.t);
+  EXPECT_EQ(cd.view("A").phase, Cooldowns::Phase::Healthy);
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("B"));
+}
+
+TEST(Cooldowns, TellsTheHookOfEveryCooldownItStartsAndOnlyThose) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  std::vector<std::pair<std::string, Cooldowns::Clock::time_point>> told;
+  cd.on_cooled([&](const std::string& url, Cooldowns::Clock::time_point until) {
+    EXPECT_TRUE(cd.cooling(url));  // called with the lock released: the hook may read
+    told.emplace_back(url, until);
+  });
+  cd.rate_limited("A", seconds(30));
+  cd.failed("B");                          // below the threshold: not cooled, nothing to tell
+  cd.failed("B");                          // cooled for 5 s
+  cd.apply_remote("C", c.t + seconds(9));  // a peer's: not sent back
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].first, "A");
+  EXPECT_EQ(told[0].second, c.t + seconds(30));
+  EXPECT_EQ(told[1].first, "B");
+  EXPECT_EQ(told[1].second, c.t + seconds(5));
+  cd.on_cooled(nullptr);
+  cd.rate_limited("A", seconds(40));
+  EXPECT_EQ(told.size(), 2u);
 }

@@ -1,0 +1,184 @@
+// Several instances, one Redis (shared_state.redis_url): a 429 with Retry-After that one
+// instance sees takes the deployment out of the others' rotation too; Redis killed mid-run
+// stops only the sharing (every instance keeps serving and says so in its log); Redis back on
+// the same port, empty, and the instances publish their running cooldowns again. A real
+// redis-server (Debian's package, installed by scripts/install-deps.sh) on a free loopback port.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+import { runProxy, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+
+const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
+const skip = haveRedis ? false : 'redis-server is not installed (scripts/install-deps.sh --with-test-clients installs it)';
+
+let emulator;
+let redis;
+let redisPort;
+let proxies = [];
+// Redis with a password: AUTH is exercised, and no log line may show it.
+const password = 'redis-pw-' + Math.random().toString(36).slice(2);
+
+const freePort = () => new Promise((res, rej) => {
+  const s = createServer();
+  s.once('error', rej);
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+});
+const canConnect = (port) => new Promise((res) => {
+  const c = connect(port, '127.0.0.1', () => { c.destroy(); res(true); });
+  c.once('error', () => res(false));
+});
+// Polls `fn` until it is true (every 50 ms, at most `ms`).
+async function until(fn, what, ms = 10000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { if (await fn()) return; await new Promise((r) => setTimeout(r, 50)); }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+async function startRedis() {
+  const proc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    '--requirepass', password],
+    { stdio: 'ignore' });
+  await until(() => canConnect(redisPort), `redis-server on port ${redisPort}`);
+  return proc;
+}
+const killRedis = () => new Promise((res) => { redis.once('exit', () => res()); redis.kill('SIGKILL'); });
+
+const ask = async (proxy, content) => {
+  const t0 = Date.now();
+  const r = await fetch(proxy.url + '/v1/chat/completions', {
+    method: 'POST', headers: { authorization: 'Bearer test-key-1', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content }] }),
+  });
+  const body = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(body));
+  assert.equal(body.choices[0].message.content, `Echo: ${content}`);
+  return Date.now() - t0;
+};
+// Seconds the instance's /metrics says `deployment` stays out of rotation.
+async function cooling(proxy, deployment) {
+  const text = await (await fetch(proxy.url + '/metrics')).text();
+  const m = new RegExp(`aicore_deployment_cooldown_seconds\\{[^}]*deployment="${deployment}"[^}]*\\} ([0-9.e+-]+)`).exec(text);
+  assert.ok(m, `no cooldown gauge for ${deployment}`);
+  return Number(m[1]);
+}
+// aicore_shared_state_redis_up on the instance's /metrics (null when it is not there).
+async function redisUp(proxy) {
+  const m = /^aicore_shared_state_redis_up (\d+)$/m.exec(await (await fetch(proxy.url + '/metrics')).text());
+  return m ? Number(m[1]) : null;
+}
+const hits = async () => (await emulator.requests())
+  .filter((r) => r.path.endsWith('/chat/completions')).map((r) => `${r.deployment}:${r.status}`);
+// Through instance 1 until the emulator has answered the 429 (the round-robin may try the other
+// deployment first); failover still gives the client its 200.
+async function rateLimitThrough(proxy, retryAfter) {
+  await emulator.reset();
+  await emulator.fault({ target: 'd-gpt4o', kind: '429', count: 1, retry_after: retryAfter });
+  for (let i = 0; i < 4 && !(await hits()).includes('d-gpt4o:429'); i++) await ask(proxy, `limit ${i}`);
+  assert.ok((await hits()).includes('d-gpt4o:429'), (await hits()).join(' '));
+}
+// The next requests through each of `ps` go only to the deployment that is not cooling.
+async function sendsOnlyToTheOther(ps) {
+  await emulator.clearRequests();
+  for (const p of ps) for (let i = 0; i < 4; i++) await ask(p, `after ${i}`);
+  const h = await hits();
+  assert.equal(h.length, 4 * ps.length, h.join(' '));
+  assert.ok(h.every((x) => x === 'd-gpt4o-b:200'), h.join(' '));
+}
+
+before(async () => {
+  if (skip) return;
+  redisPort = await freePort();
+  redis = await startRedis();
+  emulator = await startEmulator();
+  // One config for the three instances; the usage ledger is per instance (not shared yet), so
+  // off here rather than three writers on one file.
+  const cfg = writeConfig(emulator.url, { extra: {
+    retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 200, deadline_s: 10, max_cooldown_s: 60 },
+    usage: { enabled: false },
+    shared_state: { redis_url: `redis://:${password}@127.0.0.1:${redisPort}/0` },
+  } });
+  proxies = await Promise.all([0, 1, 2].map(() => startProxy(cfg.path)));
+  for (const p of proxies) await until(() => p.logs().includes('shared state: connected to Redis'), 'the Redis connection');
+  for (const p of proxies) await ask(p, 'warm up tokens');
+});
+after(async () => {
+  await Promise.all(proxies.map((p) => p.stop()));
+  await emulator?.stop();
+  if (redis && redis.exitCode === null && redis.signalCode === null) await killRedis();
+});
+
+test('a 429 through instance 1 takes the deployment out of rotation on instances 2 and 3', { skip }, async () => {
+  const [one, two, three] = proxies;
+  for (const p of proxies) assert.equal(await redisUp(p), 1);
+  await rateLimitThrough(one, 4);
+  const t0 = Date.now();
+  await until(async () => (await cooling(two, 'd-gpt4o')) > 0 && (await cooling(three, 'd-gpt4o')) > 0,
+    'instances 2 and 3 to learn the cooldown');
+  // A poll interval (200 ms) plus a round trip, with room for a loaded machine.
+  assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+  assert.ok((await cooling(two, 'd-gpt4o')) <= 4, 'the peer keeps the Retry-After, not a default');
+  await sendsOnlyToTheOther([two, three]);
+  // Redis never went away: no instance may have seen an outage (an error reading an empty set,
+  // say, would show here as a connection dropped and made again).
+  for (const p of proxies) assert.doesNotMatch(p.logs(), /unreachable|is back after/);
+});
+
+test('Redis killed: every instance keeps serving on its own state and says so', { skip }, async () => {
+  // The first test's 4 s cooldown ends everywhere before the outage starts.
+  for (const p of proxies) await until(async () => (await cooling(p, 'd-gpt4o')) === 0, 'the cooldown to end', 8000);
+  await killRedis();
+  for (const p of proxies) {
+    await until(() => /shared state: Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0 is unreachable/.test(p.logs()), 'the warning');
+    assert.equal(await redisUp(p), 0);
+    for (let i = 0; i < 3; i++) assert.ok((await ask(p, `down ${i}`)) < 1000, 'a request does not wait for Redis');
+  }
+  // A 429 now stays with the instance that saw it: instance 2 still uses both deployments.
+  await rateLimitThrough(proxies[0], 30);
+  await emulator.clearRequests();
+  for (let i = 0; i < 4; i++) await ask(proxies[1], `alone ${i}`);
+  assert.ok((await hits()).includes('d-gpt4o:200'), (await hits()).join(' '));
+});
+
+test('Redis back on the same port, empty: the running cooldown is published again and shared', { skip }, async () => {
+  redis = await startRedis();
+  for (const p of proxies) await until(() => /shared state: Redis at \S+ is back after/.test(p.logs()), 'the reconnection');
+  for (const p of proxies) assert.equal(await redisUp(p), 1);
+  const [, two, three] = proxies;
+  await until(async () => (await cooling(two, 'd-gpt4o')) > 0 && (await cooling(three, 'd-gpt4o')) > 0,
+    'instances 2 and 3 to learn the cooldown instance 1 kept');
+  await sendsOnlyToTheOther([two, three]);
+  for (const p of proxies) {
+    // One outage, said once when it began and once when it ended.
+    assert.equal(p.logs().match(/is unreachable/g).length, 1, p.logs());
+    assert.equal(p.logs().match(/is back after/g).length, 1, p.logs());
+    assert.doesNotMatch(p.logs(), /^\S+ (error|critical) /m);
+    assert.ok(!p.logs().includes(password), 'the Redis password is in a log');
+  }
+});
+
+test('Redis frozen (SIGSTOP): requests do not wait for it; it counts as an outage until it answers', { skip }, async () => {
+  redis.kill('SIGSTOP');
+  try {
+    // The connection stays open but nothing answers: only the shared-state thread waits
+    // (shared_state.timeout_ms, 1 s), then drops it.
+    for (const p of proxies) for (let i = 0; i < 3; i++) assert.ok((await ask(p, `frozen ${i}`)) < 500, 'a request waited');
+    for (const p of proxies) await until(async () => (await redisUp(p)) === 0, 'the timeout to count as an outage');
+    for (const p of proxies) assert.equal(p.logs().match(/is unreachable/g).length, 2);
+  } finally {
+    redis.kill('SIGCONT');
+  }
+  for (const p of proxies) await until(async () => (await redisUp(p)) === 1, 'the reconnection', 15000);
+});
+
+test('--check-config names a bad Redis URL and never prints its password', async () => {
+  const cfg = writeConfig('http://127.0.0.1:9', { extra: { shared_state: { redis_url: 'redis://:hunter2@cache:99999/0' } } });
+  const { code, out } = await runProxy(['--config', cfg.path, '--check-config']);
+  assert.equal(code, 2, out);
+  assert.match(out, /config error: shared_state\.redis_url: the port must be a number from 1 to 65535/);
+  assert.doesNotMatch(out, /hunter2/);
+  const tls = writeConfig('http://127.0.0.1:9', { extra: { shared_state: { redis_url: 'rediss://cache:6380' } } });
+  const r = await runProxy(['--config', tls.path, '--check-config']);
+  assert.equal(r.code, 2, r.out);
+  assert.match(r.out, /shared_state\.redis_url: rediss:\/\/ \(TLS\) is not supported yet/);
+});
