@@ -10,11 +10,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, writeConfig, startProxy } from './lib/harness.mjs';
+import { startEmulator, writeConfig, startProxy, tempDir } from './lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, 'node_modules', '@anthropic-ai', 'claude-code', 'cli.js');
@@ -30,7 +29,7 @@ const OPUS46 = 'anthropic--claude-4.6-opus';
 
 before(async () => {
   assert.ok(existsSync(CLI), `${CLI} is missing: run scripts/install-deps.sh --with-test-clients (npm ci in tests/integration)`);
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-cc-emu-'));
+  const dir = tempDir('aicore-cc-emu-');
   const emuConfig = join(dir, 'emulator.json');
   writeFileSync(emuConfig, JSON.stringify({
     clients: [{ clientid: 'demo-client', clientsecret: 'demo-secret' }, { clientid: 'demo-client-2', clientsecret: 'demo-secret-2' }],
@@ -64,7 +63,7 @@ after(async () => {
 // the recipe sets (README "Claude Code") plus what keeps it offline. `args` may be a function of
 // the working directory. Resolves {code, stdout, stderr}.
 function claude(argsOrFn, { env = {}, files = {} } = {}) {
-  const home = mkdtempSync(join(tmpdir(), 'aicore-cc-home-'));
+  const home = tempDir('aicore-cc-home-');
   const cwd = join(home, 'work');
   mkdirSync(cwd);
   const args = typeof argsOrFn === 'function' ? argsOrFn(cwd) : argsOrFn;

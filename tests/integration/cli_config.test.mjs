@@ -2,11 +2,10 @@
 // example configs validate, plugins are listed, and no secret reaches the logs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { runProxy, startEmulator, startProxy, writeConfig, SOURCE_DIR } from './lib/harness.mjs';
+import { runProxy, startEmulator, startProxy, writeConfig, SOURCE_DIR, tempDir } from './lib/harness.mjs';
 
 test('--version, --help and an unknown flag', async () => {
   const v = await runProxy(['--version']);
@@ -29,7 +28,7 @@ test('the shipped example configs validate', async () => {
 });
 
 test('a broken config names the field and exits 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-bad-'));
+  const dir = tempDir('aicore-bad-');
   const cases = [
     [{ subAccounts: { acc1: { service_key_json: 'keys/acc1.json', deployment_models: {} } } },
       'subAccounts.acc1.service_key_json: file not found: keys/acc1.json'],

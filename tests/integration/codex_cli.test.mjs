@@ -10,11 +10,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, writeConfig, startProxy } from './lib/harness.mjs';
+import { startEmulator, writeConfig, startProxy, tempDir } from './lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
@@ -57,7 +56,7 @@ after(async () => {
 // Runs `codex exec <prompt>` with `model` in a fresh CODEX_HOME (the README's config.toml) and
 // working directory. Resolves {code, stdout, stderr, cwd}.
 function codex(model, prompt, extraArgs = []) {
-  const home = mkdtempSync(join(tmpdir(), 'aicore-codex-home-'));
+  const home = tempDir('aicore-codex-home-');
   const cwd = join(home, 'work');
   mkdirSync(cwd);
   writeFileSync(join(home, 'config.toml'), [

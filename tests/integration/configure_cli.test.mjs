@@ -7,11 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_DIR, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+import { BUILD_DIR, startEmulator, startProxy, writeConfig, tempDir } from './lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const GEMINI = join(here, 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js');
@@ -46,7 +45,7 @@ function configure(args, home) {
   });
 }
 
-const freshHome = () => mkdtempSync(join(tmpdir(), 'aicore-configure-home-'));
+const freshHome = () => tempDir('aicore-configure-home-');
 
 async function freePort() {
   const srv = createServer();

@@ -5,12 +5,11 @@
 // ACP_UPSTREAM_TOO_LONG and the host sends the request to the next model of the chain instead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { startEmulator, writeConfig, startProxy } from './lib/harness.mjs';
+import { startEmulator, writeConfig, startProxy, tempDir } from './lib/harness.mjs';
 
 const WINDOW = 50;  // tokens; the emulator estimates ceil(chars / 4) + 3 per message
 const LONG = 'the prompt that does not fit '.repeat(20);  // ~150 tokens
@@ -20,7 +19,7 @@ let anthropic;
 let openai;
 
 before(async () => {
-  const emuConfig = join(mkdtempSync(join(tmpdir(), 'aicore-ctx-')), 'emulator.json');
+  const emuConfig = join(tempDir('aicore-ctx-'), 'emulator.json');
   writeFileSync(emuConfig, JSON.stringify({
     clients: [{ clientid: 'demo-client', clientsecret: 'demo-secret' }, { clientid: 'demo-client-2', clientsecret: 'demo-secret-2' }],
     deployments: {

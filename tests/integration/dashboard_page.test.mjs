@@ -5,13 +5,12 @@
 // key, its login form keeps the key in the tab's session only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import puppeteer from 'puppeteer-core';
-import { startEmulator, writeConfig, startProxy } from './lib/harness.mjs';
+import { startEmulator, writeConfig, startProxy, tempDir } from './lib/harness.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ALICE = 'sk-alice-page-0123456789';
@@ -39,7 +38,7 @@ before(async () => {
     headless: true,
     // Root in CI has no user namespace for the sandbox; the page is our own, on loopback.
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-extensions'],
-    userDataDir: mkdtempSync(join(tmpdir(), 'aicore-chromium-')),
+    userDataDir: tempDir('aicore-chromium-'),
   });
 });
 after(async () => {

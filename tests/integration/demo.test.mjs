@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILD_DIR, SOURCE_DIR } from './lib/harness.mjs';
+import { BUILD_DIR, SOURCE_DIR, tempDir } from './lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -58,7 +57,7 @@ test('the README demo: run.sh, its curl, and Claude Code against it', { timeout:
     const ids = models.data.map((m) => m.id);
     for (const id of ['gpt-4o', 'anthropic--claude-4.5-sonnet', 'gemini-2.5-pro']) assert.ok(ids.includes(id), ids.join(','));
 
-    const home = mkdtempSync(join(tmpdir(), 'aicore-demo-home-'));
+    const home = tempDir('aicore-demo-home-');
     const claude = spawnSync('bash', ['-c', claudeBlock], {
       cwd: home, encoding: 'utf8', timeout: 60000,
       env: {

@@ -3,14 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, copyFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { BUILD_DIR, SOURCE_DIR, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+import { BUILD_DIR, SOURCE_DIR, startEmulator, startProxy, writeConfig, tempDir } from './lib/harness.mjs';
 
 test('an out-of-tree plugin built against the installed SDK serves a model', { timeout: 240000 }, async () => {
-  const work = mkdtempSync(join(tmpdir(), 'aicore-sdk-'));
+  const work = tempDir('aicore-sdk-');
   const prefix = join(work, 'prefix');
   const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'pipe' });
   run('cmake', ['--install', BUILD_DIR, '--prefix', prefix]);

@@ -13,11 +13,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, writeConfig, startProxy } from './lib/harness.mjs';
+import { startEmulator, writeConfig, startProxy, tempDir } from './lib/harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js');
@@ -60,7 +59,7 @@ after(async () => {
 // Runs `gemini -p <prompt> -m <model> --yolo` in a fresh HOME (the README's settings) and working
 // directory. Resolves {code, stdout, stderr, cwd}.
 function gemini(model, prompt) {
-  const home = mkdtempSync(join(tmpdir(), 'aicore-gemini-home-'));
+  const home = tempDir('aicore-gemini-home-');
   const cwd = join(home, 'work');
   mkdirSync(cwd);
   mkdirSync(join(home, '.gemini'));

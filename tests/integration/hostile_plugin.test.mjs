@@ -3,13 +3,12 @@
 // names it; every other model keeps being served.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_DIR, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+import { BUILD_DIR, startEmulator, startProxy, writeConfig, tempDir } from './lib/harness.mjs';
 
 test('broken plugin output becomes a 5xx or an error event, and the log names the plugin', async () => {
-  const plugins = mkdtempSync(join(tmpdir(), 'aicore-plugins-'));
+  const plugins = tempDir('aicore-plugins-');
   for (const so of ['auth.so', 'openai.so']) copyFileSync(join(BUILD_DIR, 'plugins', so), join(plugins, so));
   copyFileSync(join(BUILD_DIR, 'tests/abi/hostile-plugins/misbehaving.so'), join(plugins, 'misbehaving.so'));
   const emulator = await startEmulator();
@@ -45,7 +44,7 @@ test('broken plugin output becomes a 5xx or an error event, and the log names th
 });
 
 test('a plugin cannot smuggle CR/LF or override the host\'s headers: 500 naming it, nothing sent upstream', async () => {
-  const plugins = mkdtempSync(join(tmpdir(), 'aicore-plugins-'));
+  const plugins = tempDir('aicore-plugins-');
   for (const so of ['auth.so', 'openai.so']) copyFileSync(join(BUILD_DIR, 'plugins', so), join(plugins, so));
   copyFileSync(join(BUILD_DIR, 'tests/abi/hostile-plugins/misbehaving.so'), join(plugins, 'misbehaving.so'));
   const emulator = await startEmulator();

@@ -6,17 +6,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_DIR, startEmulator, startProxy } from './lib/harness.mjs';
+import { BUILD_DIR, startEmulator, startProxy, tempDir } from './lib/harness.mjs';
 
 let emulator;
 let dir;
 
 before(async () => {
   emulator = await startEmulator();
-  dir = mkdtempSync(join(tmpdir(), 'aicore-init-'));
+  dir = tempDir('aicore-init-');
   // Two subaccounts' keys as BTP hands them out (the first names its identity zone).
   writeFileSync(join(dir, 'acme.json'), JSON.stringify({
     clientid: 'demo-client', clientsecret: 'demo-secret', url: emulator.url, identityzone: 'acme',

@@ -5,15 +5,14 @@
 // tokens. Beside it, a 1.1 plugin (openai) reports the same through acp_event_sink.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILD_DIR, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+import { BUILD_DIR, startEmulator, startProxy, writeConfig, tempDir } from './lib/harness.mjs';
 
 let emulator, proxy;
 
 before(async () => {
-  const plugins = mkdtempSync(join(tmpdir(), 'aicore-plugins-'));
+  const plugins = tempDir('aicore-plugins-');
   for (const so of ['auth.so', 'openai.so']) copyFileSync(join(BUILD_DIR, 'plugins', so), join(plugins, so));
   copyFileSync(join(BUILD_DIR, 'tests/abi/event-plugins/legacy.so'), join(plugins, 'legacy.so'));
   emulator = await startEmulator();

@@ -6,13 +6,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { startEmulator, writeConfig, startProxy } from './lib/harness.mjs';
+import { startEmulator, writeConfig, startProxy, tempDir } from './lib/harness.mjs';
 
 const ADMIN_KEY = 'admin-key-for-the-metrics-test';
 let emulator;
@@ -188,7 +187,7 @@ const freePort = () => new Promise((res) => {
 
 test('a real Prometheus server scrapes the proxy with the admin key', async () => {
   const p = await proxyWith({ admin_keys: [ADMIN_KEY] });
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-prom-'));
+  const dir = tempDir('aicore-prom-');
   const port = await freePort();
   const target = new URL(p.url).host;
   writeFileSync(join(dir, 'prometheus.yml'), [

@@ -5,16 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
-import { startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
+import { startEmulator, startProxy, writeConfig, tempDir } from './lib/harness.mjs';
 
 function selfSigned() {
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-tls-'));
+  const dir = tempDir('aicore-tls-');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
   return { dir, cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') };
@@ -56,7 +55,7 @@ test('upstream certificates are verified by default; upstream.ca_file trusts a p
   const base = fakeSap.url;
   const keyFor = (id) => ({ clientid: id, clientsecret: 's', url: base, serviceurls: { AI_API_URL: base } });
   const config = (extra) => {
-    const dir = mkdtempSync(join(tmpdir(), 'aicore-tlscfg-'));
+    const dir = tempDir('aicore-tlscfg-');
     const path = join(dir, 'config.json');
     writeFileSync(path, JSON.stringify({
       subAccounts: { only: { service_key: keyFor('x'), deployment_models: { 'gpt-4o': [`${base}/v2/inference/deployments/d`] } } },
@@ -129,7 +128,7 @@ test('HTTPS: a head that drips after the handshake is cut at server.header_timeo
 
 // ---- hostname verification, TLS policy on both sides, certificate reload (issue 10) ----------
 
-function certFor(name, dir = mkdtempSync(join(tmpdir(), 'aicore-tls-'))) {
+function certFor(name, dir = tempDir('aicore-tls-')) {
   const san = /^[\d.]+$/.test(name) ? `IP:${name}` : `DNS:${name}`;
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`,
     '-addext', `subjectAltName=${san}`, '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.pem`)], { stdio: 'pipe' });
@@ -138,7 +137,7 @@ function certFor(name, dir = mkdtempSync(join(tmpdir(), 'aicore-tls-'))) {
 
 // A proxy whose only subaccount's token endpoint and deployment are `base`; retry once.
 function configFor(base, extra = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-tlscfg-'));
+  const dir = tempDir('aicore-tlscfg-');
   const path = join(dir, 'config.json');
   writeFileSync(path, JSON.stringify({
     subAccounts: { only: { service_key: { clientid: 'x', clientsecret: 's', url: base, serviceurls: { AI_API_URL: base } },
@@ -235,9 +234,9 @@ test('the upstream side refuses old protocols and weak ciphers too', async () =>
 });
 
 test('SIGHUP reloads the listener certificate; a broken one is refused and the old one kept', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-tls-'));
-  const first = certFor('127.0.0.1', mkdtempSync(join(tmpdir(), 'aicore-tls-')));
-  const second = certFor('127.0.0.1', mkdtempSync(join(tmpdir(), 'aicore-tls-')));
+  const dir = tempDir('aicore-tls-');
+  const first = certFor('127.0.0.1', tempDir('aicore-tls-'));
+  const second = certFor('127.0.0.1', tempDir('aicore-tls-'));
   const cert = join(dir, 'live.pem');
   const key = join(dir, 'live.key');
   copyFileSync(first.cert, cert);

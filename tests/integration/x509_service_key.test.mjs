@@ -6,12 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, startProxy, runProxy } from './lib/harness.mjs';
+import { startEmulator, startProxy, runProxy, tempDir } from './lib/harness.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'aicore-x509-'));
+const dir = tempDir('aicore-x509-');
 const openssl = (...args) => execFileSync('openssl', args, { stdio: 'pipe' });
 const file = (name) => join(dir, name);
 
@@ -46,7 +45,7 @@ after(async () => { await emulator?.stop(); });
 
 // A config with one subaccount whose service key is an X.509 key with certificate `name`.
 function config(name, { key } = {}) {
-  const cfgDir = mkdtempSync(join(tmpdir(), 'aicore-x509cfg-'));
+  const cfgDir = tempDir('aicore-x509cfg-');
   const serviceKey = {
     clientid: 'x509-client',
     'credential-type': 'x509',

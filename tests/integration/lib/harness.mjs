@@ -1,7 +1,7 @@
 // Starts the real binaries (aicore-emulator, aicore-proxy) on ephemeral loopback ports and stops
 // them again; every integration test drives them over HTTP with the official SDKs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,9 +70,24 @@ export async function startEmulator(args = []) {
   };
 }
 
+// Every temp dir a test makes (configs, service keys, CLI homes, logs) is removed when its test
+// file's process exits; AICORE_KEEP_TMP=1 keeps them, to look at a failed run's files.
+const tempDirs = [];
+process.on('exit', () => {
+  if (process.env.AICORE_KEEP_TMP) return;
+  for (const d of tempDirs) {
+    try { rmSync(d, { recursive: true, force: true }); } catch { /* still in use: the OS cleans /tmp */ }
+  }
+});
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 // The Python proxy's config.json format, with two subaccounts on the emulator.
 export function writeConfig(emulatorUrl, { keys = ['test-key-1', 'test-key-2'], extra = {}, models, aliases = { 'my-gpt': 'gpt-4o' } } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'aicore-it-'));
+  const dir = tempDir('aicore-it-');
   mkdirSync(join(dir, 'keys'));
   const key = (id, secret) => ({
     clientid: id, clientsecret: secret, url: emulatorUrl, identityzoneid: `zone-${id}`,
