@@ -18,12 +18,24 @@ TEST(LogEscape, EscapesEveryControlCharacter) {
   EXPECT_EQ(escape_controls(std::string("\0\x1b[31m\x7f", 7)), "\\x00\\x1b[31m\\x7f");
 }
 
+// The default logger writes into a string with the proxy's formatter while this is alive.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::ostream_sink_st>(out_));
+    logger->set_formatter(make_log_formatter());
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
 TEST(LogEscape, TheLogFormatterKeepsEachMessageOnOneLine) {
-  std::ostringstream out;
-  auto logger = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
-  logger->set_formatter(make_log_formatter());
-  auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(logger);
+  CapturedLog log;
   AccessRecord rec;
   rec.id = "req_1";
   rec.method = "POST";
@@ -32,8 +44,7 @@ TEST(LogEscape, TheLogFormatterKeepsEachMessageOnOneLine) {
   rec.status = 404;
   rec.write();
   spdlog::warn("upstream said: {}", "line one\r\nline two");
-  spdlog::set_default_logger(previous);
-  const std::string text = out.str();
+  const std::string text = log.text();
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;
   EXPECT_NE(text.find("model=gpt-4o\\n2026-01-01T00:00:00.000+0000\\x20info\\x20access\\x20id=req_forged\\x20status=200 "),
             std::string::npos) << text;
@@ -61,11 +72,7 @@ TEST(LogEscape, TheFormatterEscapesAControlCharacterAtEveryOffset) {
 
 // Latencies are written with one decimal ({:.1f}) without fmt's floating-point path.
 TEST(LogEscape, TheAccessLineWritesLatenciesWithOneDecimal) {
-  std::ostringstream out;
-  auto logger = std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
-  logger->set_formatter(make_log_formatter());
-  auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(logger);
+  CapturedLog log;
   AccessRecord rec;
   rec.id = "req_1";
   rec.start = std::chrono::steady_clock::now() - std::chrono::seconds(12);
@@ -73,8 +80,7 @@ TEST(LogEscape, TheAccessLineWritesLatenciesWithOneDecimal) {
   rec.write();
   rec.ttfb_ms = -1;
   rec.write();
-  spdlog::set_default_logger(previous);
-  const std::string text = out.str();
+  const std::string text = log.text();
   EXPECT_TRUE(std::regex_search(text, std::regex(" latency_ms=120[0-9][0-9]\\.[0-9] ttfb_ms=1\\.0 "))) << text;
   EXPECT_NE(text.find(" ttfb_ms=-1.0 "), std::string::npos) << text;
 }
