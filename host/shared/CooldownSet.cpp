@@ -16,10 +16,7 @@ void CooldownSet::publish(Poco::Redis::Client& c, const Outbox::Batch& batch, bo
   Outbox::Batch send = batch;
   if (fresh)
     for (const auto& [url, until] : mine_)
-      if (until > now_ms) {
-        auto [it, added] = send.try_emplace(url, until);
-        if (!added) it->second = std::max(it->second, until);
-      }
+      if (until > now_ms) Outbox::merge(send, url, until);
   std::erase_if(mine_, [&](const auto& kv) { return kv.second <= now_ms; });
   if (send.empty()) return;
   Poco::Redis::Array zadd;

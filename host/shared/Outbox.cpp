@@ -4,7 +4,7 @@
 
 namespace aicore::host::shared {
 
-void Outbox::merge_(Batch& into, const std::string& url, int64_t until_ms) {
+void Outbox::merge(Batch& into, const std::string& url, int64_t until_ms) {
   auto [it, fresh] = into.try_emplace(url, until_ms);
   if (!fresh) it->second = std::max(it->second, until_ms);
 }
@@ -12,7 +12,7 @@ void Outbox::merge_(Batch& into, const std::string& url, int64_t until_ms) {
 void Outbox::put(const std::string& url, int64_t until_ms) {
   {
     std::lock_guard lock(mu_);
-    merge_(pending_, url, until_ms);
+    merge(pending_, url, until_ms);
     woken_ = true;
   }
   cv_.notify_one();
@@ -27,7 +27,7 @@ Outbox::Batch Outbox::take() {
 
 void Outbox::put_back(const Batch& b) {
   std::lock_guard lock(mu_);
-  for (const auto& [url, until] : b) merge_(pending_, url, until);
+  for (const auto& [url, until] : b) merge(pending_, url, until);
 }
 
 bool Outbox::wait(std::chrono::milliseconds d) {

@@ -16,6 +16,8 @@ namespace aicore::host::shared {
 class Outbox {
  public:
   using Batch = std::unordered_map<std::string, int64_t>;  // URL -> wall-clock ms the cooldown ends
+  // Adds one cooldown to `into`, keeping the later end when the URL is already there.
+  static void merge(Batch& into, const std::string& url, int64_t until_ms);
 
   // Request threads: queues and wakes the shared-state thread.
   void put(const std::string& url, int64_t until_ms);
@@ -30,8 +32,6 @@ class Outbox {
   void stop();
 
  private:
-  static void merge_(Batch& into, const std::string& url, int64_t until_ms);
-
   std::mutex mu_;
   std::condition_variable cv_;
   Batch pending_;
