@@ -20,6 +20,7 @@
 #include "runtime/Reloader.hpp"
 #include "runtime/Runtime.hpp"
 #include "runtime/Server.hpp"
+#include "shared/RedisUrl.hpp"
 
 #ifndef AICORE_VERSION
 #define AICORE_VERSION "0.0.0"
@@ -161,6 +162,13 @@ class ProxyApp : public Poco::Util::ServerApplication {
                    current.config.port);
     config.host = current.config.host;
     config.port = current.config.port;
+    // The shared-state thread and its Redis connections were set up at start (shared/SharedState).
+    if (config.shared_state != current.config.shared_state) {
+      const std::string& url = current.config.shared_state.redis_url;
+      spdlog::warn("shared_state changes take effect only after a restart ({})",
+                   url.empty() ? "still not sharing" : "still using " + shared::parse_redis_url(url).redacted());
+      config.shared_state = current.config.shared_state;
+    }
     PluginSet plugins = load_plugins(plugin_dir(opt, config), config);
     std::shared_ptr<Runtime> rt = Runtime::build(std::move(config), std::move(plugins), &current);
     rt->open_usage(&current);

@@ -414,7 +414,7 @@ void parse_discovery(const json& v, DiscoverySettings& d, std::vector<std::strin
 
 void parse_shared_state(const json& v, SharedStateSettings& st, std::vector<std::string>& warnings) {
   need_object(v, "shared_state");
-  note_unknown(v, "shared_state", {"redis_url", "poll_interval_ms", "timeout_ms"}, warnings);
+  note_unknown(v, "shared_state", {"redis_url", "poll_interval_ms", "timeout_ms", "lookup_timeout_ms"}, warnings);
   if (v.contains("redis_url")) {
     st.redis_url = get_string(v["redis_url"], "shared_state.redis_url");
     try {
@@ -425,6 +425,7 @@ void parse_shared_state(const json& v, SharedStateSettings& st, std::vector<std:
   }
   read_int(v, "shared_state.poll_interval_ms", st.poll_interval_ms, 10, 10000);
   read_int(v, "shared_state.timeout_ms", st.timeout_ms, 10, 60000);
+  read_int(v, "shared_state.lookup_timeout_ms", st.lookup_timeout_ms, 1, 10000);
 }
 
 // An admin key as written: the key, or "sha256:" and the 64 hex digits of its SHA-256.

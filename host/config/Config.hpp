@@ -160,7 +160,9 @@ struct DiscoverySettings {
 struct SharedStateSettings {
   std::string redis_url;       // redis://[:password@]host[:port][/db]; checked by shared/RedisUrl
   int poll_interval_ms = 200;  // how often peers' cooldowns are read: the staleness of this view
-  int timeout_ms = 1000;       // longest wait for Redis to connect or answer (background thread only)
+  int timeout_ms = 1000;       // longest wait for Redis to connect or answer (background thread)
+  int lookup_timeout_ms = 50;  // the same for a request that asks Redis (conversation affinity)
+  bool operator==(const SharedStateSettings&) const = default;
 };
 
 struct PluginSettings {

@@ -20,23 +20,27 @@ Poco::Timespan span(std::chrono::milliseconds d) { return Poco::Timespan(d.count
 
 RedisLink::RedisLink(RedisUrl url, std::chrono::milliseconds timeout) : url_(std::move(url)), timeout_(timeout) {}
 
-bool RedisLink::connect_() {
+std::unique_ptr<Poco::Redis::Client> open_redis(const RedisUrl& url, std::chrono::milliseconds timeout) {
   auto c = std::make_unique<Poco::Redis::Client>();
-  c->connect(url_.host, url_.port, span(timeout_));
-  c->setReceiveTimeout(span(timeout_));
-  if (!url_.password.empty()) {
+  c->connect(url.host, url.port, span(timeout));
+  c->setReceiveTimeout(span(timeout));
+  if (!url.password.empty()) {
     Poco::Redis::Array auth;
     auth << "AUTH";
-    if (!url_.user.empty()) auth << url_.user;
-    auth << url_.password;
+    if (!url.user.empty()) auth << url.user;
+    auth << url.password;
     c->execute<std::string>(auth);
   }
-  if (url_.db != 0) {
+  if (url.db != 0) {
     Poco::Redis::Array select;
-    select << "SELECT" << std::to_string(url_.db);
+    select << "SELECT" << std::to_string(url.db);
     c->execute<std::string>(select);
   }
-  client_ = std::move(c);
+  return c;
+}
+
+bool RedisLink::connect_() {
+  client_ = open_redis(url_, timeout_);
   fresh_ = true;
   backoff_ = std::chrono::milliseconds(0);
   if (outage_) {

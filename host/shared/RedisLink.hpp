@@ -15,6 +15,10 @@
 
 namespace aicore::host::shared {
 
+// A connection that has sent AUTH and SELECT as the URL says, with `timeout` bounding the connect
+// and every reply. Throws Poco::Exception when Redis is unreachable or refuses.
+std::unique_ptr<Poco::Redis::Client> open_redis(const RedisUrl& url, std::chrono::milliseconds timeout);
+
 class RedisLink {
  public:
   using Clock = std::chrono::steady_clock;

@@ -1,10 +1,9 @@
 #include "shared/SharedState.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <unordered_set>
 
+#include "shared/AffinityStore.hpp"
 #include "shared/CooldownSet.hpp"
 #include "shared/RedisLink.hpp"
 #include "shared/RedisUrl.hpp"
@@ -47,11 +46,17 @@ SharedState::SharedState(std::shared_ptr<RuntimeHolder> holder) : holder_(std::m
   cooldowns_->on_cooled([box = outbox_](const std::string& url, Cooldowns::Clock::time_point until) {
     box->put(url, wall_ms(until, steady_clock::now(), now_wall_ms()));
   });
+  const auto& settings = rt->config.shared_state;
+  auto pool =
+      std::make_shared<RedisPool>(parse_redis_url(settings.redis_url), milliseconds(settings.lookup_timeout_ms));
+  affinity_ = rt->affinity;
+  affinity_->share(std::make_shared<AffinityStore>(std::move(pool)));
   thread_ = std::thread([this] { run_(); });
 }
 
 void SharedState::stop() {
   if (cooldowns_) cooldowns_->on_cooled(nullptr);
+  if (affinity_) affinity_->share(nullptr);
   if (outbox_) outbox_->stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -61,14 +66,9 @@ void SharedState::run_() {
   const RedisUrl url = parse_redis_url(settings.redis_url);  // valid: the config loaded
   RedisLink link(url, milliseconds(settings.timeout_ms));
   CooldownSet set;
-  bool warned_reload = false;
   // Straight away at start, then every poll interval, or sooner when this instance cooled one.
   for (bool first = true; first || outbox_->wait(milliseconds(settings.poll_interval_ms)); first = false) {
-    const auto rt = holder_->get();
-    if (rt->config.shared_state.redis_url != settings.redis_url && !warned_reload) {
-      spdlog::warn("shared_state changes take effect only after a restart (still using {})", url.redacted());
-      warned_reload = true;
-    }
+    const auto rt = holder_->get();  // a reload keeps shared_state as it started (main.cpp)
     Outbox::Batch batch = outbox_->take();
     const bool ok = link.run([&](Poco::Redis::Client& c, bool fresh) {
       const int64_t now_ms = now_wall_ms();

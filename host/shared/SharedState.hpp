@@ -3,6 +3,7 @@
 // through an Outbox (a request thread only queues); every shared_state.poll_interval_ms it sends
 // them and applies the cooldowns peers published to the local Cooldowns. Redis down or slow
 // delays only this thread: requests go on with the local state, and the log says so.
+// Conversation affinity is the exception that asks Redis on the request path (AffinityStore.hpp).
 // Built from the configuration at start-up; a reload that changes shared_state needs a restart.
 #pragma once
 
@@ -30,6 +31,7 @@ class SharedState {
 
   std::shared_ptr<RuntimeHolder> holder_;
   std::shared_ptr<Cooldowns> cooldowns_;  // the hooked one (it outlives reloads)
+  std::shared_ptr<Affinity> affinity_;    // likewise
   std::shared_ptr<Outbox> outbox_;        // shared with the hook, which may outlive this object
   std::thread thread_;
 };

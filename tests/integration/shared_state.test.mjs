@@ -7,6 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { runProxy, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
 
 const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
@@ -67,6 +69,27 @@ async function redisUp(proxy) {
   const m = /^aicore_shared_state_redis_up (\d+)$/m.exec(await (await fetch(proxy.url + '/metrics')).text());
   return m ? Number(m[1]) : null;
 }
+// Claude: conversation affinity is on for it by default (routing.affinity "auto").
+const CLAUDE = 'anthropic--claude-4.5-sonnet';
+// One turn of conversation `conv` ({session, history}) through `proxy`: the deployment that
+// answered it (the emulator's record) and how long it took.
+async function turn(proxy, conv, text) {
+  conv.history.push({ role: 'user', content: text });
+  const t0 = Date.now();
+  const r = await fetch(proxy.url + '/v1/messages', {
+    method: 'POST',
+    headers: { 'x-api-key': 'test-key-1', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: CLAUDE, max_tokens: 32, messages: conv.history,
+      metadata: { user_id: `user_u_account_a_session_${conv.session}` } }),
+  });
+  const body = await r.json();
+  const ms = Date.now() - t0;
+  assert.equal(r.status, 200, JSON.stringify(body));
+  conv.history.push({ role: 'assistant', content: body.content });
+  const recs = (await emulator.requests()).filter((x) => x.deployment?.startsWith('d-claude'));
+  return { deployment: recs.at(-1).deployment, ms };
+}
+const affinityHits = (p) => (p.logs().match(/affinity=hit/g) ?? []).length;
 const hits = async () => (await emulator.requests())
   .filter((r) => r.path.endsWith('/chat/completions')).map((r) => `${r.deployment}:${r.status}`);
 // Through instance 1 until the emulator has answered the 429 (the round-robin may try the other
@@ -93,7 +116,12 @@ before(async () => {
   emulator = await startEmulator();
   // One config for the three instances; the usage ledger is per instance (not shared yet), so
   // off here rather than three writers on one file.
-  const cfg = writeConfig(emulator.url, { extra: {
+  const dep = (id) => `${emulator.url}/v2/inference/deployments/${id}`;
+  const models = {
+    a: { 'gpt-4o': [dep('d-gpt4o')], [CLAUDE]: [dep('d-claude45sonnet')] },
+    b: { 'gpt-4o': [dep('d-gpt4o-b')], [CLAUDE]: [dep('d-claude-b')] },
+  };
+  const cfg = writeConfig(emulator.url, { models, extra: {
     retry: { max_attempts: 4, base_delay_ms: 20, max_delay_ms: 200, deadline_s: 10, max_cooldown_s: 60 },
     usage: { enabled: false },
     shared_state: { redis_url: `redis://:${password}@127.0.0.1:${redisPort}/0` },
@@ -124,6 +152,21 @@ test('a 429 through instance 1 takes the deployment out of rotation on instances
   for (const p of proxies) assert.doesNotMatch(p.logs(), /unreachable|is back after/);
 });
 
+test('an 8-turn conversation spread over the three instances stays on one deployment', { skip }, async () => {
+  // Instance 2 starts another conversation first, so its round-robin turn is not instance 1's:
+  // on its own it would send a conversation it has not seen to the other deployment.
+  await turn(proxies[1], { session: randomUUID(), history: [] }, 'another conversation');
+  const conv = { session: randomUUID(), history: [] };
+  const before = proxies.map(affinityHits);
+  const deployments = [];
+  for (let t = 0; t < 8; t++) deployments.push((await turn(proxies[t % 3], conv, `turn ${t}`)).deployment);
+  assert.equal(new Set(deployments).size, 1, deployments.join(' '));
+  // Turns 2..8 were sent where the conversation already was, two of them by instances that had
+  // never seen it: the access log says hit, not new.
+  const after = proxies.map(affinityHits);
+  assert.equal(after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0), 7, `hits ${before} -> ${after}`);
+});
+
 test('Redis killed: every instance keeps serving on its own state and says so', { skip }, async () => {
   // The first test's 4 s cooldown ends everywhere before the outage starts.
   for (const p of proxies) await until(async () => (await cooling(p, 'd-gpt4o')) === 0, 'the cooldown to end', 8000);
@@ -132,6 +175,14 @@ test('Redis killed: every instance keeps serving on its own state and says so', 
     await until(() => /shared state: Redis at redis:\/\/\*\*\*@127\.0\.0\.1:\d+\/0 is unreachable/.test(p.logs()), 'the warning');
     assert.equal(await redisUp(p), 0);
     for (let i = 0; i < 3; i++) assert.ok((await ask(p, `down ${i}`)) < 1000, 'a request does not wait for Redis');
+  }
+  // A conversation goes on where it was, each instance from what it saw itself.
+  const conv = { session: randomUUID(), history: [] };
+  const first = await turn(proxies[0], conv, 'during the outage');
+  for (let i = 0; i < 3; i++) {
+    const t = await turn(proxies[0], conv, `still down ${i}`);
+    assert.equal(t.deployment, first.deployment);
+    assert.ok(t.ms < 1000, `a turn waited ${t.ms} ms`);
   }
   // A 429 now stays with the instance that saw it: instance 2 still uses both deployments.
   await rateLimitThrough(proxies[0], 30);
@@ -163,12 +214,33 @@ test('Redis frozen (SIGSTOP): requests do not wait for it; it counts as an outag
     // The connection stays open but nothing answers: only the shared-state thread waits
     // (shared_state.timeout_ms, 1 s), then drops it.
     for (const p of proxies) for (let i = 0; i < 3; i++) assert.ok((await ask(p, `frozen ${i}`)) < 500, 'a request waited');
+    // A turn asks Redis on the request path: at most shared_state.lookup_timeout_ms (50 ms), and
+    // then the pool pauses, so the next turns do not wait at all.
+    const conv = { session: randomUUID(), history: [] };
+    for (const p of proxies) for (let i = 0; i < 3; i++) assert.ok((await turn(p, conv, `frozen turn ${i}`)).ms < 500, 'a turn waited');
     for (const p of proxies) await until(async () => (await redisUp(p)) === 0, 'the timeout to count as an outage');
     for (const p of proxies) assert.equal(p.logs().match(/is unreachable/g).length, 2);
   } finally {
     redis.kill('SIGCONT');
   }
   for (const p of proxies) await until(async () => (await redisUp(p)) === 1, 'the reconnection', 15000);
+});
+
+test('a SIGHUP that adds shared_state says it needs a restart, and the reload still applies the rest', { skip }, async () => {
+  const cfg = writeConfig(emulator.url, { keys: ['key-before'], extra: { usage: { enabled: false } } });
+  const p = await startProxy(cfg.path);
+  try {
+    writeFileSync(cfg.path, JSON.stringify({ ...cfg.config, secret_authentication_tokens: ['key-after'],
+      shared_state: { redis_url: `redis://:${password}@127.0.0.1:${redisPort}/0` } }));
+    p.proc.kill('SIGHUP');
+    await until(() => /shared_state changes take effect only after a restart \(still not sharing\)/.test(p.logs()), 'the warning');
+    await until(async () => (await fetch(p.url + '/v1/models', { headers: { authorization: 'Bearer key-after' } })).status === 200,
+      'the new key');
+    assert.equal(await redisUp(p), null, 'no shared-state metric: it is not sharing');
+    assert.ok(!p.logs().includes(password), 'the Redis password is in a log');
+  } finally {
+    await p.stop();
+  }
 });
 
 test('--check-config names a bad Redis URL and never prints its password', async () => {

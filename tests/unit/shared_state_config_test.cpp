@@ -103,13 +103,16 @@ TEST(SharedStateConfig, AbsentMeansNothingShared) {
   const Config c = parse_config(config(""), ".");
   EXPECT_TRUE(c.shared_state.redis_url.empty());
   EXPECT_EQ(c.shared_state.poll_interval_ms, 200);
+  EXPECT_EQ(c.shared_state.lookup_timeout_ms, 50);
 }
 
 TEST(SharedStateConfig, LoadsAndKeepsThePasswordOnTheRedactionList) {
   const Config c =
-      parse_config(config(R"({"redis_url":"redis://:hunter2@10.0.0.5:6379/1","poll_interval_ms":50})"), ".");
+      parse_config(config(R"({"redis_url":"redis://:hunter2@10.0.0.5:6379/1","poll_interval_ms":50,"lookup_timeout_ms":20})"),
+      ".");
   EXPECT_EQ(c.shared_state.redis_url, "redis://:hunter2@10.0.0.5:6379/1");
   EXPECT_EQ(c.shared_state.poll_interval_ms, 50);
+  EXPECT_EQ(c.shared_state.lookup_timeout_ms, 20);
   const auto s = c.secrets();
   EXPECT_NE(std::find(s.begin(), s.end(), "hunter2"), s.end());
 }
@@ -121,5 +124,6 @@ TEST(SharedStateConfig, ErrorsNameTheFieldAndHideThePassword) {
   EXPECT_EQ(bad.find("hunter2"), std::string::npos) << bad;
   EXPECT_EQ(error_of(R"({"redis_url":""})"), "shared_state.redis_url: must not be empty");
   EXPECT_EQ(error_of(R"({"poll_interval_ms":0})"), "shared_state.poll_interval_ms: must be between 10 and 10000");
+  EXPECT_EQ(error_of(R"({"lookup_timeout_ms":0})"), "shared_state.lookup_timeout_ms: must be between 1 and 10000");
   EXPECT_EQ(error_of(R"("redis://h")"), "shared_state: must be an object, got a string");
 }

@@ -1,0 +1,49 @@
+// Connections to Redis for the few decisions a request must take with its peers (today: which
+// deployment a conversation is on). The background thread's RedisLink is not usable here: one
+// request at a time may use a connection, and a request must never wait long for Redis.
+//
+// So: idle connections are kept (at most `max_idle`), a request borrows one or opens one, and
+// every connect and reply is bounded by `timeout` (shared_state.lookup_timeout_ms). A failure
+// drops the connection and makes the pool refuse for `pause`: while Redis is down or frozen, at
+// most one request per pause waits for it, and every other one goes on with local state at once.
+// THREADS: run() is safe to call concurrently; the commands themselves run outside the lock.
+#pragma once
+
+#include <Poco/Redis/Client.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "shared/RedisUrl.hpp"
+
+namespace aicore::host::shared {
+
+class RedisPool {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RedisPool(RedisUrl url, std::chrono::milliseconds timeout, size_t max_idle = 16,
+            std::chrono::milliseconds pause = std::chrono::milliseconds(1000));
+
+  // Runs `f` on a connection. false, without waiting, while the pool is paused; false after
+  // waiting at most about `timeout` when Redis did not answer or `f` threw (the pause starts).
+  bool run(const std::function<void(Poco::Redis::Client&)>& f);
+
+ private:
+  std::unique_ptr<Poco::Redis::Client> borrow_();
+  void give_back_(std::unique_ptr<Poco::Redis::Client> c);
+
+  const RedisUrl url_;
+  const std::chrono::milliseconds timeout_;
+  const size_t max_idle_;
+  const std::chrono::milliseconds pause_;
+  std::atomic<int64_t> paused_until_{0};  // steady-clock ns; 0: not paused
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Poco::Redis::Client>> idle_;
+};
+
+}  // namespace aicore::host::shared
