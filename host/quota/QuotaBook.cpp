@@ -1,6 +1,9 @@
 #include "quota/QuotaBook.hpp"
 
+#include <algorithm>
 #include <ctime>
+#include <utility>
+#include <vector>
 
 namespace aicore::host {
 namespace {
@@ -37,6 +40,18 @@ QuotaVerdict refuse(const std::string& key, const char* limit, int64_t value, co
   v.message = "API key '" + key + "' is over its limit of " + std::to_string(value) + " " + unit + " (" + limit + ")" +
               detail + "; retry in " + std::to_string(retry_after_s) + " s";
   return v;
+}
+
+// When the window's usage `used` falls to `target` or below as the `leaving` amounts (the ms each
+// leaves the window, what it takes along) go; -1 when it does not within the window.
+using Leaving = std::vector<std::pair<int64_t, int64_t>>;
+int64_t when_fits(Leaving leaving, int64_t used, int64_t target) {
+  std::sort(leaving.begin(), leaving.end());
+  for (const auto& [at, n] : leaving) {
+    used -= n;
+    if (used <= target) return at;
+  }
+  return -1;
 }
 
 }  // namespace
@@ -97,47 +112,62 @@ void QuotaBook::add_tokens(Counters& c, int64_t at_ms, int64_t tokens, int64_t n
   if (utc_month(at_ms) == c.month) c.month_tokens += tokens;
 }
 
+QuotaVerdict QuotaBook::check_requests(const std::string& key, const Counters& c, int64_t limit, int64_t now_ms) {
+  const int64_t peers = c.peers.requests_minute(now_ms);
+  const int64_t used = static_cast<int64_t>(c.request_times.size()) + peers;
+  if (used < limit) return {};
+  // When enough requests (ours by their exact time, the peers' by slot) leave the window for this one.
+  Leaving leaving;
+  for (const int64_t t : c.request_times) leaving.emplace_back(t + kMinuteMs, 1);
+  if (peers) c.peers.leaving(c.peers.requests, now_ms, [&](int64_t at, int64_t n) { leaving.emplace_back(at, n); });
+  const int64_t at = when_fits(std::move(leaving), used, limit - 1);
+  return refuse(key, "requests_per_minute", limit, "requests per minute", at < 0 ? 60 : seconds_until(at, now_ms), "");
+}
+
+QuotaVerdict QuotaBook::check_tokens_minute(const std::string& key, const Counters& c, int64_t limit, int64_t estimate,
+                                            int64_t now_ms) {
+  const int64_t now_s = now_ms / 1000;
+  const int64_t peers = c.peers.tokens_minute(now_ms);
+  const int64_t used = minute_tokens(c, now_s) + peers;
+  if (used + estimate <= limit) return {};
+  // Seconds until enough of the oldest seconds (and peers' slots, up to 65 s away) leave the
+  // window (60 when the request alone is too big).
+  int wait = 60;
+  if (estimate <= limit) {
+    Leaving leaving;
+    for (size_t i = 0; i < c.second_tokens.size(); ++i)
+      if (c.second_of[i] > now_s - 60 && c.second_of[i] <= now_s && c.second_tokens[i])
+        leaving.emplace_back((c.second_of[i] + 60) * 1000, c.second_tokens[i]);
+    if (peers) c.peers.leaving(c.peers.tokens, now_ms, [&](int64_t at, int64_t n) { leaving.emplace_back(at, n); });
+    const int64_t at = when_fits(std::move(leaving), used, limit - estimate);
+    if (at >= 0) wait = static_cast<int>(std::max<int64_t>(1, at / 1000 - now_s));
+  }
+  return refuse(key, "tokens_per_minute", limit, "tokens per minute", wait,
+                ": used " + std::to_string(used) + ", this request about " + std::to_string(estimate));
+}
+
 QuotaVerdict QuotaBook::admit(const std::string& key, const KeyLimits& lim, int64_t estimate, int64_t now_ms,
                               QuotaCharge& charge) {
   Counters& c = of(key);
   std::lock_guard lk(c.m);
   roll(c, now_ms);
-  if (lim.requests_per_minute && static_cast<int64_t>(c.request_times.size()) >= lim.requests_per_minute) {
-    // The oldest request that must leave the window for this one to fit.
-    const int64_t oldest = c.request_times[c.request_times.size() - static_cast<size_t>(lim.requests_per_minute)];
-    return refuse(key, "requests_per_minute", lim.requests_per_minute, "requests per minute",
-                  seconds_until(oldest + kMinuteMs, now_ms), "");
-  }
+  if (lim.requests_per_minute)
+    if (QuotaVerdict v = check_requests(key, c, lim.requests_per_minute, now_ms); !v.ok) return v;
+  if (lim.tokens_per_minute)
+    if (QuotaVerdict v = check_tokens_minute(key, c, lim.tokens_per_minute, estimate, now_ms); !v.ok) return v;
   // Only a refusal says it (a string built on every admitted request would be wasted).
   const auto about = [estimate] { return ", this request about " + std::to_string(estimate); };
-  if (lim.tokens_per_minute) {
-    const int64_t now_s = now_ms / 1000;
-    int64_t used = minute_tokens(c, now_s);
-    if (used + estimate > lim.tokens_per_minute) {
-      // Seconds until enough of the oldest seconds leave the window (60 when the request alone is too big).
-      int wait = 60;
-      for (int k = 1; k < 60 && estimate <= lim.tokens_per_minute; ++k) {
-        const int64_t leaving = now_s - 60 + k;
-        const size_t slot = static_cast<size_t>(leaving % 60);
-        if (c.second_of[slot] == leaving) used -= c.second_tokens[slot];
-        if (used + estimate <= lim.tokens_per_minute) {
-          wait = k;
-          break;
-        }
-      }
-      return refuse(key, "tokens_per_minute", lim.tokens_per_minute, "tokens per minute", wait,
-                    ": used " + std::to_string(minute_tokens(c, now_s)) + about());
-    }
-  }
-  if (lim.tokens_per_day && c.day_tokens + estimate > lim.tokens_per_day)
-    return refuse(key, "tokens_per_day", lim.tokens_per_day, "tokens per day (UTC)",
-                  seconds_until(next_utc_day_ms(now_ms), now_ms), ": used " + std::to_string(c.day_tokens) + about());
-  if (lim.tokens_per_month && c.month_tokens + estimate > lim.tokens_per_month)
-    return refuse(key, "tokens_per_month", lim.tokens_per_month, "tokens per month (UTC)",
-                  seconds_until(next_utc_month_ms(now_ms), now_ms),
-                  ": used " + std::to_string(c.month_tokens) + about());
+  if (lim.tokens_per_day)
+    if (const int64_t used = c.day_tokens + c.peers.tokens_day(now_ms); used + estimate > lim.tokens_per_day)
+      return refuse(key, "tokens_per_day", lim.tokens_per_day, "tokens per day (UTC)",
+                    seconds_until(next_utc_day_ms(now_ms), now_ms), ": used " + std::to_string(used) + about());
+  if (lim.tokens_per_month)
+    if (const int64_t used = c.month_tokens + c.peers.tokens_month(now_ms); used + estimate > lim.tokens_per_month)
+      return refuse(key, "tokens_per_month", lim.tokens_per_month, "tokens per month (UTC)",
+                    seconds_until(next_utc_month_ms(now_ms), now_ms), ": used " + std::to_string(used) + about());
   c.request_times.push_back(now_ms);
   add_tokens(c, now_ms, estimate, now_ms);
+  if (sharing_.load(std::memory_order_relaxed)) add_usage(c.unsent, now_ms, 1, estimate);
   charge = QuotaCharge{true, estimate, now_ms};
   return {};
 }
@@ -148,6 +178,8 @@ void QuotaBook::settle(const std::string& key, const QuotaCharge& charge, int64_
   std::lock_guard lk(c.m);
   roll(c, now_ms);
   add_tokens(c, charge.at_ms, used - charge.estimate, now_ms);
+  if (sharing_.load(std::memory_order_relaxed) && used != charge.estimate)
+    add_usage(c.unsent, charge.at_ms, 0, used - charge.estimate);
 }
 
 void QuotaBook::restore(const std::string& key, int64_t time_ms, int64_t tokens, int64_t now_ms) {
@@ -160,6 +192,11 @@ void QuotaBook::restore(const std::string& key, int64_t time_ms, int64_t tokens,
     c.request_times.insert(it, time_ms);
   }
   add_tokens(c, time_ms, tokens, now_ms);
+  // Only what still counts is kept: restore runs once, over at most a month of rows.
+  QuotaDeltas one;
+  add_usage(one, time_ms, 1, tokens);
+  prune(one, now_ms);
+  merge(c.restored, one);
 }
 
 QuotaBook::Used QuotaBook::used(const std::string& key, int64_t now_ms) {
@@ -168,6 +205,28 @@ QuotaBook::Used QuotaBook::used(const std::string& key, int64_t now_ms) {
   roll(c, now_ms);
   return Used{static_cast<int64_t>(c.request_times.size()), minute_tokens(c, now_ms / 1000), c.day_tokens,
               c.month_tokens};
+}
+
+std::vector<QuotaBook::Taken> QuotaBook::take_deltas(int64_t now_ms) {
+  std::vector<Taken> out;
+  std::shared_lock read(m_);
+  for (const auto& [key, c] : keys_) {
+    std::lock_guard lk(c->m);
+    if (c->unsent.empty() && c->restored.empty()) continue;
+    Taken t{key, {}, {}};
+    t.fresh.swap(c->unsent);
+    t.restored.swap(c->restored);
+    prune(t.fresh, now_ms);
+    prune(t.restored, now_ms);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void QuotaBook::set_peers(const std::string& key, const PeerUsage& peers) {
+  Counters& c = of(key);
+  std::lock_guard lk(c.m);
+  c.peers = peers;
 }
 
 }  // namespace aicore::host

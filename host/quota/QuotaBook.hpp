@@ -6,9 +6,17 @@
 // (the last 60 s: request times exactly, tokens by the second); day and month are calendar periods.
 // Counters are kept for every named key, limited or not, so that a limit added by a reload
 // applies to what the key has already used; at start-up they are rebuilt from the usage ledger.
+//
+// With shared_state.redis_url, quotas are global without a Redis round trip on a request: the
+// counters here stay exact for this instance's own requests, and each key also holds its peers'
+// usage as the shared-state thread last read it (PeerUsage, at most one poll interval plus a round
+// trip old). admit() checks own + peers' against the limit, so N instances can together overshoot
+// a limit by at most what they admit within one poll interval. What this instance counts is also
+// kept as deltas per window bucket (QuotaDeltas) for the shared-state thread to take and send.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -16,8 +24,11 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "config/ClientKey.hpp"
+#include "quota/PeerUsage.hpp"
+#include "quota/QuotaDeltas.hpp"
 
 namespace aicore::host {
 
@@ -53,6 +64,20 @@ class QuotaBook {
   };
   Used used(const std::string& key, int64_t now_ms);
 
+  // Sharing (the shared-state thread). While on, admit() and settle() also count deltas (off:
+  // nobody would take them).
+  void share(bool on = true) { sharing_ = on; }
+  struct Taken {
+    std::string key;
+    QuotaDeltas fresh;     // counted here since the last take: to send
+    QuotaDeltas restored;  // rebuilt from the ledger at start-up: sent before this start already
+  };
+  // Every key's deltas since the last call (buckets out of their windows left out); keys with none
+  // are not listed.
+  std::vector<Taken> take_deltas(int64_t now_ms);
+  // What the peers used of `key`, replacing what was known.
+  void set_peers(const std::string& key, const PeerUsage& peers);
+
  private:
   struct Counters {
     std::mutex m;
@@ -61,14 +86,20 @@ class QuotaBook {
     std::array<int64_t, 60> second_of{};      // which second each slot holds
     int64_t day = -1, day_tokens = 0;         // day: days since the epoch (UTC)
     int64_t month = -1, month_tokens = 0;     // month: year * 12 + month (UTC)
+    QuotaDeltas unsent, restored;             // for take_deltas()
+    PeerUsage peers;
   };
   Counters& of(const std::string& key);
   static void roll(Counters& c, int64_t now_ms);
   static int64_t minute_tokens(const Counters& c, int64_t now_s);
   static void add_tokens(Counters& c, int64_t at_ms, int64_t tokens, int64_t now_ms);
+  static QuotaVerdict check_requests(const std::string& key, const Counters& c, int64_t limit, int64_t now_ms);
+  static QuotaVerdict check_tokens_minute(const std::string& key, const Counters& c, int64_t limit, int64_t estimate,
+                                          int64_t now_ms);
 
   std::shared_mutex m_;  // the map; each key's counters have their own lock
   std::unordered_map<std::string, std::unique_ptr<Counters>> keys_;
+  std::atomic<bool> sharing_{false};
 };
 
 // The UTC calendar arithmetic the windows use: day number, month number (year * 12 + month - 1),

@@ -45,7 +45,7 @@ bool RedisLink::connect_() {
   backoff_ = std::chrono::milliseconds(0);
   if (outage_) {
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - down_since_).count();
-    spdlog::info("shared state: Redis at {} is back after {} s: cooldowns are shared again", url_.redacted(), secs);
+    spdlog::info("shared state: Redis at {} is back after {} s: sharing again", url_.redacted(), secs);
   } else {
     spdlog::info("shared state: connected to Redis at {}", url_.redacted());
   }
@@ -64,8 +64,8 @@ void RedisLink::lost_(const std::string& why) {
   down_since_ = Clock::now();
   // redact(): a server's error text is not ours to trust, and the password is on the redaction list.
   spdlog::warn(
-      "shared state: Redis at {} is unreachable ({}): each instance keeps its own cooldowns until it "
-      "returns; retrying with back-off",
+      "shared state: Redis at {} is unreachable ({}): each instance goes on with its own cooldowns, quota counts "
+      "and conversations until it returns; retrying with back-off",
       url_.redacted(), redact(why));
 }
 

@@ -1,10 +1,14 @@
 #include "shared/SharedState.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "shared/AffinityStore.hpp"
 #include "shared/CooldownSet.hpp"
+#include "shared/QuotaCounters.hpp"
 #include "shared/RedisLink.hpp"
 #include "shared/RedisUrl.hpp"
 #include "shared/SharedStatus.hpp"
@@ -35,12 +39,28 @@ std::unordered_set<std::string> served_urls(const Config& c) {
   return urls;
 }
 
+// The keys whose quotas need the peers' usage: those with a limit (the others' usage is still
+// sent, so that a limit a reload adds applies to what the key used everywhere).
+std::vector<std::string> limited_keys(const Config& c) {
+  std::vector<std::string> names;
+  for (const auto& k : c.client_keys)
+    if (k.limits.any()) names.push_back(k.name);
+  return names;
+}
+
+// How long the peers' usage read in one poll is trusted: a few polls, so that one slow round trip
+// does not drop it, and never long, so that Redis gone means local counting soon (not refusals
+// on old numbers).
+int64_t peers_ttl_ms(const SharedStateSettings& s) { return std::max<int64_t>(2000, 5 * int64_t(s.poll_interval_ms)); }
+
 }  // namespace
 
 SharedState::SharedState(std::shared_ptr<RuntimeHolder> holder) : holder_(std::move(holder)) {
   const auto rt = holder_->get();
   if (rt->config.shared_state.redis_url.empty()) return;
   cooldowns_ = rt->cooldowns;
+  quotas_ = rt->quotas;  // it outlives reloads, as the cooldowns do
+  if (quotas_) quotas_->share();
   SharedStatus::process().redis = SharedStatus::Down;  // until the first connection
   outbox_ = std::make_shared<Outbox>();
   cooldowns_->on_cooled([box = outbox_](const std::string& url, Cooldowns::Clock::time_point until) {
@@ -57,6 +77,7 @@ SharedState::SharedState(std::shared_ptr<RuntimeHolder> holder) : holder_(std::m
 void SharedState::stop() {
   if (cooldowns_) cooldowns_->on_cooled(nullptr);
   if (affinity_) affinity_->share(nullptr);
+  if (quotas_) quotas_->share(false);
   if (outbox_) outbox_->stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -66,14 +87,21 @@ void SharedState::run_() {
   const RedisUrl url = parse_redis_url(settings.redis_url);  // valid: the config loaded
   RedisLink link(url, milliseconds(settings.timeout_ms));
   CooldownSet set;
+  QuotaCounters counters;
   // Straight away at start, then every poll interval, or sooner when this instance cooled one.
   for (bool first = true; first || outbox_->wait(milliseconds(settings.poll_interval_ms)); first = false) {
     const auto rt = holder_->get();  // a reload keeps shared_state as it started (main.cpp)
     Outbox::Batch batch = outbox_->take();
+    if (quotas_) counters.collect(*quotas_, now_wall_ms());
     const bool ok = link.run([&](Poco::Redis::Client& c, bool fresh) {
       const int64_t now_ms = now_wall_ms();
       set.publish(c, batch, fresh, now_ms);
       batch.clear();
+      if (quotas_) {
+        if (fresh) counters.on_connect(c);
+        counters.publish(c, now_ms);
+        counters.fetch(c, limited_keys(rt->config), *quotas_, now_ms, now_ms + peers_ttl_ms(settings));
+      }
       const auto peers = set.fetch(c, now_ms);
       if (peers.empty()) return;
       const auto served = served_urls(rt->config);
