@@ -6,14 +6,10 @@
 // numbers expire: each instance counts alone again instead of refusing on old numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer, connect } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
-
-const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
-const skip = haveRedis ? false : 'redis-server is not installed (scripts/install-deps.sh --with-test-clients installs it)';
+import { freePort, skipWithoutRedis as skip, startRedis, until } from './lib/redis.mjs';
 
 const TEAM = 'team-key-0123456789abcdef';      // 6 requests a minute, across every instance
 const BUDGET = 'budget-key-0123456789abcdef';  // a small daily token budget, across every instance
@@ -27,20 +23,6 @@ let redisPort;
 let proxies = [];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const freePort = () => new Promise((res, rej) => {
-  const s = createServer();
-  s.once('error', rej);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-});
-const canConnect = (port) => new Promise((res) => {
-  const c = connect(port, '127.0.0.1', () => { c.destroy(); res(true); });
-  c.once('error', () => res(false));
-});
-async function until(fn, what, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (await fn()) return; await sleep(50); }
-  assert.fail(`timed out waiting for ${what}`);
-}
 const openai = (p, apiKey) => new OpenAI({ baseURL: `${p.url}/v1`, apiKey, maxRetries: 0 });
 const chat = (p, apiKey) => openai(p, apiKey).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
 const message = (p, apiKey) => new Anthropic({ baseURL: p.url, apiKey, maxRetries: 0 })
@@ -59,9 +41,7 @@ async function admitted(call) {
 before(async () => {
   if (skip) return;
   redisPort = await freePort();
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--requirepass', password], { stdio: 'ignore' });
-  await until(() => canConnect(redisPort), `redis-server on port ${redisPort}`);
+  redis = await startRedis(redisPort, password);
   emulator = await startEmulator();
   const dep = (id) => `${emulator.url}/v2/inference/deployments/${id}`;
   const cfg = writeConfig(emulator.url, {

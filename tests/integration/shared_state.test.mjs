@@ -5,14 +5,10 @@
 // redis-server (Debian's package, installed by scripts/install-deps.sh) on a free loopback port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { createServer, connect } from 'node:net';
-import { writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { runProxy, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
-
-const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
-const skip = haveRedis ? false : 'redis-server is not installed (scripts/install-deps.sh --with-test-clients installs it)';
+import { freePort, skipWithoutRedis as skip, startRedis as startRedisOn, until } from './lib/redis.mjs';
 
 let emulator;
 let redis;
@@ -21,29 +17,7 @@ let proxies = [];
 // Redis with a password: AUTH is exercised, and no log line may show it.
 const password = 'redis-pw-' + Math.random().toString(36).slice(2);
 
-const freePort = () => new Promise((res, rej) => {
-  const s = createServer();
-  s.once('error', rej);
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
-});
-const canConnect = (port) => new Promise((res) => {
-  const c = connect(port, '127.0.0.1', () => { c.destroy(); res(true); });
-  c.once('error', () => res(false));
-});
-// Polls `fn` until it is true (every 50 ms, at most `ms`).
-async function until(fn, what, ms = 10000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) { if (await fn()) return; await new Promise((r) => setTimeout(r, 50)); }
-  assert.fail(`timed out waiting for ${what}`);
-}
-
-async function startRedis() {
-  const proc = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--requirepass', password],
-    { stdio: 'ignore' });
-  await until(() => canConnect(redisPort), `redis-server on port ${redisPort}`);
-  return proc;
-}
+const startRedis = () => startRedisOn(redisPort, password);
 const killRedis = () => new Promise((res) => { redis.once('exit', () => res()); redis.kill('SIGKILL'); });
 
 const ask = async (proxy, content) => {
