@@ -2,7 +2,9 @@
 # What sharing state through Redis adds to a request (issue 18's target: under 100 µs at p50 with
 # Redis on loopback). One build, two configs taking turns in front of the same emulator, OpenAI
 # chat → GPT with conversation affinity on (routing.affinity "on"), the one decision a request
-# asks Redis for (a GETEX per request carrying a conversation; cooldowns never wait for Redis):
+# asks Redis for (a GETEX per request carrying a conversation; cooldowns never wait for Redis),
+# and a client key with request and token limits (high enough to pass), whose counts the shared
+# run also records for Redis and checks against its peers' (none here: the cost, not the effect):
 #   local:  no shared_state (the conversation is looked up in-process);
 #   shared: shared_state.redis_url pointing at a redis-server on loopback started here.
 # Each round runs both at 1 connection (p50 latency: the added round trip) and at 64 connections
@@ -29,7 +31,8 @@ pids+=($!)
 for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 key=bench-key-0123456789abcdef
 common=', "metrics":{"enabled":false}, "usage":{"enabled":false}, "routing":{"affinity":"on"},
- "secret_authentication_tokens":["'$key'"]'
+ "client_keys":[{"name":"bench","key":"'$key'","limits":{"requests_per_minute":1000000,
+   "tokens_per_minute":100000000000,"tokens_per_day":100000000000}}]'
 ab_config "$tmp/local.json" "$common"
 ab_config "$tmp/shared.json" "$common"', "shared_state":{"redis_url":"redis://127.0.0.1:'$redis_port'/0"}'
 
@@ -47,9 +50,12 @@ for r in $(seq 1 "$rounds"); do
     [ $((errs + errs1)) -eq 0 ] || { echo "errors in a $m run" >&2; exit 1; }
   done
 done
-# The shared runs must really have used Redis: one key per conversation (the bench sends one).
+# The shared runs must really have used Redis: the conversation (the bench sends one) and the
+# key's quota counters are there.
 conversations=$(redis-cli -p "$redis_port" --scan --pattern 'aicore:affinity:*' | wc -l)
 [ "$conversations" -ge 1 ] || { echo "no aicore:affinity:* key in Redis: the shared runs did not share" >&2; exit 1; }
+counters=$(redis-cli -p "$redis_port" --scan --pattern 'aicore:quota:{bench}:*' | wc -l)
+[ "$counters" -ge 1 ] || { echo "no aicore:quota:{bench}:* counter in Redis: quotas were not shared" >&2; exit 1; }
 node -e '
   const rows = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => l.split(" "));
   const med = (m, i) => { const v = rows.filter((r) => r[0] === m).map((r) => Number(r[i])).sort((a, b) => a - b); return v[v.length >> 1]; };

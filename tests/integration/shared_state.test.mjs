@@ -200,6 +200,51 @@ test('Redis frozen (SIGSTOP): requests do not wait for it; it counts as an outag
   for (const p of proxies) await until(async () => (await redisUp(p)) === 1, 'the reconnection', 15000);
 });
 
+test('Redis killed and restarted under load: every request is answered, only the sharing stops', { skip }, async () => {
+  // Four clients per instance send chat requests and conversation turns without pause while
+  // Redis goes away and comes back; none may fail or hang.
+  let stop = false;
+  let answered = 0;
+  const failures = [];
+  const client = async (p, i) => {
+    const conv = { session: randomUUID(), history: [] };
+    for (let n = 0; !stop; n++) {
+      try {
+        if (n % 2) {
+          const t = await turn(p, conv, `load turn ${n}`);
+          assert.ok(t.ms < 2000, `a turn took ${t.ms} ms`);
+          if (conv.history.length > 8) conv.history.splice(0, 2);  // keep the body small; still one conversation key
+        } else {
+          assert.ok((await ask(p, `load ${i} ${n}`)) < 2000, 'a request took 2 s');
+        }
+        answered++;
+      } catch (e) {
+        failures.push(String(e));
+      }
+    }
+  };
+  const outages = (p) => (p.logs().match(/is unreachable/g) ?? []).length;
+  const outagesBefore = proxies.map(outages);
+  const clients = proxies.flatMap((p, k) => [0, 1, 2, 3].map((i) => client(p, 4 * k + i)));
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    await killRedis();
+    for (const p of proxies) await until(async () => (await redisUp(p)) === 0, 'the outage to be noticed');
+    await new Promise((r) => setTimeout(r, 500));
+    redis = await startRedis();
+    for (const p of proxies) await until(async () => (await redisUp(p)) === 1, 'the reconnection', 15000);
+    await new Promise((r) => setTimeout(r, 500));
+  } finally {
+    stop = true;
+    await Promise.all(clients);
+  }
+  console.log(`under load through a Redis kill and restart: ${answered} answered, ${failures.length} failed`);
+  assert.deepEqual(failures, []);
+  assert.ok(answered > 50, `only ${answered} requests answered`);
+  proxies.forEach((p, i) => assert.equal(outages(p), outagesBefore[i] + 1, 'one warning per outage'));
+  for (const p of proxies) assert.doesNotMatch(p.logs(), /^\S+ (error|critical) /m);
+});
+
 test('a SIGHUP that adds shared_state says it needs a restart, and the reload still applies the rest', { skip }, async () => {
   const cfg = writeConfig(emulator.url, { keys: ['key-before'], extra: { usage: { enabled: false } } });
   const p = await startProxy(cfg.path);
