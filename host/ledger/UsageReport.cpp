@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -129,6 +130,16 @@ UsageQuery parse_usage_query(std::string_view since, std::string_view until, std
   return q;
 }
 
+namespace {
+// Largest token use first, then most requests, then by the grouped values.
+void sort_groups(std::vector<UsageGroup>& groups) {
+  std::stable_sort(groups.begin(), groups.end(), [](const UsageGroup& a, const UsageGroup& b) {
+    const int64_t ta = a.input_tokens + a.output_tokens, tb = b.input_tokens + b.output_tokens;
+    return ta != tb ? ta > tb : a.requests != b.requests ? a.requests > b.requests : a.values < b.values;
+  });
+}
+}  // namespace
+
 std::vector<UsageGroup> run_usage_query(const LedgerDb& db, const UsageQuery& q) {
   std::string cols;
   for (const auto& c : q.by) cols += column_expr(c) + ", ";
@@ -160,10 +171,33 @@ std::vector<UsageGroup> run_usage_query(const LedgerDb& db, const UsageQuery& q)
     g.avg_latency_ms = st.real(c++);
     out.push_back(std::move(g));
   }
-  std::stable_sort(out.begin(), out.end(), [](const UsageGroup& a, const UsageGroup& b) {
-    const int64_t ta = a.input_tokens + a.output_tokens, tb = b.input_tokens + b.output_tokens;
-    return ta != tb ? ta > tb : a.requests != b.requests ? a.requests > b.requests : a.values < b.values;
-  });
+  sort_groups(out);
+  return out;
+}
+
+std::vector<UsageGroup> merge_usage(const std::vector<std::vector<UsageGroup>>& reports) {
+  std::map<std::vector<std::string>, UsageGroup> by_values;
+  for (const auto& report : reports)
+    for (const UsageGroup& g : report) {
+      auto [it, fresh] = by_values.try_emplace(g.values, g);
+      if (fresh) continue;
+      UsageGroup& m = it->second;
+      const int64_t requests = m.requests + g.requests;
+      if (requests > 0)
+        m.avg_latency_ms =
+            (m.avg_latency_ms * double(m.requests) + g.avg_latency_ms * double(g.requests)) / double(requests);
+      m.requests = requests;
+      m.errors += g.errors;
+      m.input_tokens += g.input_tokens;
+      m.output_tokens += g.output_tokens;
+      m.cache_read_tokens += g.cache_read_tokens;
+      m.cache_write_tokens += g.cache_write_tokens;
+      m.reasoning_tokens += g.reasoning_tokens;
+    }
+  std::vector<UsageGroup> out;
+  out.reserve(by_values.size());
+  for (auto& [values, g] : by_values) out.push_back(std::move(g));
+  sort_groups(out);
   return out;
 }
 

@@ -43,6 +43,9 @@ struct UsageGroup {
 
 // The groups, largest token use first (one group, the total, when `by` is empty).
 std::vector<UsageGroup> run_usage_query(const LedgerDb& db, const UsageQuery& q);
+// Several ledgers' reports of one query (several instances, each writing its own file) as one:
+// groups with the same values summed, the average latency weighted by requests, in the same order.
+std::vector<UsageGroup> merge_usage(const std::vector<std::vector<UsageGroup>>& reports);
 
 std::string usage_json(const UsageQuery& q, const std::vector<UsageGroup>& groups);
 std::string usage_csv(const UsageQuery& q, const std::vector<UsageGroup>& groups);

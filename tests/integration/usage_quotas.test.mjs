@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -154,6 +154,23 @@ test('aicore-proxy usage prints the same report as a table, CSV and JSON', async
   const bad = usageCli('--by', 'nope');
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /cannot group by 'nope'/);
+
+  // Several instances' ledgers as one report: a copy of this one stands for a second instance's
+  // file (the WAL too: rows may not be in the main file yet), so every figure doubles.
+  const pods = join(cfg.dir, 'pods');
+  mkdirSync(pods, { recursive: true });
+  for (const [from, to] of [['usage.db', 'a.db'], ['usage.db-wal', 'a.db-wal'], ['usage.db', 'b.db'], ['usage.db-wal', 'b.db-wal']])
+    if (existsSync(join(cfg.dir, from))) copyFileSync(join(cfg.dir, from), join(pods, to));
+  const merged = usageCli('--since', '1h', '--by', 'key,model', '--format', 'json', '--files', pods);
+  assert.equal(merged.status, 0, merged.stderr);
+  const both = JSON.parse(merged.stdout);
+  const single = JSON.parse(usageCli('--since', '1h', '--by', 'key,model', '--format', 'json', '--files', join(pods, 'a.db')).stdout);
+  assert.equal(both.total.requests, 2 * single.total.requests);
+  assert.equal(both.total.input_tokens, 2 * single.total.input_tokens);
+  assert.equal(both.rows.find((x) => x.key === 'alice' && x.model === 'gpt-4o').requests, 8);
+  const missing = usageCli('--files', join(pods, 'c.db'));
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /c\.db does not exist/);
 });
 
 test('a restart keeps the counters (from the ledger); a SIGKILL loses at most the last batch', async () => {

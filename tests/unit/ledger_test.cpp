@@ -212,3 +212,55 @@ TEST(Ledger, UsageCommand) {
   EXPECT_EQ(usage_command({"--since", "1d"}, out, err), 2);
   EXPECT_EQ(usage_command({"--config"}, out, err), 2);
 }
+
+TEST(Ledger, SeveralInstancesLedgersMergeIntoOneReport) {
+  UsageGroup a{{"alice"}, 2, 0, 100, 10, 0, 0, 0, 10.0};
+  UsageGroup b{{"bob"}, 1, 1, 5, 1, 0, 0, 0, 50.0};
+  UsageGroup a2{{"alice"}, 6, 1, 300, 30, 7, 0, 0, 30.0};
+  const auto m = merge_usage({{a, b}, {a2}});
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].values, std::vector<std::string>{"alice"});
+  EXPECT_EQ(m[0].requests, 8);
+  EXPECT_EQ(m[0].errors, 1);
+  EXPECT_EQ(m[0].input_tokens, 400);
+  EXPECT_EQ(m[0].cache_read_tokens, 7);
+  EXPECT_DOUBLE_EQ(m[0].avg_latency_ms, 25.0);  // (2 * 10 + 6 * 30) / 8: weighted by requests
+  EXPECT_EQ(m[1].values, std::vector<std::string>{"bob"});
+}
+
+TEST(Ledger, UsageCommandReadsSeveralFiles) {
+  TempDir dir;
+  const fs::path cfg = dir.path / "config.json";
+  {
+    std::ofstream(cfg) << R"({"subAccounts":{"a":{"service_key":{"clientid":"c","clientsecret":"s","url":"https://x",
+      "serviceurls":{"AI_API_URL":"https://y"}},"deployment_models":{"gpt-4o":["https://y/d/1"]}}}})";
+  }
+  fs::create_directory(dir.path / "pods");
+  for (int i = 0; i < 3; ++i) {  // three instances, each its own file
+    UsageSettings s;
+    s.file = (dir.path / "pods" / ("usage-" + std::to_string(i) + ".db")).string();
+    Ledger ledger(s);
+    ledger.record(row("alice", "gpt-4o", 200, 10, 2, now_ms() - i));
+    if (i == 2) ledger.record(row("bob", "gpt-4o", 200, 1, 1, now_ms()));
+  }
+  const auto report = [&](const std::string& files) {
+    std::ostringstream out, err;
+    EXPECT_EQ(usage_command({"--config", cfg.string(), "--by", "key", "--format", "json", "--files", files}, out, err), 0)
+        << err.str();
+    return nlohmann::json::parse(out.str());
+  };
+  const std::string pods = (dir.path / "pods").string();
+  for (const std::string& files : {pods, pods + "/usage-0.db," + pods + "/usage-1.db," + pods + "/usage-2.db",
+                                   pods + "," + pods + "/usage-1.db"}) {  // a file named twice counts once
+    const auto j = report(files);
+    EXPECT_EQ(j["rows"][0]["key"], "alice") << files;
+    EXPECT_EQ(j["rows"][0]["requests"], 3) << files;
+    EXPECT_EQ(j["rows"][0]["input_tokens"], 30) << files;
+    EXPECT_EQ(j["total"]["requests"], 4) << files;
+  }
+  std::ostringstream out, err;
+  EXPECT_EQ(usage_command({"--config", cfg.string(), "--files", pods + "/nope.db"}, out, err), 1);
+  EXPECT_NE(err.str().find("nope.db does not exist"), std::string::npos) << err.str();
+  fs::create_directory(dir.path / "empty");
+  EXPECT_EQ(usage_command({"--config", cfg.string(), "--files", (dir.path / "empty").string()}, out, err), 2);
+}
