@@ -88,10 +88,13 @@ void Cooldowns::apply_remote(const std::string& url, Clock::time_point until) {
   std::lock_guard lock(mu_);
   if (until <= now_()) return;  // over already: no entry for a deployment this instance never saw fail
   State& st = states_[url];
-  // Only ever later. The failure history and half-open probe stay this instance's own: when the
-  // peer's cooldown ends the deployment is back in rotation here, and the peer probes it.
+  // Only ever later. When it ends the deployment is half-open here too, as after a cooldown of
+  // this instance's own: one request at a time probes it until one succeeds, rather than every
+  // instance sending it full traffic the moment the peer's cooldown ends (and each learning
+  // again, failure by failure, what the peer already knew). The failure history stays local.
   st.until = std::max(st.until, until);
   st.rate_limited_until = std::max(st.rate_limited_until, until);
+  st.cooldowns = std::max(st.cooldowns, 1);
 }
 
 void Cooldowns::on_cooled(Cooled f) {

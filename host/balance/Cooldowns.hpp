@@ -51,9 +51,10 @@ class Cooldowns {
   };
   View view(const std::string& url) const;
 
-  // A cooldown another instance started (shared/): `url` stays out of rotation until `until`.
-  // Never shortens a local cooldown, and a success here does not end it early (the peer saw the
-  // 429 or the failures; this instance did not), as with a Retry-After.
+  // A cooldown another instance started (shared/): `url` stays out of rotation until `until`, and
+  // is half-open after it (one probe at a time). Never shortens a local cooldown, and a success
+  // here does not end it early (the peer saw the 429 or the failures; this instance did not), as
+  // with a Retry-After.
   void apply_remote(const std::string& url, Clock::time_point until);
   // Told of every cooldown this instance starts, after the lock is released (shared/ publishes
   // them). Must not block: it runs on the request thread that saw the 429 or the failure.

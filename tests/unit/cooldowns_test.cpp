@@ -185,7 +185,8 @@ TEST(AttemptPlan, ShortCooldownIsWaitedOut) {
 }
 
 // Cooldowns another instance published (shared/): they take a deployment out of rotation here
-// too, never shorten what this instance decided, and are not ended by a success seen here.
+// too (half-open after), never shorten what this instance decided, and are not ended by a success
+// seen here.
 TEST(Cooldowns, ARemoteCooldownTakesTheDeploymentOut) {
   FakeClock c;
   Cooldowns cd(settings(), c.now());
@@ -194,8 +195,28 @@ TEST(Cooldowns, ARemoteCooldownTakesTheDeploymentOut) {
   EXPECT_TRUE(cd.try_acquire("B"));
   EXPECT_EQ(cd.remaining("A"), seconds(20));
   c.t += seconds(20);
-  EXPECT_TRUE(cd.try_acquire("A"));  // over: straight back in rotation (the peer probes it)
+  // Over: half-open here too, one probe at a time, until one succeeds.
+  EXPECT_EQ(cd.view("A").phase, Cooldowns::Phase::HalfOpen);
   EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_FALSE(cd.try_acquire("A"));
+  cd.succeeded("A");
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("A"));
+}
+
+TEST(Cooldowns, AFailedProbeAfterARemoteCooldownCoolsItHereAndTellsThePeers) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  std::vector<Cooldowns::Clock::time_point> told;
+  cd.on_cooled([&](const std::string&, Cooldowns::Clock::time_point until) { told.push_back(until); });
+  cd.apply_remote("A", c.t + seconds(20));
+  EXPECT_TRUE(told.empty()) << "a peer's cooldown is not published back";
+  c.t += seconds(20);
+  ASSERT_TRUE(cd.try_acquire("A"));
+  cd.failed("A");  // the probe: one failure is enough while half-open
+  EXPECT_TRUE(cd.cooling("A"));
+  ASSERT_EQ(told.size(), 1u);
+  EXPECT_GT(told[0], c.t);
 }
 
 TEST(Cooldowns, ARemoteCooldownNeverShortensALocalOne) {
