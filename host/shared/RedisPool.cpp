@@ -47,8 +47,13 @@ bool RedisPool::run(const std::function<void(Poco::Redis::Client&)>& f) {
     c = borrow_();
     f(*c);
   } catch (const std::exception& e) {
-    // The connection may hold half a reply: it is dropped, never reused.
+    // The connection may hold half a reply: it is dropped, never reused. So are the idle ones:
+    // after a Redis restart they are all broken, and each would cost a pause to find out.
     paused_until_.store(ticks(Clock::now() + pause_), std::memory_order_relaxed);
+    {
+      std::lock_guard lock(mu_);
+      idle_.clear();
+    }
     spdlog::debug("shared state: a request's Redis lookup failed ({}): it used local state", redact(e.what()));
     return false;
   }

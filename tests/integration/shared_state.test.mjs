@@ -243,6 +243,18 @@ test('Redis killed and restarted under load: every request is answered, only the
   assert.ok(answered > 50, `only ${answered} requests answered`);
   proxies.forEach((p, i) => assert.equal(outages(p), outagesBefore[i] + 1, 'one warning per outage'));
   for (const p of proxies) assert.doesNotMatch(p.logs(), /^\S+ (error|critical) /m);
+  // Sharing conversations resumes: the request path's idle connections died with Redis. The
+  // first lookup on each instance finds that out and pauses the pool; after the pause a
+  // conversation spread over the three stays on one deployment again.
+  for (const p of proxies) await turn(p, { session: randomUUID(), history: [] }, 'after the restart');
+  await new Promise((r) => setTimeout(r, 1200));
+  const conv = { session: randomUUID(), history: [] };
+  const before = proxies.map(affinityHits);
+  const deployments = [];
+  for (let t = 0; t < 6; t++) deployments.push((await turn(proxies[t % 3], conv, `resumed ${t}`)).deployment);
+  assert.equal(new Set(deployments).size, 1, deployments.join(' '));
+  const hits = proxies.map(affinityHits).reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0);
+  assert.equal(hits, 5, 'turns 2..6 were affinity hits');
 });
 
 test('a SIGHUP that adds shared_state says it needs a restart, and the reload still applies the rest', { skip }, async () => {
