@@ -131,6 +131,18 @@ UsageQuery parse_usage_query(std::string_view since, std::string_view until, std
 }
 
 namespace {
+// Adds `g`'s requests, errors and tokens into `into` (the average latency is the caller's: it
+// needs both request counts).
+void add_counts(UsageGroup& into, const UsageGroup& g) {
+  into.requests += g.requests;
+  into.errors += g.errors;
+  into.input_tokens += g.input_tokens;
+  into.output_tokens += g.output_tokens;
+  into.cache_read_tokens += g.cache_read_tokens;
+  into.cache_write_tokens += g.cache_write_tokens;
+  into.reasoning_tokens += g.reasoning_tokens;
+}
+
 // Largest token use first, then most requests, then by the grouped values.
 void sort_groups(std::vector<UsageGroup>& groups) {
   std::stable_sort(groups.begin(), groups.end(), [](const UsageGroup& a, const UsageGroup& b) {
@@ -186,13 +198,7 @@ std::vector<UsageGroup> merge_usage(const std::vector<std::vector<UsageGroup>>& 
       if (requests > 0)
         m.avg_latency_ms =
             (m.avg_latency_ms * double(m.requests) + g.avg_latency_ms * double(g.requests)) / double(requests);
-      m.requests = requests;
-      m.errors += g.errors;
-      m.input_tokens += g.input_tokens;
-      m.output_tokens += g.output_tokens;
-      m.cache_read_tokens += g.cache_read_tokens;
-      m.cache_write_tokens += g.cache_write_tokens;
-      m.reasoning_tokens += g.reasoning_tokens;
+      add_counts(m, g);
     }
   std::vector<UsageGroup> out;
   out.reserve(by_values.size());
@@ -227,13 +233,7 @@ UsageGroup total_of(const std::vector<UsageGroup>& groups) {
   UsageGroup t;
   double latency_sum = 0;
   for (const auto& g : groups) {
-    t.requests += g.requests;
-    t.errors += g.errors;
-    t.input_tokens += g.input_tokens;
-    t.output_tokens += g.output_tokens;
-    t.cache_read_tokens += g.cache_read_tokens;
-    t.cache_write_tokens += g.cache_write_tokens;
-    t.reasoning_tokens += g.reasoning_tokens;
+    add_counts(t, g);
     latency_sum += g.avg_latency_ms * static_cast<double>(g.requests);
   }
   t.avg_latency_ms = t.requests ? latency_sum / static_cast<double>(t.requests) : 0;
