@@ -203,17 +203,22 @@ json quotas_json(const Runtime& rt, int64_t now_ms) {
   for (const auto& k : rt.config.client_keys) {
     if (!k.limits.any()) continue;
     const auto u = rt.quotas->used(k.name, now_ms);
-    out.push_back({{"key", k.name},
-                   {"limits",
-                    {{"requests_per_minute", limit(k.limits.requests_per_minute)},
-                     {"tokens_per_minute", limit(k.limits.tokens_per_minute)},
-                     {"tokens_per_day", limit(k.limits.tokens_per_day)},
-                     {"tokens_per_month", limit(k.limits.tokens_per_month)}}},
-                   {"used",
-                    {{"requests_per_minute", u.requests_minute},
-                     {"tokens_per_minute", u.tokens_minute},
-                     {"tokens_per_day", u.tokens_day},
-                     {"tokens_per_month", u.tokens_month}}}});
+    auto used = [](const QuotaBook::Used& x) {
+      return json{{"requests_per_minute", x.requests_minute},
+                  {"tokens_per_minute", x.tokens_minute},
+                  {"tokens_per_day", x.tokens_day},
+                  {"tokens_per_month", x.tokens_month}};
+    };
+    json q = {{"key", k.name},
+              {"limits",
+               {{"requests_per_minute", limit(k.limits.requests_per_minute)},
+                {"tokens_per_minute", limit(k.limits.tokens_per_minute)},
+                {"tokens_per_day", limit(k.limits.tokens_per_day)},
+                {"tokens_per_month", limit(k.limits.tokens_per_month)}}},
+              {"used", used(u.all)}};
+    // Sharing through Redis: the part of `used` the other instances reported.
+    if (u.peers_known) q["used_by_peers"] = used(u.peers);
+    out.push_back(std::move(q));
   }
   return out;
 }

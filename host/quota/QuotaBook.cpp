@@ -199,12 +199,18 @@ void QuotaBook::restore(const std::string& key, int64_t time_ms, int64_t tokens,
   merge(c.restored, one);
 }
 
-QuotaBook::Used QuotaBook::used(const std::string& key, int64_t now_ms) {
+QuotaBook::Usage QuotaBook::used(const std::string& key, int64_t now_ms) {
   Counters& c = of(key);
   std::lock_guard lk(c.m);
   roll(c, now_ms);
-  return Used{static_cast<int64_t>(c.request_times.size()), minute_tokens(c, now_ms / 1000), c.day_tokens,
-              c.month_tokens};
+  const PeerUsage& p = c.peers;
+  Usage u;
+  u.peers_known = p.valid(now_ms);
+  u.peers = Used{p.requests_minute(now_ms), p.tokens_minute(now_ms), p.tokens_day(now_ms), p.tokens_month(now_ms)};
+  u.all = Used{static_cast<int64_t>(c.request_times.size()) + u.peers.requests_minute,
+               minute_tokens(c, now_ms / 1000) + u.peers.tokens_minute, c.day_tokens + u.peers.tokens_day,
+               c.month_tokens + u.peers.tokens_month};
+  return u;
 }
 
 std::vector<QuotaBook::Taken> QuotaBook::take_deltas(int64_t now_ms) {

@@ -58,11 +58,17 @@ class QuotaBook {
   // One past request, from the ledger at start-up.
   void restore(const std::string& key, int64_t time_ms, int64_t tokens, int64_t now_ms);
 
-  // What `key` has used in each window now (tests and the dashboard).
+  // What `key` has used in each window now (tests and the dashboard): `all` is what admit()
+  // checks against (this instance's exact counts plus its peers' as last read), `peers` the
+  // peers' part (zero when not sharing, or their numbers expired).
   struct Used {
     int64_t requests_minute = 0, tokens_minute = 0, tokens_day = 0, tokens_month = 0;
   };
-  Used used(const std::string& key, int64_t now_ms);
+  struct Usage {
+    Used all, peers;
+    bool peers_known = false;
+  };
+  Usage used(const std::string& key, int64_t now_ms);
 
   // Sharing (the shared-state thread). While on, admit() and settle() also count deltas (off:
   // nobody would take them).

@@ -15,8 +15,9 @@ const TEAM = 'team-key-0123456789abcdef';      // 6 requests a minute, across ev
 const BUDGET = 'budget-key-0123456789abcdef';  // a small daily token budget, across every instance
 const CLAUDE = 'anthropic--claude-4.5-sonnet';
 const password = 'redis-pw-' + Math.random().toString(36).slice(2);
-// More than a poll interval (200 ms) twice over: the sender's poll, then the reader's.
-const PROPAGATE_MS = 700;
+// A poll interval (200 ms) twice over, the sender's poll then the reader's, with room for a
+// loaded machine where a poll comes late.
+const PROPAGATE_MS = 1200;
 let emulator;
 let redis;
 let redisPort;
@@ -81,6 +82,13 @@ test('6 requests a minute across three instances: 6 admitted in all, the 7th ref
   assert.match(e.message, /API key 'team' is over its limit of 6 requests per minute \(requests_per_minute\)/);
   const retry = Number(e.headers.get('retry-after'));
   assert.ok(retry >= 1 && retry <= 65, `Retry-After ${retry}`);
+  // Each instance's dashboard shows what the limit is checked against: all 6, 4 of them through
+  // the other two.
+  for (const p of proxies) {
+    const q = (await (await fetch(`${p.url}/admin/stats`)).json()).quotas.find((x) => x.key === 'team');
+    assert.equal(q.used.requests_per_minute, 6, JSON.stringify(q));
+    assert.equal(q.used_by_peers.requests_per_minute, 4, JSON.stringify(q));
+  }
   // The Anthropic dialect, through an instance that admitted only 2 of them itself.
   await assert.rejects(message(proxies[1], TEAM), (x) => {
     assert.equal(x.status, 429);

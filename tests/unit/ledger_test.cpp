@@ -177,11 +177,11 @@ TEST(Ledger, QuotaCountersRebuiltFromTheFile) {
   }
   QuotaBook book;
   EXPECT_EQ(restore_quotas(settings(dir.path).file, book), 2);  // the refusal and last month left out
-  const auto u = book.used("alice", now_ms());
+  const auto u = book.used("alice", now_ms()).all;
   EXPECT_EQ(u.requests_minute, 2);
   EXPECT_EQ(u.tokens_minute, 330);
   EXPECT_EQ(u.tokens_month, 330);
-  EXPECT_EQ(book.used("bob", now_ms()).tokens_month, 0);
+  EXPECT_EQ(book.used("bob", now_ms()).all.tokens_month, 0);
 }
 
 TEST(Ledger, UsageCommand) {

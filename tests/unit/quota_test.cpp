@@ -57,14 +57,14 @@ TEST(Quota, TokensPerMinuteEstimateThenSettle) {
   EXPECT_EQ(v.retry_after_s, 59);  // the 600 of second kT0 leave the window 60 s after it
   // The first request really used 300 tokens: settled, there is room.
   book.settle("k", a, 300, kT0 + 2000);
-  EXPECT_EQ(book.used("k", kT0 + 2000).tokens_minute, 300);
+  EXPECT_EQ(book.used("k", kT0 + 2000).all.tokens_minute, 300);
   ASSERT_TRUE(book.admit("k", lim, 600, kT0 + 3000, b).ok);
   book.settle("k", b, 650, kT0 + 4000);
-  EXPECT_EQ(book.used("k", kT0 + 4000).tokens_minute, 950);
+  EXPECT_EQ(book.used("k", kT0 + 4000).all.tokens_minute, 950);
   // 60 s after the first, its 300 have left; the second's 650 remain.
-  EXPECT_EQ(book.used("k", kT0 + 60000).tokens_minute, 650);
-  EXPECT_EQ(book.used("k", kT0 + 63000).tokens_minute, 0);
-  EXPECT_EQ(book.used("k", kT0 + 63000).tokens_day, 950);
+  EXPECT_EQ(book.used("k", kT0 + 60000).all.tokens_minute, 650);
+  EXPECT_EQ(book.used("k", kT0 + 63000).all.tokens_minute, 0);
+  EXPECT_EQ(book.used("k", kT0 + 63000).all.tokens_day, 950);
   // A request larger than the whole limit says so and waits a whole window.
   v = book.admit("k", lim, 5000, kT0 + 64000, b);
   ASSERT_FALSE(v.ok);
@@ -113,7 +113,7 @@ TEST(Quota, RestoredRowsCountLikeLiveOnes) {
   book.restore("k", now - 30000, 50, now);                  // in the last minute, out of order
   book.restore("k", now - 40000, 60, now);
   book.restore("k", now - 40 * 86400000LL, 999999, now);  // last month or before: not counted
-  const auto u = book.used("k", now);
+  const auto u = book.used("k", now).all;
   EXPECT_EQ(u.requests_minute, 2);
   EXPECT_EQ(u.tokens_minute, 110);
   EXPECT_EQ(u.tokens_day, 110);

@@ -156,7 +156,15 @@ TEST(SharedQuota, AdmitCountsOwnPlusPeersAndRetryAfterFollowsThePeersSlot) {
   EXPECT_EQ(v.limit, "requests_per_minute");
   // The peers' slot began at kT0 - 5000 and leaves the window at kT0 + 60000: 60 s from kT0 + 200.
   EXPECT_EQ(v.retry_after_s, 60);
-  EXPECT_EQ(book.used("alice", kT0 + 200).requests_minute, 2);  // own counters stay exact
+  // What the dashboard shows: the 6 the limit was checked against, 4 of them the peers'.
+  const auto u = book.used("alice", kT0 + 200);
+  EXPECT_EQ(u.all.requests_minute, 6);
+  EXPECT_TRUE(u.peers_known);
+  EXPECT_EQ(u.peers.requests_minute, 4);
+  // Once the peers' numbers expire (Redis gone), only this instance's own exact count is left.
+  const auto later = book.used("alice", kT0 + 30000);
+  EXPECT_FALSE(later.peers_known);
+  EXPECT_EQ(later.all.requests_minute, 2);
 }
 
 TEST(SharedQuota, PeersTokensCountAgainstEveryTokenWindow) {

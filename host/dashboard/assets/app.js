@@ -637,10 +637,12 @@
           cells.push({ col: name, text: '—', cls: 'none', title: `no limit (used: ${used})` });
           continue;
         }
+        const peers = q.used_by_peers?.[name];
         cells.push({
           col: name,
-          sig: `${used}/${limit}`,
+          sig: `${used}/${limit}/${peers}`,
           cls: 'quota',
+          title: peers == null ? undefined : `all instances; ${peers} of it through the others`,
           nodes: () => {
             const line = h('div', 'quota-line');
             const pct = limit > 0 ? Math.round((used / limit) * 100) : 100;
