@@ -13,9 +13,13 @@
 #
 #   bench/shared-state-cost.sh [BUILD_DIR]     default: build (aicore-proxy, aicore-emulator, plugins/)
 #
-# Environment: AB_SECONDS (5), AB_ROUNDS (3); AFFINITY=off measures requests that ask Redis
-# nothing (only their quota counts are recorded for the background thread). Writes
-# bench/results/shared-state-cost[-affinity-off].txt too.
+# The bench sends one conversation over and over: after its first turn every lookup is answered
+# from the instance's memory (shared_state.client_cache), which is what a conversation's later
+# turns cost. AFFINITY=new sends a new conversation with every request instead, the worst case:
+# a read of Redis (GET + PTTL) and a write (SET) each. AFFINITY=off measures requests that ask
+# Redis nothing (only their quota counts are recorded for the background thread).
+# Environment: AB_SECONDS (5), AB_ROUNDS (3), AFFINITY (on|new|off). Writes
+# bench/results/shared-state-cost[-affinity-new|-affinity-off].txt too.
 set -euo pipefail
 build=${1:-build}
 secs=${AB_SECONDS:-5}
@@ -23,11 +27,16 @@ rounds=${AB_ROUNDS:-3}
 command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server" >&2; exit 2; }
 # shellcheck source=lib/ab.sh
 . "$(dirname "$0")/lib/ab.sh"
-affinity=${AFFINITY:-on}
-suffix=$([ "$affinity" = on ] || echo -affinity-off)
+mode=${AFFINITY:-on}
+affinity=$([ "$mode" = off ] && echo off || echo on)
+suffix=$([ "$mode" = on ] || echo "-affinity-$mode")
 results=$(cd "$(dirname "$0")" && pwd)/results/shared-state-cost$suffix.txt
 exec > >(tee "$results") 2>&1
 ab_init
+if [ "$mode" = new ]; then
+  sed -i 's/in one line\./in one line ({{N}})./' "$tmp/body.json"
+  export BENCH_UNIQUE=1
+fi
 ab_start_emulator "$build"
 redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$tmp/redis.out" 2>&1 &

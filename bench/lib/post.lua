@@ -10,6 +10,16 @@ for line in (os.getenv("BENCH_HEADERS") or ""):gmatch("[^\n]+") do
   if name then wrk.headers[name] = value end
 end
 
+-- BENCH_UNIQUE=1: every request's body gets its own text where the body says {{N}} (a new
+-- conversation each time, say). tostring({}) differs between wrk's threads (one Lua state each).
+if os.getenv("BENCH_UNIQUE") == "1" then
+  local prefix, n, body = tostring({}):gsub("table: ", ""), 0, wrk.body
+  function request()
+    n = n + 1
+    return wrk.format(nil, nil, nil, (body:gsub("{{N}}", prefix .. "-" .. n)))
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -19,6 +20,23 @@
 #include "config/Config.hpp"
 
 namespace aicore::host {
+
+// The other instances' say on half-open probes (shared/ProbeStore.hpp): a cooldown shared through
+// Redis ends on every instance at once, and without a word between them each would send its own
+// probe to a deployment that may still be failing.
+class ProbePeers {
+ public:
+  enum class Claim { Won, Lost, Unavailable };
+  virtual ~ProbePeers() = default;
+  // This instance would probe `url`: Won when no other instance is probing it, Lost when one is,
+  // Unavailable when the peers cannot be asked (this instance then decides alone). May wait for
+  // Redis, never long (shared_state.lookup_timeout_ms).
+  virtual Claim claim(const std::string& url) = 0;
+  // The probe this instance won has its verdict. Success (`keep` zero): the others may claim
+  // again. Failure: the claim is kept for `keep`, the new cooldown, so no peer probes before it
+  // has learnt of that cooldown (a poll interval away).
+  virtual void release(const std::string& url, std::chrono::milliseconds keep) = 0;
+};
 
 class Cooldowns {
  public:
@@ -60,6 +78,11 @@ class Cooldowns {
   // them). Must not block: it runs on the request thread that saw the 429 or the failure.
   using Cooled = std::function<void(const std::string& url, Clock::time_point until)>;
   void on_cooled(Cooled f);
+  // Half-open probes claimed with `peers` from now on (nullptr: this instance decides alone). A
+  // probe lost to a peer leaves the deployment out of rotation here for kProbeLostPause, then
+  // this instance asks again (the peer's probe has its verdict by then, or is still running).
+  void share_probes(std::shared_ptr<ProbePeers> peers);
+  static constexpr std::chrono::milliseconds kProbeLostPause{250};
 
   // New settings from a reload; the state of every deployment stays.
   void configure(const RetrySettings& s);
@@ -74,6 +97,8 @@ class Cooldowns {
     int cooldowns = 0;                       // consecutive cooldowns, for the growing period
     bool probing = false;                    // a half-open probe is in flight
   };
+  // The probe of `url` (if this instance held one) has its verdict: tell the peers.
+  void release_probe_(const std::string& url, bool was_probing, Clock::time_point cooled_until = {});
   // Cools `st` for `d` from now; returns its end, for the on_cooled hook.
   Clock::time_point cool_(State& st, Clock::duration d);
 
@@ -81,7 +106,8 @@ class Cooldowns {
   Now now_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, State> states_;
-  Cooled cooled_;  // under mu_; copied out before it is called
+  Cooled cooled_;                       // under mu_; copied out before it is called
+  std::shared_ptr<ProbePeers> probes_;  // under mu_; copied out before it is asked
 };
 
 }  // namespace aicore::host

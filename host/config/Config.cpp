@@ -412,9 +412,12 @@ void parse_discovery(const json& v, DiscoverySettings& d, std::vector<std::strin
   read_int(v, "discovery.timeout_s", d.timeout_s, 1, 3600);
 }
 
-void parse_shared_state(const json& v, SharedStateSettings& st, std::vector<std::string>& warnings) {
+void parse_shared_state(const json& v, SharedStateSettings& st, std::vector<std::string>& warnings,
+                        const std::string& base_dir) {
   need_object(v, "shared_state");
-  note_unknown(v, "shared_state", {"redis_url", "poll_interval_ms", "timeout_ms", "lookup_timeout_ms"}, warnings);
+  note_unknown(v, "shared_state",
+               {"redis_url", "poll_interval_ms", "timeout_ms", "lookup_timeout_ms", "client_cache", "tls_ca_file"},
+               warnings);
   if (v.contains("redis_url")) {
     st.redis_url = get_string(v["redis_url"], "shared_state.redis_url");
     try {
@@ -426,6 +429,8 @@ void parse_shared_state(const json& v, SharedStateSettings& st, std::vector<std:
   read_int(v, "shared_state.poll_interval_ms", st.poll_interval_ms, 10, 10000);
   read_int(v, "shared_state.timeout_ms", st.timeout_ms, 10, 60000);
   read_int(v, "shared_state.lookup_timeout_ms", st.lookup_timeout_ms, 1, 10000);
+  if (v.contains("client_cache")) st.client_cache = get_bool(v["client_cache"], "shared_state.client_cache");
+  if (v.contains("tls_ca_file")) st.tls_ca_file = existing_file(v["tls_ca_file"], "shared_state.tls_ca_file", base_dir);
 }
 
 // An admin key as written: the key, or "sha256:" and the 64 hex digits of its SHA-256.
@@ -638,7 +643,7 @@ Config parse_config(const std::string& text, const std::string& base_dir, const 
   if (root.contains("metrics")) parse_metrics(root["metrics"], c.metrics, c.warnings);
   if (root.contains("usage")) parse_usage(root["usage"], c.usage, c.warnings);
   if (root.contains("discovery")) parse_discovery(root["discovery"], c.discovery, c.warnings);
-  if (root.contains("shared_state")) parse_shared_state(root["shared_state"], c.shared_state, c.warnings);
+  if (root.contains("shared_state")) parse_shared_state(root["shared_state"], c.shared_state, c.warnings, base_dir);
   // Relative to the config file's folder, like every other path in it.
   if (c.usage.file.empty()) c.usage.file = "usage.db";
   if (!fs::path(c.usage.file).is_absolute()) c.usage.file = (fs::path(base_dir) / c.usage.file).string();

@@ -162,6 +162,8 @@ struct SharedStateSettings {
   int poll_interval_ms = 200;  // how often peers' cooldowns are read: the staleness of this view
   int timeout_ms = 1000;       // longest wait for Redis to connect or answer (background thread)
   int lookup_timeout_ms = 50;  // the same for a request that asks Redis (conversation affinity)
+  bool client_cache = true;    // conversations read once, then answered from memory until Redis says they changed
+  std::string tls_ca_file;     // rediss://: a CA bundle instead of the system store
   bool operator==(const SharedStateSettings&) const = default;
 };
 

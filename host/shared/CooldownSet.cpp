@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kSweepAfterMs = 60000;
 }  // namespace
 
-void CooldownSet::publish(Poco::Redis::Client& c, const Outbox::Batch& batch, bool fresh, int64_t now_ms) {
+void CooldownSet::publish(RedisConn& c, const Outbox::Batch& batch, bool fresh, int64_t now_ms) {
   Outbox::Batch send = batch;
   if (fresh)
     for (const auto& [url, until] : mine_)
@@ -30,7 +30,7 @@ void CooldownSet::publish(Poco::Redis::Client& c, const Outbox::Batch& batch, bo
   for (const auto& [url, until] : send) mine_[url] = until;
 }
 
-std::vector<std::pair<std::string, int64_t>> CooldownSet::fetch(Poco::Redis::Client& c, int64_t now_ms) {
+std::vector<std::pair<std::string, int64_t>> CooldownSet::fetch(RedisConn& c, int64_t now_ms) {
   Poco::Redis::Array range;
   range << "ZRANGEBYSCORE" << key_ << "(" + std::to_string(now_ms) << "+inf"
         << "WITHSCORES";

@@ -8,7 +8,7 @@
 // Used by the shared-state thread only.
 #pragma once
 
-#include <Poco/Redis/Client.h>
+#include "shared/RedisConn.hpp"
 
 #include <cstdint>
 #include <string>
@@ -27,9 +27,9 @@ class CooldownSet {
   // Sends `batch`, plus (after a reconnect: `fresh`) every cooldown of ours still running, so a
   // Redis that restarted empty learns them again. Throws on a Redis error (the caller puts the
   // batch back).
-  void publish(Poco::Redis::Client& c, const Outbox::Batch& batch, bool fresh, int64_t now_ms);
+  void publish(RedisConn& c, const Outbox::Batch& batch, bool fresh, int64_t now_ms);
   // The cooldowns still running that peers published (ours, read back, are left out).
-  std::vector<std::pair<std::string, int64_t>> fetch(Poco::Redis::Client& c, int64_t now_ms);
+  std::vector<std::pair<std::string, int64_t>> fetch(RedisConn& c, int64_t now_ms);
 
  private:
   std::string key_;

@@ -67,7 +67,7 @@ void QuotaCounters::sent(int64_t now_ms) {
   }
 }
 
-void QuotaCounters::on_connect(Poco::Redis::Client& c) {
+void QuotaCounters::on_connect(RedisConn& c) {
   std::random_device rd;
   const std::string mine = std::to_string(rd()) + "-" + std::to_string(rd());
   Poco::Redis::Array set;
@@ -87,7 +87,7 @@ void QuotaCounters::epoch_seen(const std::string& epoch) {
   epoch_ = epoch;
 }
 
-void QuotaCounters::publish(Poco::Redis::Client& c, int64_t now_ms) {
+void QuotaCounters::publish(RedisConn& c, int64_t now_ms) {
   if (pending_.empty()) return;
   const Poco::Redis::Array replies = c.sendCommands(increments());
   for (size_t i = 0; i < replies.size(); ++i)
@@ -129,8 +129,8 @@ PeerUsage QuotaCounters::peers(const std::string& name, const std::vector<int64_
   return p;
 }
 
-void QuotaCounters::fetch(Poco::Redis::Client& c, const std::vector<std::string>& names, QuotaBook& book,
-                          int64_t now_ms, int64_t valid_until_ms) {
+void QuotaCounters::fetch(RedisConn& c, const std::vector<std::string>& names, QuotaBook& book, int64_t now_ms,
+                          int64_t valid_until_ms) {
   if (names.empty()) return;
   const std::vector<QuotaBucket> w = window(now_ms);
   std::vector<Poco::Redis::Array> cmds;

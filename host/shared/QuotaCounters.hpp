@@ -16,7 +16,7 @@
 #pragma once
 
 #include <Poco/Redis/Array.h>
-#include <Poco/Redis/Client.h>
+#include "shared/RedisConn.hpp"
 
 #include <cstdint>
 #include <string>
@@ -38,12 +38,12 @@ class QuotaCounters {
   void collect(QuotaBook& book, int64_t now_ms);
   // After each new connection: reads the epoch (setting it if Redis has none) and, when it
   // changed, makes everything sent before pending again. Throws on a Redis error.
-  void on_connect(Poco::Redis::Client& c);
+  void on_connect(RedisConn& c);
   // Sends the pending deltas in one pipeline. Throws on a Redis error; they stay pending then.
-  void publish(Poco::Redis::Client& c, int64_t now_ms);
+  void publish(RedisConn& c, int64_t now_ms);
   // Reads the windows of `names` (the keys with limits) in one pipeline and gives the book each
   // one's peers' usage, trusted until `valid_until_ms`.
-  void fetch(Poco::Redis::Client& c, const std::vector<std::string>& names, QuotaBook& book, int64_t now_ms,
+  void fetch(RedisConn& c, const std::vector<std::string>& names, QuotaBook& book, int64_t now_ms,
              int64_t valid_until_ms);
 
   // The pieces of the above, apart from Redis (and for tests).

@@ -14,30 +14,9 @@ namespace aicore::host::shared {
 namespace {
 constexpr std::chrono::milliseconds kFirstBackoff{100};
 constexpr std::chrono::milliseconds kMaxBackoff{5000};
-
-Poco::Timespan span(std::chrono::milliseconds d) { return Poco::Timespan(d.count() * 1000); }
 }  // namespace
 
 RedisLink::RedisLink(RedisUrl url, std::chrono::milliseconds timeout) : url_(std::move(url)), timeout_(timeout) {}
-
-std::unique_ptr<Poco::Redis::Client> open_redis(const RedisUrl& url, std::chrono::milliseconds timeout) {
-  auto c = std::make_unique<Poco::Redis::Client>();
-  c->connect(url.host, url.port, span(timeout));
-  c->setReceiveTimeout(span(timeout));
-  if (!url.password.empty()) {
-    Poco::Redis::Array auth;
-    auth << "AUTH";
-    if (!url.user.empty()) auth << url.user;
-    auth << url.password;
-    c->execute<std::string>(auth);
-  }
-  if (url.db != 0) {
-    Poco::Redis::Array select;
-    select << "SELECT" << std::to_string(url.db);
-    c->execute<std::string>(select);
-  }
-  return c;
-}
 
 bool RedisLink::connect_() {
   client_ = open_redis(url_, timeout_);
@@ -69,7 +48,7 @@ void RedisLink::lost_(const std::string& why) {
       url_.redacted(), redact(why));
 }
 
-bool RedisLink::run(const std::function<void(Poco::Redis::Client&, bool fresh)>& f) {
+bool RedisLink::run(const std::function<void(RedisConn&, bool fresh)>& f) {
   try {
     if (!client_) {
       if (Clock::now() < next_try_) return false;

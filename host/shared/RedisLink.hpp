@@ -4,7 +4,7 @@
 // password is sent in AUTH and appears nowhere else.
 #pragma once
 
-#include <Poco/Redis/Client.h>
+#include "shared/RedisConn.hpp"
 
 #include <chrono>
 #include <functional>
@@ -15,10 +15,6 @@
 
 namespace aicore::host::shared {
 
-// A connection that has sent AUTH and SELECT as the URL says, with `timeout` bounding the connect
-// and every reply. Throws Poco::Exception when Redis is unreachable or refuses.
-std::unique_ptr<Poco::Redis::Client> open_redis(const RedisUrl& url, std::chrono::milliseconds timeout);
-
 class RedisLink {
  public:
   using Clock = std::chrono::steady_clock;
@@ -28,7 +24,7 @@ class RedisLink {
   // Runs `f` on a connected client, connecting first when needed (unless the back-off says not
   // yet). false when Redis is down or `f` failed on it (the connection is then dropped and the
   // outage begins). `fresh` is true on the first call after a connection was made.
-  bool run(const std::function<void(Poco::Redis::Client&, bool fresh)>& f);
+  bool run(const std::function<void(RedisConn&, bool fresh)>& f);
   bool up() const { return client_ != nullptr; }
 
  private:
@@ -37,7 +33,7 @@ class RedisLink {
 
   RedisUrl url_;
   std::chrono::milliseconds timeout_;
-  std::unique_ptr<Poco::Redis::Client> client_;
+  std::unique_ptr<RedisConn> client_;
   bool fresh_ = false;
   bool outage_ = false;  // logged as down; the next connection logs the return
   Clock::time_point down_since_{};

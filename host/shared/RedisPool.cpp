@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include "log/Log.hpp"
-#include "shared/RedisLink.hpp"
 
 namespace aicore::host::shared {
 namespace {
@@ -46,7 +45,7 @@ void RedisPool::drop_idle_() {
 
 // One try. On failure, `stale` says whether it was a kept connection that failed well before
 // the timeout: a connection Redis had closed, not a Redis that does not answer.
-bool RedisPool::try_(const std::function<void(Poco::Redis::Client&)>& f, bool& stale) {
+bool RedisPool::try_(const std::function<void(RedisConn&)>& f, bool& stale) {
   const auto t0 = Clock::now();
   Lent lent;
   try {
@@ -65,7 +64,7 @@ bool RedisPool::try_(const std::function<void(Poco::Redis::Client&)>& f, bool& s
   return true;
 }
 
-bool RedisPool::run(const std::function<void(Poco::Redis::Client&)>& f) {
+bool RedisPool::run(const std::function<void(RedisConn&)>& f) {
   const int64_t now = ticks(Clock::now());
   int64_t until = paused_until_.load(std::memory_order_relaxed);
   if (until != 0) {

@@ -15,7 +15,7 @@
 // THREADS: run() is safe to call concurrently; the commands themselves run outside the lock.
 #pragma once
 
-#include <Poco/Redis/Client.h>
+#include "shared/RedisConn.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -39,18 +39,18 @@ class RedisPool {
   // Runs `f` on a connection. false, without waiting, while the pool is paused; false after
   // waiting at most about `timeout` (twice when a kept connection was stale) when Redis did not
   // answer or `f` threw (the pause starts).
-  bool run(const std::function<void(Poco::Redis::Client&)>& f);
+  bool run(const std::function<void(RedisConn&)>& f);
 
  private:
   struct Lent {
-    std::unique_ptr<Poco::Redis::Client> client;
+    std::unique_ptr<RedisConn> client;
     uint64_t generation = 0;
     bool kept = false;  // an idle connection, not one opened for this request
   };
   Lent borrow_();
   void give_back_(Lent lent);
   void drop_idle_();
-  bool try_(const std::function<void(Poco::Redis::Client&)>& f, bool& stale);
+  bool try_(const std::function<void(RedisConn&)>& f, bool& stale);
 
   const RedisUrl url_;
   const std::chrono::milliseconds timeout_;
@@ -59,7 +59,7 @@ class RedisPool {
   std::atomic<int64_t> paused_until_{0};  // steady-clock ns; 0: not paused
   std::mutex mu_;
   uint64_t generation_ = 0;  // guarded by mu_; bumped whenever the kept connections are dropped
-  std::vector<std::unique_ptr<Poco::Redis::Client>> idle_;
+  std::vector<std::unique_ptr<RedisConn>> idle_;
 };
 
 }  // namespace aicore::host::shared

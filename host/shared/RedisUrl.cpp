@@ -78,19 +78,16 @@ void read_host_port(const std::string& hp, RedisUrl& u) {
 
 std::string RedisUrl::redacted() const {
   const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return "redis://" + std::string(password.empty() ? "" : "***@") + h + ":" + std::to_string(port) + "/" +
-         std::to_string(db);
+  return std::string(tls ? "rediss://" : "redis://") + std::string(password.empty() ? "" : "***@") + h + ":" +
+         std::to_string(port) + "/" + std::to_string(db);
 }
 
 RedisUrl parse_redis_url(const std::string& url) {
-  static const std::string scheme = "redis://";
-  if (url.starts_with("rediss://"))
-    bad("rediss:// (TLS) is not supported yet: use redis:// on a private network, or a local TLS tunnel "
-        "(stunnel, a sidecar) to the managed Redis");
-  if (!url.starts_with(scheme)) bad("must start with redis://");
-  std::string rest = url.substr(scheme.size());
-  if (rest.find_first_of("?#") != std::string::npos) bad("query strings and fragments are not supported");
   RedisUrl u;
+  u.tls = url.starts_with("rediss://");
+  if (!u.tls && !url.starts_with("redis://")) bad("must start with redis:// or rediss:// (TLS)");
+  std::string rest = url.substr(u.tls ? 9 : 8);
+  if (rest.find_first_of("?#") != std::string::npos) bad("query strings and fragments are not supported");
   // The last '@' ends the credentials: an unescaped '@' in a password still parses.
   if (const size_t at = rest.rfind('@'); at != std::string::npos) {
     read_credentials(rest.substr(0, at), u);

@@ -1,4 +1,4 @@
-// shared_state.redis_url, taken apart: redis://[[user]:password@]host[:port][/db]. The password
+// shared_state.redis_url, taken apart: redis[s]://[[user]:password@]host[:port][/db]. The password
 // never leaves this struct in text meant for people: errors and log lines use redacted().
 #pragma once
 
@@ -13,13 +13,14 @@ struct RedisUrl {
   int db = 0;            // SELECT after connecting
   std::string user;      // Redis 6 ACL user; empty: the default user
   std::string password;  // empty: no AUTH
+  bool tls = false;      // rediss://: TLS, the certificate checked against `host`
+  std::string ca_file;   // not in the URL: shared_state.tls_ca_file (empty: the system store)
 
-  // redis://host:port/db, with "***" standing for the credentials when there are any.
+  // redis[s]://host:port/db, with "***" standing for the credentials when there are any.
   std::string redacted() const;
 };
 
 // Throws std::invalid_argument saying what is wrong; the message never contains the password.
-// rediss:// (TLS) is refused for now: Poco's Redis client speaks plain TCP only.
 RedisUrl parse_redis_url(const std::string& url);
 
 }  // namespace aicore::host::shared

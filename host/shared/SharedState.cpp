@@ -8,6 +8,7 @@
 
 #include "shared/AffinityStore.hpp"
 #include "shared/CooldownSet.hpp"
+#include "shared/ProbeStore.hpp"
 #include "shared/QuotaCounters.hpp"
 #include "shared/RedisLink.hpp"
 #include "shared/RedisUrl.hpp"
@@ -53,6 +54,13 @@ std::vector<std::string> limited_keys(const Config& c) {
 // on old numbers).
 int64_t peers_ttl_ms(const SharedStateSettings& s) { return std::max<int64_t>(2000, 5 * int64_t(s.poll_interval_ms)); }
 
+// The URL with what the config says beside it (the CA bundle for rediss://); valid: the config loaded.
+RedisUrl redis_url_of(const SharedStateSettings& s) {
+  RedisUrl u = parse_redis_url(s.redis_url);
+  u.ca_file = s.tls_ca_file;
+  return u;
+}
+
 }  // namespace
 
 SharedState::SharedState(std::shared_ptr<RuntimeHolder> holder) : holder_(std::move(holder)) {
@@ -67,15 +75,20 @@ SharedState::SharedState(std::shared_ptr<RuntimeHolder> holder) : holder_(std::m
     box->put(url, wall_ms(until, steady_clock::now(), now_wall_ms()));
   });
   const auto& settings = rt->config.shared_state;
-  auto pool =
-      std::make_shared<RedisPool>(parse_redis_url(settings.redis_url), milliseconds(settings.lookup_timeout_ms));
+  const RedisUrl url = redis_url_of(settings);
+  auto pool = std::make_shared<RedisPool>(url, milliseconds(settings.lookup_timeout_ms));
+  // A prober that died holds its claim this long; a probe's verdict ends it sooner.
+  cooldowns_->share_probes(std::make_shared<ProbeStore>(pool, milliseconds(10000)));
   affinity_ = rt->affinity;
-  affinity_->share(std::make_shared<AffinityStore>(std::move(pool)));
+  affinity_->share(std::make_shared<AffinityStore>(
+      std::move(pool), settings.client_cache ? std::optional<RedisUrl>(url) : std::nullopt,
+      milliseconds(settings.timeout_ms), static_cast<size_t>(rt->config.routing.affinity_max_entries)));
   thread_ = std::thread([this] { run_(); });
 }
 
 void SharedState::stop() {
   if (cooldowns_) cooldowns_->on_cooled(nullptr);
+  if (cooldowns_) cooldowns_->share_probes(nullptr);
   if (affinity_) affinity_->share(nullptr);
   if (quotas_) quotas_->share(false);
   if (outbox_) outbox_->stop();
@@ -84,7 +97,7 @@ void SharedState::stop() {
 
 void SharedState::run_() {
   const SharedStateSettings settings = holder_->get()->config.shared_state;
-  const RedisUrl url = parse_redis_url(settings.redis_url);  // valid: the config loaded
+  const RedisUrl url = redis_url_of(settings);
   RedisLink link(url, milliseconds(settings.timeout_ms));
   CooldownSet set;
   QuotaCounters counters;
@@ -93,7 +106,7 @@ void SharedState::run_() {
     const auto rt = holder_->get();  // a reload keeps shared_state as it started (main.cpp)
     Outbox::Batch batch = outbox_->take();
     if (quotas_) counters.collect(*quotas_, now_wall_ms());
-    const bool ok = link.run([&](Poco::Redis::Client& c, bool fresh) {
+    const bool ok = link.run([&](RedisConn& c, bool fresh) {
       const int64_t now_ms = now_wall_ms();
       set.publish(c, batch, fresh, now_ms);
       batch.clear();

@@ -5,6 +5,7 @@
 // redis-server (Debian's package, installed by scripts/install-deps.sh) on a free loopback port.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { runProxy, startEmulator, startProxy, writeConfig } from './lib/harness.mjs';
@@ -63,6 +64,10 @@ async function turn(proxy, conv, text) {
   const recs = (await emulator.requests()).filter((x) => x.deployment?.startsWith('d-claude'));
   return { deployment: recs.at(-1).deployment, ms };
 }
+// redis-cli against the test's Redis.
+const redisCli = (...args) => execFileSync('redis-cli', ['-p', String(redisPort), '-a', password, '--no-auth-warning', ...args],
+  { encoding: 'utf8' }).trim();
+const affinityKeys = () => new Set(redisCli('--scan', '--pattern', 'aicore:affinity:*').split('\n').filter(Boolean));
 const affinityHits = (p) => (p.logs().match(/affinity=hit/g) ?? []).length;
 const hits = async () => (await emulator.requests())
   .filter((r) => r.path.endsWith('/chat/completions')).map((r) => `${r.deployment}:${r.status}`);
@@ -129,6 +134,25 @@ test('a 429 through instance 1 takes the deployment out of rotation on instances
   for (const p of proxies) assert.doesNotMatch(p.logs(), /unreachable|is back after/);
 });
 
+test('when a shared cooldown ends, one instance probes the deployment and the others keep away', { skip }, async () => {
+  for (const p of proxies) await until(async () => (await cooling(p, 'd-gpt4o')) === 0, 'the last test\'s cooldown to end', 8000);
+  await rateLimitThrough(proxies[0], 2);
+  await until(async () => (await cooling(proxies[1], 'd-gpt4o')) > 0 && (await cooling(proxies[2], 'd-gpt4o')) > 0,
+    'instances 2 and 3 to learn the cooldown');
+  // The probe, whichever instance sends it, takes 1.5 s; any other request to d-gpt4o is quick.
+  await emulator.fault({ target: 'd-gpt4o', kind: 'slow', delay_ms: 1500, count: 1 });
+  for (const p of proxies) await until(async () => (await cooling(p, 'd-gpt4o')) === 0, 'the cooldown to end', 8000);
+  // Half-open on all three at once. For a second each sends requests without pause: one claims
+  // the probe (aicore:probe:<url>), the others leave d-gpt4o alone while it runs. Each on its own
+  // would probe it too, and, its probe quick, put it back in rotation at once.
+  await emulator.clearRequests();
+  const t0 = Date.now();
+  await Promise.all(proxies.map(async (p, i) => { for (let n = 0; Date.now() - t0 < 1000; n++) await ask(p, `half-open ${i} ${n}`); }));
+  const h = await hits();
+  assert.equal(h.filter((x) => x.startsWith('d-gpt4o:')).length, 1, h.join(' '));
+  assert.ok(h.filter((x) => x === 'd-gpt4o-b:200').length >= 6, h.join(' '));
+});
+
 test('an 8-turn conversation spread over the three instances stays on one deployment', { skip }, async () => {
   // Instance 2 starts another conversation first, so its round-robin turn is not instance 1's:
   // on its own it would send a conversation it has not seen to the other deployment.
@@ -142,6 +166,27 @@ test('an 8-turn conversation spread over the three instances stays on one deploy
   // never seen it: the access log says hit, not new.
   const after = proxies.map(affinityHits);
   assert.equal(after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0), 7, `hits ${before} -> ${after}`);
+});
+
+test('turns answered from memory: Redis is read once per instance, and a change there is followed at once', { skip }, async () => {
+  const calls = (cmd) => Number((new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(redisCli('info', 'commandstats')) ?? [0, 0])[1]);
+  const keysBefore = affinityKeys();
+  const conv = { session: randomUUID(), history: [] };
+  const [get0, getex0] = [calls('get'), calls('getex')];
+  const deployments = [];
+  for (let t = 0; t < 9; t++) deployments.push((await turn(proxies[t % 3], conv, `cached ${t}`)).deployment);
+  assert.equal(new Set(deployments).size, 1, deployments.join(' '));
+  // Turn 1 reads (nothing there) and writes; turns 2 and 3 read once on the other instances,
+  // turn 4 once more on instance 1 (it dropped its entry when it wrote); turns 5 to 9 ask nobody.
+  assert.equal(calls('get') - get0, 4, 'GETs for 9 turns');
+  assert.equal(calls('getex') - getex0, 0, 'no GETEX while the cache works');
+  // A peer moves the conversation (what a failover on another instance does): Redis tells
+  // every instance, and each one's next turn goes to the new deployment.
+  const key = [...affinityKeys()].find((k) => !keysBefore.has(k));
+  assert.ok(key, 'the conversation is in Redis');
+  const other = deployments[0] === 'd-claude45sonnet' ? 'd-claude-b' : 'd-claude45sonnet';
+  redisCli('set', key, `${emulator.url}/v2/inference/deployments/${other}`, 'px', '600000');
+  for (let t = 0; t < 3; t++) assert.equal((await turn(proxies[t % 3], conv, `moved ${t}`)).deployment, other, `turn ${t}`);
 });
 
 test('Redis killed: every instance keeps serving on its own state and says so', { skip }, async () => {
@@ -288,8 +333,9 @@ test('--check-config names a bad Redis URL and never prints its password', async
   assert.equal(code, 2, out);
   assert.match(out, /config error: shared_state\.redis_url: the port must be a number from 1 to 65535/);
   assert.doesNotMatch(out, /hunter2/);
-  const tls = writeConfig('http://127.0.0.1:9', { extra: { shared_state: { redis_url: 'rediss://cache:6380' } } });
-  const r = await runProxy(['--config', tls.path, '--check-config']);
+  const http = writeConfig('http://127.0.0.1:9', { extra: { shared_state: { redis_url: 'http://:hunter2@cache:6379' } } });
+  const r = await runProxy(['--config', http.path, '--check-config']);
   assert.equal(r.code, 2, r.out);
-  assert.match(r.out, /shared_state\.redis_url: rediss:\/\/ \(TLS\) is not supported yet/);
+  assert.match(r.out, /shared_state\.redis_url: must start with redis:\/\/ or rediss:\/\/ \(TLS\)/);
+  assert.doesNotMatch(r.out, /hunter2/);
 });

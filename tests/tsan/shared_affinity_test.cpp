@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "routing/Affinity.hpp"
+#include "shared/AffinityCache.hpp"
 #include "shared/RedisPool.hpp"
 #include "shared/RedisUrl.hpp"
 
@@ -84,7 +85,7 @@ TEST(SharedAffinityConcurrency, ThePoolPausesAndResumesFromManyThreads) {
   for (int t = 0; t < kThreads; ++t)
     ts.emplace_back([&] {
       for (int i = 0; i < 200; ++i)
-        if (pool.run([&](Poco::Redis::Client& c) {
+        if (pool.run([&](shared::RedisConn& c) {
               ++tries;
               Poco::Redis::Array ping;
               ping << "PING";
@@ -96,4 +97,40 @@ TEST(SharedAffinityConcurrency, ThePoolPausesAndResumesFromManyThreads) {
   EXPECT_EQ(ok.load(), 0);
   EXPECT_GT(tries.load(), 0);
   EXPECT_LT(tries.load(), kThreads * 200) << "the pause kept most requests off the frozen Redis";
+}
+
+TEST(SharedAffinityConcurrency, TrackedEntriesUnderReadsInvalidationsAndNewEpochs) {
+  // Request threads read, fill and use entries while the reader thread invalidates keys and
+  // starts new epochs (its connection lost and made again), as shared/AffinityCache.hpp does.
+  shared::TrackedEntries e(64);
+  e.reset(1);
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> epoch{1};
+  std::thread reader([&] {
+    for (uint64_t n = 0; !stop; ++n) {
+      e.heard(shared::TrackedEntries::Clock::now());
+      e.invalidate(n % 100);
+      if (n % 1000 == 999) e.reset(++epoch);
+    }
+  });
+  std::vector<std::thread> ts;
+  std::atomic<int> hits{0};
+  for (int t = 0; t < kThreads; ++t)
+    ts.emplace_back([&, t] {
+      std::string url;
+      for (int i = 0; i < 5000; ++i) {
+        const uint64_t conv = static_cast<uint64_t>((i + t) % 100);
+        const auto now = shared::TrackedEntries::Clock::now();
+        if (e.find(conv, now, url) == shared::TrackedEntries::Look::Hit) {
+          ++hits;
+          continue;
+        }
+        const uint64_t token = e.begin(conv, epoch.load());
+        e.end(conv, token, "https://d" + std::to_string(t), now + seconds(300));
+      }
+    });
+  for (auto& t : ts) t.join();
+  stop = true;
+  reader.join();
+  EXPECT_LE(e.size(), 64u);
 }

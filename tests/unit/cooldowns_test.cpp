@@ -2,6 +2,11 @@
 // another is available, growing cooldowns, half-open probes, bounded waits.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "balance/Cooldowns.hpp"
 #include "retry/AttemptPlan.hpp"
 
@@ -270,4 +275,77 @@ TEST(Cooldowns, TellsTheHookOfEveryCooldownItStartsAndOnlyThose) {
   cd.on_cooled(nullptr);
   cd.rate_limited("A", seconds(40));
   EXPECT_EQ(told.size(), 2u);
+}
+
+// Half-open probes claimed from the peers (shared/ProbeStore): when a shared cooldown ends on
+// every instance at once, one of them probes.
+namespace {
+struct FakeProbes : ProbePeers {
+  Claim next = Claim::Won;
+  std::vector<std::string> claims;
+  std::vector<std::pair<std::string, milliseconds>> releases;
+  Claim claim(const std::string& url) override {
+    claims.push_back(url);
+    return next;
+  }
+  void release(const std::string& url, milliseconds keep) override { releases.emplace_back(url, keep); }
+};
+}  // namespace
+
+TEST(Cooldowns, AHalfOpenProbeIsClaimedFromThePeers) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  auto probes = std::make_shared<FakeProbes>();
+  cd.share_probes(probes);
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_TRUE(probes->claims.empty()) << "a healthy deployment asks nobody";
+  cd.apply_remote("A", c.t + seconds(20));
+  c.t += seconds(20);
+  probes->next = ProbePeers::Claim::Lost;
+  EXPECT_FALSE(cd.try_acquire("A")) << "a peer probes it";
+  EXPECT_FALSE(cd.try_acquire("A"));
+  EXPECT_EQ(probes->claims.size(), 1u) << "asked again only after the pause";
+  c.t += Cooldowns::kProbeLostPause;
+  probes->next = ProbePeers::Claim::Won;
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_FALSE(cd.try_acquire("A")) << "this instance's probe is in flight";
+  EXPECT_EQ(probes->claims.size(), 2u);
+  cd.succeeded("A");
+  ASSERT_EQ(probes->releases.size(), 1u);
+  EXPECT_EQ(probes->releases[0], std::make_pair(std::string("A"), milliseconds(0))) << "success: claimable at once";
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_EQ(probes->claims.size(), 2u) << "closed: nobody asked";
+}
+
+TEST(Cooldowns, AFailedProbeKeepsTheClaimForTheNewCooldown) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  auto probes = std::make_shared<FakeProbes>();
+  cd.share_probes(probes);
+  cd.apply_remote("A", c.t + seconds(20));
+  c.t += seconds(20);
+  ASSERT_TRUE(cd.try_acquire("A"));
+  cd.failed("A");
+  ASSERT_TRUE(cd.cooling("A"));
+  ASSERT_EQ(probes->releases.size(), 1u);
+  EXPECT_EQ(probes->releases[0].second, duration_cast<milliseconds>(cd.remaining("A")))
+      << "no peer probes before it has learnt of this cooldown";
+  cd.release("B");  // never probed here: nothing to release
+  EXPECT_EQ(probes->releases.size(), 1u);
+}
+
+TEST(Cooldowns, PeersOutOfReachThisInstanceProbesAlone) {
+  FakeClock c;
+  Cooldowns cd(settings(), c.now());
+  auto probes = std::make_shared<FakeProbes>();
+  probes->next = ProbePeers::Claim::Unavailable;
+  cd.share_probes(probes);
+  cd.apply_remote("A", c.t + seconds(20));
+  c.t += seconds(20);
+  EXPECT_TRUE(cd.try_acquire("A"));
+  EXPECT_FALSE(cd.try_acquire("A")) << "still one probe at a time here";
+  cd.release("A");  // the client left: no verdict, the claim goes
+  ASSERT_EQ(probes->releases.size(), 1u);
+  EXPECT_EQ(probes->releases[0].second, milliseconds(0));
 }

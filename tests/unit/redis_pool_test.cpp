@@ -33,7 +33,7 @@ uint16_t refused_port() {
 }
 
 bool ping(RedisPool& pool, int& calls) {
-  return pool.run([&](Poco::Redis::Client& c) {
+  return pool.run([&](RedisConn& c) {
     ++calls;
     Poco::Redis::Array cmd;
     cmd << "PING";

@@ -70,13 +70,22 @@ TEST(RedisUrl, IPv6InBrackets) {
   EXPECT_EQ(u.redacted(), "redis://[::1]:7000/1");
 }
 
+TEST(RedisUrl, RedissIsTls) {
+  const auto u = parse_redis_url("rediss://:hunter2@cache.example:6380/2");
+  EXPECT_TRUE(u.tls);
+  EXPECT_EQ(u.host, "cache.example");
+  EXPECT_EQ(u.port, 6380);
+  EXPECT_EQ(u.db, 2);
+  EXPECT_EQ(u.redacted(), "rediss://***@cache.example:6380/2");
+  EXPECT_FALSE(parse_redis_url("redis://h").tls);
+}
+
 TEST(RedisUrl, RedactedNeverHoldsThePassword) {
   const auto u = parse_redis_url("redis://gw:hunter2@h:6379/4");
   EXPECT_EQ(u.redacted(), "redis://***@h:6379/4");
 }
 
 TEST(RedisUrl, RefusesWhatItCannotServe) {
-  EXPECT_NE(url_error("rediss://h:6380").find("TLS"), std::string::npos);
   EXPECT_NE(url_error("http://h:6379").find("redis://"), std::string::npos);
   EXPECT_NE(url_error("redis://").find("no host"), std::string::npos);
   EXPECT_NE(url_error("redis://h:0").find("port"), std::string::npos);
@@ -104,6 +113,16 @@ TEST(SharedStateConfig, AbsentMeansNothingShared) {
   EXPECT_TRUE(c.shared_state.redis_url.empty());
   EXPECT_EQ(c.shared_state.poll_interval_ms, 200);
   EXPECT_EQ(c.shared_state.lookup_timeout_ms, 50);
+  EXPECT_TRUE(c.shared_state.client_cache);
+  EXPECT_TRUE(c.shared_state.tls_ca_file.empty());
+}
+
+TEST(SharedStateConfig, ClientCacheAndTlsCaFile) {
+  const Config c = parse_config(config(R"({"redis_url":"rediss://h","client_cache":false,"tls_ca_file":"/etc/hostname"})"), ".");
+  EXPECT_FALSE(c.shared_state.client_cache);
+  EXPECT_EQ(c.shared_state.tls_ca_file, "/etc/hostname");
+  EXPECT_EQ(error_of(R"({"client_cache":"yes"})").rfind("shared_state.client_cache: ", 0), 0u);
+  EXPECT_EQ(error_of(R"({"tls_ca_file":"/nonexistent/ca.pem"})").rfind("shared_state.tls_ca_file: ", 0), 0u);
 }
 
 TEST(SharedStateConfig, LoadsAndKeepsThePasswordOnTheRedactionList) {

@@ -26,8 +26,13 @@ export async function until(fn, what, ms = 10000) {
 }
 // redis-server on `port`, with `password` (AUTH is exercised), nothing saved to disk; resolves
 // once it accepts connections.
-export async function startRedis(port, password) {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+export async function startRedis(port, password, tls = null) {
+  // With tls ({cert, key}): TLS only, on `port`; clients need no certificate of their own.
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key,
+      '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
+  const proc = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
     '--requirepass', password], { stdio: 'ignore' });
   await until(() => canConnect(port), `redis-server on port ${port}`);
   return proc;
