@@ -40,7 +40,7 @@ start_instance() {
   local i=$1 shared=$2 extra
   extra=', "metrics":{"enabled":true}, "routing":{"affinity":"on"},
  "usage":{"enabled":true,"file":"'$tmp/usage-$i.db'"},
- "client_keys":[{"name":"bench","key":"'$key'","limits":{"requests_per_minute":100000000,
+ "client_keys":[{"name":"bench","key":"'$key'","limits":{"requests_per_minute":1000000,
    "tokens_per_minute":100000000000,"tokens_per_day":100000000000}}]'
   [ "$shared" = yes ] && extra+=', "shared_state":{"redis_url":"redis://127.0.0.1:'$redis_port'/0"}'
   ab_config "$tmp/c$i.json" "$extra"
