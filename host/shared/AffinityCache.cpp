@@ -187,7 +187,9 @@ void InvalidationReader::serve_(RedisConn& c, uint64_t epoch) {
       ping_out = false;
       continue;
     }
-    if (kind.value() != "message" || msg.size() < 3) continue;
+    // Anything but Redis's own invalidations (someone else publishing on the channel) is ignored.
+    if (kind.value() != "message" || msg.size() < 3 || msg.getType(2) != Poco::Redis::RedisTypeTraits<Array>::TypeId)
+      continue;
     // The keys invalidated; a null array: all of them (FLUSHALL, FLUSHDB).
     const auto payload = msg.get<Array>(2);
     if (payload.isNull()) {

@@ -8,8 +8,6 @@
 // Used by the shared-state thread only.
 #pragma once
 
-#include "shared/RedisConn.hpp"
-
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "shared/Outbox.hpp"
+#include "shared/RedisConn.hpp"
 
 namespace aicore::host::shared {
 

@@ -16,7 +16,6 @@
 #pragma once
 
 #include <Poco/Redis/Array.h>
-#include "shared/RedisConn.hpp"
 
 #include <cstdint>
 #include <string>
@@ -26,6 +25,7 @@
 #include "quota/PeerUsage.hpp"
 #include "quota/QuotaBook.hpp"
 #include "quota/QuotaDeltas.hpp"
+#include "shared/RedisConn.hpp"
 
 namespace aicore::host::shared {
 

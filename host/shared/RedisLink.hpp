@@ -4,13 +4,12 @@
 // password is sent in AUTH and appears nowhere else.
 #pragma once
 
-#include "shared/RedisConn.hpp"
-
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "shared/RedisConn.hpp"
 #include "shared/RedisUrl.hpp"
 
 namespace aicore::host::shared {

@@ -15,8 +15,6 @@
 // THREADS: run() is safe to call concurrently; the commands themselves run outside the lock.
 #pragma once
 
-#include "shared/RedisConn.hpp"
-
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -25,6 +23,7 @@
 #include <mutex>
 #include <vector>
 
+#include "shared/RedisConn.hpp"
 #include "shared/RedisUrl.hpp"
 
 namespace aicore::host::shared {

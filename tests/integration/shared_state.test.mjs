@@ -180,6 +180,11 @@ test('turns answered from memory: Redis is read once per instance, and a change 
   // turn 4 once more on instance 1 (it dropped its entry when it wrote); turns 5 to 9 ask nobody.
   assert.equal(calls('get') - get0, 4, 'GETs for 9 turns');
   assert.equal(calls('getex') - getex0, 0, 'no GETEX while the cache works');
+  // Somebody else publishing on the invalidation channel changes nothing.
+  redisCli('publish', '__redis__:invalidate', 'not an invalidation');
+  for (let t = 0; t < 3; t++) deployments.push((await turn(proxies[t % 3], conv, `still cached ${t}`)).deployment);
+  assert.equal(new Set(deployments).size, 1, deployments.join(' '));
+  assert.equal(calls('get') - get0, 4, 'the cache survived a stray message');
   // A peer moves the conversation (what a failover on another instance does): Redis tells
   // every instance, and each one's next turn goes to the new deployment.
   const key = [...affinityKeys()].find((k) => !keysBefore.has(k));
