@@ -15,11 +15,15 @@ std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()); 
 
 AffinityStore::AffinityStore(std::shared_ptr<RedisPool> pool, std::optional<RedisUrl> reader_url,
                              std::chrono::milliseconds reader_timeout, size_t max_entries)
-    : pool_(std::move(pool)), entries_(max_entries) {
+    : pool_(std::move(pool)), writer_(pool_), entries_(max_entries) {
   if (reader_url) reader_ = std::make_unique<InvalidationReader>(std::move(*reader_url), reader_timeout, entries_);
 }
 
 AffinityPeers::Found AffinityStore::find(uint64_t key, std::chrono::seconds ttl, std::string& url) {
+  if (auto queued = writer_.pending(key)) {  // this instance moved it a moment ago
+    url = std::move(*queued);
+    return Found::Yes;
+  }
   if (reader_ && !refused_.load(std::memory_order_relaxed)) {
     const auto look = entries_.find(key, Clock::now(), url);
     if (look == TrackedEntries::Look::Hit) return Found::Yes;  // no round trip
@@ -100,11 +104,7 @@ AffinityPeers::Found AffinityStore::tracked_(uint64_t key, std::chrono::seconds 
 void AffinityStore::remember(uint64_t key, const std::string& url, std::chrono::seconds ttl) {
   // Dropped here at once; Redis's invalidation will also reach every other instance.
   entries_.invalidate(key);
-  pool_->run([&](RedisConn& c) {
-    Poco::Redis::Array set;
-    set << "SET" << redis_key(key) << url << "PX" << ms(std::chrono::milliseconds(ttl));
-    c.execute<std::string>(set);
-  });
+  writer_.put(key, redis_key(key), url, std::chrono::milliseconds(ttl));
 }
 
 }  // namespace aicore::host::shared

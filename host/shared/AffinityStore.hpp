@@ -9,13 +9,11 @@
 // memory until Redis says it changed (AffinityCache.hpp: Redis's own client-side caching, exact
 // up to the invalidation's travel time). So a turn costs a round trip when this instance has not
 // seen its conversation since it last changed anywhere, and when Redis's copy is past half its
-// TTL (the round trip restarts it); the turn that starts or moves a conversation adds a SET
-// after its answer was sent. Without the cache (turned off, or a Redis that refuses CLIENT
-// TRACKING) every turn asks GETEX, which also restarts the TTL.
-// Requests without a conversation (affinity off for their plugin) never reach Redis. While Redis
-// is down or slow the pool says Unavailable and the local entries decide (RedisPool.hpp bounds
-// the wait).
-// THREADS: safe to call from every request thread.
+// TTL (the round trip restarts it); the turn that starts or moves a conversation queues a SET
+// after its answer was sent, which AffinityWriter.hpp sends off the request thread. Without the cache (turned off, or a
+// Redis that refuses CLIENT TRACKING) every turn asks GETEX, which also restarts the TTL. Requests without a
+// conversation (affinity off for their plugin) never reach Redis. While Redis is down or slow the pool says Unavailable
+// and the local entries decide (RedisPool.hpp bounds the wait). THREADS: safe to call from every request thread.
 #pragma once
 
 #include <atomic>
@@ -23,6 +21,7 @@
 
 #include "routing/Affinity.hpp"
 #include "shared/AffinityCache.hpp"
+#include "shared/AffinityWriter.hpp"
 #include "shared/RedisPool.hpp"
 
 namespace aicore::host::shared {
@@ -49,6 +48,7 @@ class AffinityStore : public AffinityPeers {
   bool track_(RedisConn& c, const InvalidationReader::Session& s);
 
   std::shared_ptr<RedisPool> pool_;
+  AffinityWriter writer_;
   TrackedEntries entries_;
   std::unique_ptr<InvalidationReader> reader_;  // last: its thread uses entries_
   std::atomic<bool> refused_{false};            // Redis said no to CLIENT TRACKING: GETEX it is
