@@ -10,10 +10,13 @@
 // up to the invalidation's travel time). So a turn costs a round trip when this instance has not
 // seen its conversation since it last changed anywhere, and when Redis's copy is past half its
 // TTL (the round trip restarts it); the turn that starts or moves a conversation queues a SET
-// after its answer was sent, which AffinityWriter.hpp sends off the request thread. Without the cache (turned off, or a
-// Redis that refuses CLIENT TRACKING) every turn asks GETEX, which also restarts the TTL. Requests without a
-// conversation (affinity off for their plugin) never reach Redis. While Redis is down or slow the pool says Unavailable
-// and the local entries decide (RedisPool.hpp bounds the wait). THREADS: safe to call from every request thread.
+// after its answer was sent, which AffinityWriter.hpp sends off the request thread. Without the
+// cache (turned off, or a Redis that refuses CLIENT TRACKING) every turn asks GETEX, which also
+// restarts the TTL. Requests without a conversation (affinity off for their plugin) never reach
+// Redis. While Redis is down or slow the pool says Unavailable and the local entries decide
+// (RedisPool.hpp bounds the wait).
+//
+// THREADS: safe to call from every request thread.
 #pragma once
 
 #include <atomic>

@@ -73,12 +73,13 @@ RedisConn::RedisConn(const RedisUrl& url, std::chrono::milliseconds timeout)
   }
 }
 
-void RedisConn::send(const Poco::Redis::Array& command) {
-  const std::string text = command.toString();
+void RedisConn::write_(const std::string& text) {
   out_->write(text.data(), static_cast<std::streamsize>(text.size()));
   out_->flush();
   if (!*out_) throw Poco::IOException("Redis: the command could not be sent");
 }
+
+void RedisConn::send(const Poco::Redis::Array& command) { write_(command.toString()); }
 
 Poco::Redis::RedisType::Ptr RedisConn::read_reply() {
   const int marker = in_->get();
@@ -93,9 +94,7 @@ Poco::Redis::RedisType::Ptr RedisConn::read_reply() {
 Poco::Redis::Array RedisConn::sendCommands(const std::vector<Poco::Redis::Array>& commands) {
   std::string text;
   for (const auto& c : commands) text += c.toString();
-  out_->write(text.data(), static_cast<std::streamsize>(text.size()));
-  out_->flush();
-  if (!*out_) throw Poco::IOException("Redis: the commands could not be sent");
+  write_(text);  // one write: pipelined
   Poco::Redis::Array replies;
   for (size_t i = 0; i < commands.size(); ++i) replies.addRedisType(read_reply());
   return replies;

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "shared/RedisUrl.hpp"
@@ -69,6 +70,8 @@ class RedisConn {
   }
 
  private:
+  void write_(const std::string& text);  // and flush
+
   std::unique_ptr<Poco::Net::StreamSocket> socket_;
   std::unique_ptr<Poco::Redis::RedisInputStream> in_;
   std::unique_ptr<Poco::Redis::RedisOutputStream> out_;
